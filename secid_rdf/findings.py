@@ -1,0 +1,123 @@
+"""Findings (problems in the data) and exceptions (the program cannot go on).
+
+A finding is collected and returned, never raised: one bad registry file must not stop
+the others from loading. An exception means the run cannot continue at all.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+__all__ = [
+    "Finding",
+    "InvalidSecidError",
+    "Location",
+    "RegistryNotFoundError",
+    "SecidRdfError",
+    "Severity",
+    "ShapesError",
+    "UnsupportedFormatError",
+    "sort_findings",
+]
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is; the values order them and match SHACL's three levels."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        """The word used in ``PATH:LINE: SEVERITY: ...`` lines."""
+        return self.name.lower()
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a fact came from: a registry file (relative POSIX path), a line, a key path.
+
+    ``field`` is the dotted key path inside the file, e.g. ``sources.cve.id_pattern`` or
+    ``match_nodes[0].children[1].data.url``.
+    """
+
+    file: str
+    line: int | None = None
+    field: str | None = None
+
+    def at(self, field: str, line: int | None = None) -> Location:
+        """The same file, another key (and line, when known)."""
+        return Location(self.file, self.line if line is None else line, field)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in the data, with where it is and how bad it is."""
+
+    location: Location | None
+    severity: Severity
+    rule: str
+    message: str
+    secid: str | None = None
+
+    def __str__(self) -> str:
+        """Render as ``PATH:LINE: SEVERITY: FIELD: message``, the compiler-style line."""
+        loc = self.location
+        if loc is None:
+            where = "<registry>"
+            field = ""
+        else:
+            where = loc.file if loc.line is None else f"{loc.file}:{loc.line}"
+            field = f"{loc.field}: " if loc.field else ""
+        return f"{where}: {self.severity.label}: {field}{self.message}"
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        """Order by file, line, rule and message so output is the same on every run."""
+        loc = self.location
+        return (
+            loc.file if loc else "",
+            (loc.line or 0) if loc else 0,
+            self.rule,
+            self.message,
+        )
+
+
+def sort_findings(findings: list[Finding] | tuple[Finding, ...]) -> list[Finding]:
+    """Return findings in their stable display order."""
+    return sorted(findings, key=Finding.sort_key)
+
+
+class SecidRdfError(Exception):
+    """Root of every error secid-rdf raises on purpose."""
+
+
+class RegistryNotFoundError(SecidRdfError, FileNotFoundError):
+    """The registry folder does not exist or is not a folder."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(f"registry folder not found: {path} (give the folder that holds <type>/ folders)")
+
+
+class InvalidSecidError(SecidRdfError, ValueError):
+    """A string is not a SecID."""
+
+    def __init__(self, value: str, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"not a SecID: {value!r}: {reason}")
+
+
+class UnsupportedFormatError(SecidRdfError, ValueError):
+    """An output or input format name is not one we know."""
+
+    def __init__(self, value: str, choices: tuple[str, ...]) -> None:
+        self.value = value
+        self.choices = choices
+        super().__init__(f"unsupported format {value!r}; choose one of: {', '.join(choices)}")
+
+
+class ShapesError(SecidRdfError):
+    """The SHACL shapes could not be loaded."""

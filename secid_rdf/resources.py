@@ -1,0 +1,32 @@
+"""Locate the files that ship with secid-rdf: ontology, shapes, context, queries, registry."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+__all__ = [
+    "bundled_registry_path",
+    "ontology_path",
+    "shapes_dir",
+]
+
+
+def _data_dir() -> Path:
+    """The package's ``data`` folder (symlinks to the repository's top-level folders)."""
+    return Path(str(files("secid_rdf") / "data"))
+
+
+def bundled_registry_path() -> Path:
+    """The default registry that ships with secid-rdf."""
+    return _data_dir() / "registry"
+
+
+def ontology_path() -> Path:
+    """The SecID ontology in Turtle."""
+    return _data_dir() / "ontology" / "secid.ttl"
+
+
+def shapes_dir() -> Path:
+    """The folder of SHACL shapes files (``*.ttl``)."""
+    return _data_dir() / "shapes"
