@@ -17,6 +17,7 @@ __all__ = [
     "SecidRdfError",
     "Severity",
     "ShapesError",
+    "StoreError",
     "UnsupportedFormatError",
     "sort_findings",
 ]
@@ -121,3 +122,16 @@ class UnsupportedFormatError(SecidRdfError, ValueError):
 
 class ShapesError(SecidRdfError):
     """The SHACL shapes could not be loaded."""
+
+
+class StoreError(SecidRdfError):
+    """A triple store or SPARQL endpoint could not be reached, refused, or failed a request.
+
+    ``url`` is the URL of the failed request; ``reason`` says what went wrong, including the
+    server's own message when it sent one.
+    """
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{url}: {reason}")
