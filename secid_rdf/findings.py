@@ -13,6 +13,7 @@ __all__ = [
     "Finding",
     "InvalidSecidError",
     "Location",
+    "QueryError",
     "RegistryNotFoundError",
     "SecidRdfError",
     "Severity",
@@ -122,6 +123,10 @@ class UnsupportedFormatError(SecidRdfError, ValueError):
 
 class ShapesError(SecidRdfError):
     """The SHACL shapes could not be loaded."""
+
+
+class QueryError(SecidRdfError, ValueError):
+    """A SPARQL query cannot run: it does not parse, or a parameter cannot be bound."""
 
 
 class StoreError(SecidRdfError):
