@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "Finding",
+    "InvalidIriError",
     "InvalidSecidError",
     "Location",
     "QueryError",
@@ -123,6 +124,15 @@ class UnsupportedFormatError(SecidRdfError, ValueError):
 
 class ShapesError(SecidRdfError):
     """The SHACL shapes could not be loaded."""
+
+
+class InvalidIriError(SecidRdfError, ValueError):
+    """A string is not an absolute IRI (RFC 3987), or not usable as a base IRI."""
+
+    def __init__(self, value: str, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"not a valid absolute IRI: {value!r}: {reason}")
 
 
 class QueryError(SecidRdfError, ValueError):

@@ -1,0 +1,446 @@
+"""The vocabularies the graph uses, as closed sets of terms.
+
+Each vocabulary lists the terms secid-rdf may write; asking for any other name raises
+:class:`AttributeError` (or :class:`KeyError` with ``[]``), so a misspelt term fails at once
+instead of minting an IRI nobody declared. Terms are pyoxigraph :class:`~pyoxigraph.NamedNode`
+values (``SECID.Namespace``, ``SECID["status-active"]``); the plain IRI string is
+``SECID.Namespace.value`` or ``SECID.iri("Namespace")``, for rdflib or HTTP callers.
+
+The SecID ontology's own terms are declared, labelled and commented in ``ontology/secid.ttl``;
+a test checks that this module and that file name the same terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
+
+from pyoxigraph import NamedNode
+
+__all__ = [
+    "DCAT",
+    "DCTERMS",
+    "FOAF",
+    "IDOT",
+    "ONTOLOGY_IRI",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SECID",
+    "SECID_NAMESPACE",
+    "SH",
+    "SKOS",
+    "VANN",
+    "VOCABULARIES",
+    "VOID",
+    "VS",
+    "XSD",
+    "Vocabulary",
+]
+
+
+class Vocabulary:
+    """A closed namespace: a prefix, its namespace IRI and the only terms allowed in it.
+
+    >>> v = Vocabulary("ex", "https://example.org/ns#", ["Thing", "has-part"])
+    >>> v.Thing.value
+    'https://example.org/ns#Thing'
+    >>> v["has-part"].value
+    'https://example.org/ns#has-part'
+    >>> v.Thingy
+    Traceback (most recent call last):
+    ...
+    AttributeError: 'Thingy' is not a term of ex: (https://example.org/ns#)
+    """
+
+    __slots__ = ("_nodes", "namespace", "prefix")
+
+    def __init__(self, prefix: str, namespace: str, terms: Iterable[str]) -> None:
+        self.prefix = prefix
+        self.namespace = namespace
+        self._nodes: Mapping[str, NamedNode] = MappingProxyType(
+            {name: NamedNode(namespace + name) for name in sorted(set(terms))}
+        )
+
+    def __getattr__(self, name: str) -> NamedNode:
+        """The term ``name``; raises :class:`AttributeError` for a name not in the set."""
+        try:
+            return self._nodes[name]
+        except KeyError:
+            raise AttributeError(
+                f"{name!r} is not a term of {self.prefix}: ({self.namespace})"
+            ) from None
+
+    def __getitem__(self, name: str) -> NamedNode:
+        """The term ``name``, for names that are not Python identifiers (``status-active``)."""
+        try:
+            return self._nodes[name]
+        except KeyError:
+            raise KeyError(f"{name!r} is not a term of {self.prefix}: ({self.namespace})") from None
+
+    def __contains__(self, name: object) -> bool:
+        """True when ``name`` (a local name) is one of the terms."""
+        return name in self._nodes
+
+    def __iter__(self) -> Iterator[str]:
+        """The local names, sorted."""
+        return iter(self._nodes)
+
+    def __len__(self) -> int:
+        """How many terms the vocabulary has."""
+        return len(self._nodes)
+
+    def iri(self, name: str) -> str:
+        """The plain IRI string of the term ``name``."""
+        return self[name].value
+
+    def __repr__(self) -> str:
+        """Show the prefix and namespace."""
+        return f"Vocabulary({self.prefix!r}, {self.namespace!r}, <{len(self)} terms>)"
+
+
+ONTOLOGY_IRI = "https://w3id.org/secid/ontology"
+"""The IRI of the SecID ontology itself (``owl:Ontology``)."""
+
+SECID_NAMESPACE = ONTOLOGY_IRI + "#"
+"""The namespace of the SecID ontology's classes, properties and concepts."""
+
+SECID_CLASSES = (
+    "SecidType",
+    "Namespace",
+    "Source",
+    "MatchNode",
+    "UrlLink",
+    "UrlTemplate",
+    "Variable",
+    "IdPattern",
+    "Example",
+    "Version",
+    "KnownValue",
+    "ExtraValue",
+)
+"""The classes of the SecID ontology."""
+
+SECID_SCHEMES = ("TypeScheme", "StatusScheme", "UrlKindScheme", "TagScheme")
+"""The SKOS concept schemes the ontology declares."""
+
+SECID_STATUSES = (
+    "active",
+    "draft",
+    "superseded",
+    "historical",
+    "deprecated",
+    "proposed",
+    "pending",
+    "published",
+)
+"""Status values the registry formats document (Markdown and JSON); each is a concept
+``secid:status-<value>`` in ``secid:StatusScheme``."""
+
+SECID_PROPERTIES = (
+    # namespace level
+    "secidType",
+    "hasSource",
+    "status",
+    "statusNote",
+    "operator",
+    "prose",
+    "hasLink",
+    "hasIdPattern",
+    "hasExample",
+    "established",
+    "tag",
+    "wikidata",
+    "wikipedia",
+    "sourceFile",
+    # sources and match nodes
+    "namespace",
+    "name",
+    "matchPattern",
+    "hasChild",
+    "parent",
+    "depth",
+    "weight",
+    "hasUrlTemplate",
+    "hasVersion",
+    "versionRequired",
+    "unversionedBehavior",
+    "deprecatedDate",
+    "crossReference",
+    "hasKnownValue",
+    # URL links and templates
+    "linkKind",
+    "target",
+    "contentType",
+    "template",
+    "placeholder",
+    "hasVariable",
+    # variables
+    "variableName",
+    "extractPattern",
+    "extractXPath",
+    "valueFormat",
+    # id patterns
+    "regex",
+    "xpathRegex",
+    "regexFlags",
+    "patternKind",
+    # examples
+    "exampleValue",
+    "exampleUrl",
+    "exampleVersion",
+    "exampleBinding",
+    # versions
+    "versionString",
+    # extras
+    "extra",
+    "keyPath",
+)
+"""The properties of the SecID ontology."""
+
+SECID = Vocabulary(
+    "secid",
+    SECID_NAMESPACE,
+    (
+        *SECID_CLASSES,
+        *SECID_SCHEMES,
+        *SECID_PROPERTIES,
+        *(f"status-{status}" for status in SECID_STATUSES),
+    ),
+)
+"""The SecID ontology: ``https://w3id.org/secid/ontology#``."""
+
+RDF = Vocabulary(
+    "rdf",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    ("type", "value", "Property", "langString", "JSON"),
+)
+RDFS = Vocabulary(
+    "rdfs",
+    "http://www.w3.org/2000/01/rdf-schema#",
+    (
+        "Class",
+        "Datatype",
+        "Literal",
+        "Resource",
+        "comment",
+        "domain",
+        "isDefinedBy",
+        "label",
+        "range",
+        "seeAlso",
+        "subClassOf",
+        "subPropertyOf",
+    ),
+)
+OWL = Vocabulary(
+    "owl",
+    "http://www.w3.org/2002/07/owl#",
+    (
+        "AnnotationProperty",
+        "Class",
+        "DatatypeProperty",
+        "FunctionalProperty",
+        "NamedIndividual",
+        "ObjectProperty",
+        "Ontology",
+        "Thing",
+        "deprecated",
+        "equivalentClass",
+        "equivalentProperty",
+        "imports",
+        "inverseOf",
+        "priorVersion",
+        "sameAs",
+        "versionIRI",
+        "versionInfo",
+    ),
+)
+XSD = Vocabulary(
+    "xsd",
+    "http://www.w3.org/2001/XMLSchema#",
+    (
+        "anyURI",
+        "boolean",
+        "date",
+        "dateTime",
+        "decimal",
+        "gYear",
+        "integer",
+        "nonNegativeInteger",
+        "string",
+    ),
+)
+DCTERMS = Vocabulary(
+    "dcterms",
+    "http://purl.org/dc/terms/",
+    (
+        "conformsTo",
+        "created",
+        "creator",
+        "date",
+        "description",
+        "format",
+        "hasPart",
+        "identifier",
+        "isPartOf",
+        "isReplacedBy",
+        "issued",
+        "license",
+        "modified",
+        "publisher",
+        "rights",
+        "source",
+        "spatial",
+        "subject",
+        "title",
+        "type",
+    ),
+)
+SKOS = Vocabulary(
+    "skos",
+    "http://www.w3.org/2004/02/skos/core#",
+    (
+        "Concept",
+        "ConceptScheme",
+        "altLabel",
+        "broader",
+        "closeMatch",
+        "definition",
+        "editorialNote",
+        "exactMatch",
+        "hasTopConcept",
+        "inScheme",
+        "narrower",
+        "notation",
+        "note",
+        "prefLabel",
+        "topConceptOf",
+    ),
+)
+FOAF = Vocabulary(
+    "foaf", "http://xmlns.com/foaf/0.1/", ("Document", "homepage", "isPrimaryTopicOf", "page")
+)
+PROV = Vocabulary(
+    "prov",
+    "http://www.w3.org/ns/prov#",
+    (
+        "Activity",
+        "Agent",
+        "Entity",
+        "SoftwareAgent",
+        "generatedAtTime",
+        "used",
+        "wasAssociatedWith",
+        "wasDerivedFrom",
+        "wasGeneratedBy",
+    ),
+)
+VOID = Vocabulary(
+    "void",
+    "http://rdfs.org/ns/void#",
+    (
+        "Dataset",
+        "class",
+        "classPartition",
+        "classes",
+        "dataDump",
+        "distinctObjects",
+        "distinctSubjects",
+        "entities",
+        "exampleResource",
+        "properties",
+        "property",
+        "propertyPartition",
+        "sparqlEndpoint",
+        "subset",
+        "triples",
+        "uriSpace",
+        "vocabulary",
+    ),
+)
+DCAT = Vocabulary(
+    "dcat",
+    "http://www.w3.org/ns/dcat#",
+    (
+        "Catalog",
+        "Dataset",
+        "Distribution",
+        "accessURL",
+        "byteSize",
+        "dataset",
+        "distribution",
+        "downloadURL",
+        "landingPage",
+        "mediaType",
+    ),
+)
+SCHEMA = Vocabulary(
+    "schema",
+    "https://schema.org/",
+    ("DefinedTerm", "DefinedTermSet", "identifier", "inDefinedTermSet", "sameAs", "url"),
+)
+VANN = Vocabulary(
+    "vann",
+    "http://purl.org/vocab/vann/",
+    ("example", "preferredNamespacePrefix", "preferredNamespaceUri"),
+)
+IDOT = Vocabulary(
+    "idot",
+    "http://identifiers.org/idot/",
+    ("accessPattern", "exampleIdentifier", "identifierPattern"),
+)
+VS = Vocabulary("vs", "http://www.w3.org/2003/06/sw-vocab-status/ns#", ("term_status",))
+SH = Vocabulary(
+    "sh",
+    "http://www.w3.org/ns/shacl#",
+    (
+        "Info",
+        "NodeShape",
+        "PropertyShape",
+        "ValidationReport",
+        "ValidationResult",
+        "Violation",
+        "Warning",
+        "conforms",
+        "focusNode",
+        "message",
+        "path",
+        "result",
+        "resultMessage",
+        "resultPath",
+        "resultSeverity",
+        "severity",
+        "sourceConstraint",
+        "sourceConstraintComponent",
+        "sourceShape",
+        "value",
+    ),
+)
+
+VOCABULARIES: tuple[Vocabulary, ...] = (
+    SECID,
+    RDF,
+    RDFS,
+    OWL,
+    XSD,
+    DCTERMS,
+    SKOS,
+    FOAF,
+    PROV,
+    VOID,
+    DCAT,
+    SCHEMA,
+    VANN,
+    IDOT,
+    VS,
+    SH,
+)
+"""Every vocabulary secid-rdf writes terms from, the SecID ontology first."""
+
+PREFIXES: dict[str, str] = {vocabulary.prefix: vocabulary.namespace for vocabulary in VOCABULARIES}
+"""Prefix → namespace IRI, for Turtle ``@prefix`` lines and the JSON-LD context (a fresh
+``dict(PREFIXES)`` copy is what a writer that may mutate it should get)."""
