@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,3 +41,59 @@ def json_corpus() -> Path:
 def bundled_registry() -> Path:
     """The registry that ships with secid-rdf."""
     return bundled_registry_path()
+
+
+class OxigraphServer:
+    """A real ``oxigraph serve`` process on a free loopback port, for store tests.
+
+    ``store_url`` is its Graph Store Protocol endpoint, ``query_url`` its SPARQL endpoint.
+    """
+
+    def __init__(self, location: Path) -> None:
+        binary = Path(sys.executable).with_name("oxigraph")
+        found = str(binary) if binary.is_file() else shutil.which("oxigraph")
+        if found is None:
+            pytest.fail("the oxigraph server binary is missing: pip install '.[test]'")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.store_url = f"{self.base_url}/store"
+        self.query_url = f"{self.base_url}/query"
+        command = [found, "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}"]
+        self.log = location.with_suffix(".log")
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        self._wait_until_ready()
+
+    def _wait_until_ready(self, seconds: float = 15.0) -> None:
+        """Return once the port accepts connections; fail the test if the server died."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"oxigraph serve exited: {self.log.read_text(errors='replace')}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.02)
+        self.stop()
+        pytest.fail(f"oxigraph serve did not listen on port {self.port} within {seconds} s")
+
+    def stop(self) -> None:
+        """Stop the server and wait for it to exit."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path: Path) -> Iterator[OxigraphServer]:
+    """A fresh, empty Oxigraph server (disk store in ``tmp_path``), stopped after the test."""
+    server = OxigraphServer(tmp_path / "oxigraph")
+    yield server
+    server.stop()
