@@ -339,7 +339,7 @@ def _child(rng: random.Random, content: _Content, prefix: str, depth: int) -> _N
 
 def _literal_node(rng: random.Random, content: _Content, name: str, child_rate: float) -> _Node:
     """A name-level entry with a literal name (``cve``, ``27001``)."""
-    prefix = name.upper().replace("-", "")[:6] or "ID"
+    prefix = "".join(c for c in name.upper() if c.isalpha())[:6] or "STD"
     full = f"{content.common_name or content.official_name} {name.replace('-', ' ').title()}"
     node = _Node(
         regex=f"(?i)^{name}$",

@@ -1,0 +1,392 @@
+"""Time secid-rdf stage by stage on real and synthetic registries.
+
+Stages: generate (synthetic inputs only), read, convert, one serialisation per format,
+validate, and the whole export; beside them rdflib alone builds a graph of the same
+triples and writes it as Turtle and JSON-LD, so the export can be compared with the
+library most projects use (the ratio export / rdflib is printed per input).
+
+Every input runs in fresh subprocesses (one for the pipeline stages, one for the export),
+so the peak resident memory reported for the export is the export's own. Each stage runs
+``--runs`` times; the median is reported. Run ``python benchmarks/run.py --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Measurement", "main", "measure_input"]
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = {
+    "markdown-corpus": ROOT.parent / "shared" / "corpora" / "secid-f1b7ea6" / "registry",
+    "json-corpus": ROOT.parent / "shared" / "corpora" / "secid-7df975b" / "registry",
+}
+RDFLIB_FORMATS = ("turtle", "json-ld")
+"""What rdflib alone writes for the comparison: the two formats the export's ratio uses."""
+
+
+@dataclass
+class Measurement:
+    """One stage on one input: every run's seconds, the graph size, memory high-water marks.
+
+    ``peak_rss_mb`` is the process's resident high-water mark after the stage (for the
+    pipeline stages it includes the earlier stages of the same process; the export runs
+    alone). ``py_peak_mb`` is tracemalloc's peak of Python allocations during the stage.
+    """
+
+    input: str
+    stage: str
+    seconds: list[float] = field(default_factory=list)
+    triples: int | None = None
+    peak_rss_mb: float | None = None
+    py_peak_mb: float | None = None
+    note: str = ""
+
+    @property
+    def median(self) -> float | None:
+        """Median seconds over the runs, or ``None`` when the stage did not run."""
+        return statistics.median(self.seconds) if self.seconds else None
+
+    @property
+    def triples_per_second(self) -> float | None:
+        """Triples of the resulting graph divided by the median time."""
+        median = self.median
+        if not self.triples or not median:
+            return None
+        return self.triples / median
+
+
+def _rss_mb() -> float:
+    """This process's peak resident set size in MB (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class NotAvailable(Exception):
+    """A stage whose module or function does not exist (yet): shown as n/a."""
+
+
+def _timed(
+    record: Measurement, runs: int, action: Callable[[], Any], *, traced: bool
+) -> Any:
+    """Run ``action`` ``runs`` times, record each time; return the last result."""
+    result = None
+    for _ in range(runs):
+        result = None
+        gc.collect()
+        start = time.perf_counter()
+        result = action()
+        record.seconds.append(time.perf_counter() - start)
+    record.peak_rss_mb = _rss_mb()
+    if traced:
+        result = None
+        gc.collect()
+        tracemalloc.start()
+        result = action()
+        record.py_peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    return result
+
+
+# --- stage adapters: the only code that knows secid-rdf's API --------------------------
+
+
+def _import(module: str, name: str) -> Any:
+    """``module.name``, or :class:`NotAvailable` when it is not there (yet)."""
+    try:
+        loaded = __import__(module, fromlist=[name])
+    except ImportError as error:
+        raise NotAvailable(f"{module} not importable: {error}") from error
+    try:
+        return getattr(loaded, name)
+    except AttributeError as error:
+        raise NotAvailable(f"{module}.{name} missing") from error
+
+
+def read(path: Path) -> Any:
+    """Read a registry folder into the model."""
+    return _import("secid_rdf.reader", "read_registry")(path)
+
+
+def convert(registry: Any) -> Any:
+    """Convert the model into a :class:`Conversion`."""
+    return _import("secid_rdf.convert", "registry_to_graph")(registry)
+
+
+def triple_count(conversion: Any) -> int:
+    """How many quads the conversion holds."""
+    return len(conversion.quads)
+
+
+def formats() -> tuple[str, ...]:
+    """The serialisation formats secid-rdf offers."""
+    return tuple(sorted(_import("secid_rdf.serialize", "FORMATS")))
+
+
+def serialize(conversion: Any, fmt: str) -> bytes:
+    """Serialise the whole conversion in one format."""
+    return _import("secid_rdf.serialize", "serialize")(conversion.quads, fmt)
+
+
+def validate(conversion: Any) -> Any:
+    """Validate the conversion against the shipped shapes."""
+    return _import("secid_rdf.validate", "validate_conversion")(conversion)
+
+
+def export(path: Path, out: Path) -> Any:
+    """The whole export of a registry folder into ``out``."""
+    return _import("secid_rdf.export", "export_registry")(path, out)
+
+
+def rdflib_graph(conversion: Any) -> Any:
+    """An rdflib graph of the same triples (graph names dropped: Turtle has none)."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(data=serialize(conversion, "nt"), format="nt")
+    return graph
+
+
+def rdflib_serialize(graph: Any, fmt: str) -> bytes:
+    """rdflib alone writing ``fmt``: the reference the export is compared with."""
+    return graph.serialize(format=fmt, encoding="utf-8")
+
+
+# --- workers (run in subprocesses) ------------------------------------------------------
+
+
+def _stage(
+    results: list[Measurement], name: str, label: str, runs: int, traced: bool,
+    action: Callable[[], Any], triples: int | None = None,
+) -> Any:
+    """Measure one stage; record n/a or the error instead of stopping the run."""
+    record = Measurement(label, name, triples=triples)
+    results.append(record)
+    try:
+        return _timed(record, runs, action, traced=traced)
+    except NotAvailable as error:
+        record.note = f"n/a ({error})"
+    except Exception as error:  # noqa: BLE001 - a failing stage must not hide the others
+        record.seconds.clear()
+        record.note = f"failed: {type(error).__name__}: {error}"[:200]
+    return None
+
+
+def pipeline_worker(
+    path: Path, label: str, runs: int, *, traced: bool, rdflib_limit: int, skip: set[str]
+) -> list[Measurement]:
+    """Read, convert, serialise each format, rdflib's writers, validate: one process."""
+    results: list[Measurement] = []
+    registry = _stage(results, "read", label, runs, traced, lambda: read(path))
+    if registry is None:
+        return results
+    conversion = _stage(results, "convert", label, runs, traced, lambda: convert(registry))
+    if conversion is None:
+        return results
+    count = triple_count(conversion)
+    for record in results:
+        record.triples = count
+    try:
+        names = formats()
+    except NotAvailable as error:
+        results.append(Measurement(label, "serialize", note=f"n/a ({error})"))
+        names = ()
+    for fmt in names:
+        if f"serialize:{fmt}" not in skip:
+            _stage(results, f"serialize:{fmt}", label, runs, traced,
+                   lambda fmt=fmt: serialize(conversion, fmt), count)
+    if "rdflib" not in skip and count <= rdflib_limit:
+        graph = _stage(results, "rdflib:parse", label, 1, False,
+                       lambda: rdflib_graph(conversion), count)
+        for fmt in RDFLIB_FORMATS if graph is not None else ():
+            _stage(results, f"rdflib:{fmt}", label, runs, False,
+                   lambda fmt=fmt: rdflib_serialize(graph, fmt), count)
+        graph = None
+    elif "rdflib" not in skip:
+        results.append(Measurement(label, "rdflib", note=f"skipped: over {rdflib_limit} triples"))
+    if "validate" not in skip:
+        _stage(results, "validate", label, runs, traced, lambda: validate(conversion), count)
+    return results
+
+
+def export_worker(path: Path, label: str, runs: int, *, traced: bool) -> list[Measurement]:
+    """The whole export into a fresh folder per run, alone in its process."""
+    results: list[Measurement] = []
+    work = Path(tempfile.mkdtemp(prefix="secid-bench-export-"))
+    counter = iter(range(runs + 2))
+
+    def action() -> Any:
+        out = work / f"run{next(counter)}"
+        try:
+            return export(path, out)
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+
+    try:
+        _stage(results, "export", label, runs, traced, action)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def _run_worker(kind: str, path: Path, label: str, args: argparse.Namespace) -> list[Measurement]:
+    """Run a worker in a fresh interpreter and collect its measurements."""
+    command = [
+        sys.executable, str(Path(__file__).resolve()), "--worker", kind, "--path", str(path),
+        "--label", label, "--runs", str(args.runs), "--rdflib-limit", str(args.rdflib_limit),
+    ]
+    command += ["--tracemalloc"] if args.tracemalloc else []
+    command += [f"--skip={name}" for name in args.skip]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
+        return [Measurement(label, kind, note=f"worker failed: {tail[0]}"[:200])]
+    return [Measurement(**item) for item in json.loads(done.stdout)]
+
+
+# --- inputs and the report ---------------------------------------------------------------
+
+
+def _inputs(args: argparse.Namespace, work: Path) -> Iterator[tuple[str, Path, Measurement | None]]:
+    """Each input's label, folder, and (for synthetic ones) the generation measurement."""
+    for name in args.corpus:
+        yield name, CORPORA[name], None
+    for size in args.synthetic:
+        from secid_rdf.testing.synthetic import write_synthetic_registry
+
+        label = f"synthetic-{size}"
+        dest = work / label
+        record = Measurement(label, "generate")
+        gc.collect()
+        start = time.perf_counter()
+        write_synthetic_registry(dest, size, seed=args.seed)
+        record.seconds.append(time.perf_counter() - start)
+        yield label, dest, record
+        shutil.rmtree(dest, ignore_errors=True)
+
+
+def measure_input(label: str, path: Path, args: argparse.Namespace) -> list[Measurement]:
+    """All stages of one input: the pipeline worker, then the export worker."""
+    results = []
+    if "pipeline" not in args.skip:
+        results += _run_worker("pipeline", path, label, args)
+    if "export" not in args.skip:
+        exported = _run_worker("export", path, label, args)
+        triples = next((m.triples for m in results if m.triples), None)
+        for record in exported:
+            record.triples = record.triples or triples
+        results += exported
+    return results
+
+
+def _fmt(value: float | None, pattern: str) -> str:
+    """A number for the table, or n/a."""
+    return "n/a" if value is None else format(value, pattern)
+
+
+def ratio(results: list[Measurement], label: str) -> float | None:
+    """Median export time divided by rdflib's Turtle + JSON-LD time, for one input."""
+    by_stage = {m.stage: m.median for m in results if m.input == label}
+    parts = [by_stage.get(f"rdflib:{fmt}") for fmt in RDFLIB_FORMATS]
+    export_time = by_stage.get("export")
+    if export_time is None or any(p is None for p in parts):
+        return None
+    return export_time / sum(p for p in parts if p is not None)
+
+
+def render_table(results: list[Measurement]) -> str:
+    """The human table: one row per input and stage, then the ratio per input."""
+    header = ("input", "stage", "median s", "runs", "triples", "triples/s", "peak RSS MB",
+              "py peak MB", "note")
+    rows = [header]
+    for m in results:
+        rows.append((
+            m.input, m.stage, _fmt(m.median, ".3f"), str(len(m.seconds)),
+            _fmt(m.triples, "d") if m.triples else "n/a", _fmt(m.triples_per_second, ",.0f"),
+            _fmt(m.peak_rss_mb, ".0f"), _fmt(m.py_peak_mb, ".0f"), m.note,
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1]
+             for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append("")
+    for label in dict.fromkeys(m.input for m in results):
+        value = ratio(results, label)
+        text = "n/a (export or rdflib not measured)" if value is None else f"{value:.3f}"
+        lines.append(f"{label}: export / rdflib(turtle + json-ld) = {text}  (target <= 0.25)")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _parser() -> argparse.ArgumentParser:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(
+        description="Time secid-rdf stage by stage; prints a table and export/rdflib ratios.",
+        epilog="Example: python benchmarks/run.py --synthetic 1000 --synthetic 10000 --runs 3",
+    )
+    parser.add_argument("--corpus", action="append", choices=sorted(CORPORA),
+                        help="real registry to measure (repeat; default: both)")
+    parser.add_argument("--synthetic", action="append", type=int, default=[], metavar="N",
+                        help="also measure a synthetic registry of N namespaces (repeat)")
+    parser.add_argument("--no-corpora", action="store_true", help="measure synthetic inputs only")
+    parser.add_argument("--runs", type=int, default=3, help="runs per stage (median reported)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic registries")
+    parser.add_argument("--tracemalloc", action="store_true",
+                        help="one extra traced run per stage for the Python allocation peak")
+    parser.add_argument("--rdflib-limit", type=int, default=2_000_000, metavar="TRIPLES",
+                        help="skip rdflib's writers above this many triples (its Turtle "
+                             "writer grows faster than linearly)")
+    parser.add_argument("--skip", action="append", default=[], metavar="STAGE",
+                        help="skip a stage: validate, export, rdflib, serialize:FMT, pipeline")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write results as JSON")
+    parser.add_argument("--workdir", type=Path, help="where synthetic registries are written")
+    parser.add_argument("--worker", choices=("pipeline", "export"), help=argparse.SUPPRESS)
+    parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--label", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure every requested input and print the table (and JSON when asked)."""
+    args = _parser().parse_args(argv)
+    if args.worker:
+        if args.worker == "pipeline":
+            results = pipeline_worker(args.path, args.label, args.runs, traced=args.tracemalloc,
+                                      rdflib_limit=args.rdflib_limit, skip=set(args.skip))
+        else:
+            results = export_worker(args.path, args.label, args.runs, traced=args.tracemalloc)
+        sys.stdout.write(json.dumps([asdict(m) for m in results]))
+        return 0
+    args.corpus = [] if args.no_corpora else (args.corpus or sorted(CORPORA))
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="secid-bench-"))
+    results: list[Measurement] = []
+    try:
+        for label, path, generated in _inputs(args, work):
+            sys.stderr.write(f"measuring {label} ({path})\n")
+            results += [generated] if generated else []
+            results += measure_input(label, path, args)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    sys.stdout.write(render_table(results) + "\n")
+    if args.json:
+        payload = [dict(asdict(m), median=m.median) for m in results]
+        ratios = {label: ratio(results, label) for label in dict.fromkeys(m.input for m in results)}
+        args.json.write_text(json.dumps({"results": payload, "ratios": ratios}, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
