@@ -7,9 +7,10 @@ Rules (``q(s)`` is :func:`encode_segment`: UTF-8 percent-encoding that leaves on
   the namespace becomes ``%2F``, so namespace ``github.com/advisories`` never meets source
   ``advisories`` of ``github.com``); source with a literal name ``<namespace>/<q(name)>``;
 - everything without a SecID of its own hangs off its owner with ``;key=value`` steps
-  (``;node=0``, ``;url=1``, ``;template``, ``;var=id``, ``;pattern=0``, ``;example=2``,
-  ``;version=2.0``, ``;value=...``, ``;extra=0``). ``;`` and ``=`` never appear raw in an
-  encoded segment, so these steps cannot be confused with a SecID-derived path.
+  (``;node=0``, ``;url=1``, ``;template``, ``;var=id``, ``;match=0``, ``;pattern=0``,
+  ``;example=2``, ``;version=2.0``, ``;value=...``, ``;extra=0``, ``;ref=...``). ``;`` and
+  ``=`` never appear raw in an encoded segment, so these steps cannot be confused with a
+  SecID-derived path.
 
 Two different keys never give the same IRI, and every IRI minted here is valid (RFC 3987),
 whatever the registry text holds. Nothing people point at is a blank node.
@@ -39,6 +40,7 @@ __all__ = [
     "extra_iri",
     "graph_iri",
     "known_value_iri",
+    "match_iri",
     "namespace_iri",
     "node_iri",
     "pattern_iri",
@@ -193,14 +195,19 @@ def template_iri(owner: NamedNode) -> NamedNode:
     return _step(owner, "template")
 
 
-def variable_iri(template: NamedNode, name: str) -> NamedNode:
-    """A declared variable of a URL template, by name."""
-    return _step(template, "var", encode_segment(name))
+def variable_iri(node: NamedNode, name: str) -> NamedNode:
+    """A template variable declared on a source or node, by name (all its templates use it)."""
+    return _step(node, "var", encode_segment(name))
 
 
 def pattern_iri(owner: NamedNode, index: int) -> NamedNode:
-    """The ``index``-th id pattern of a namespace, source or node."""
+    """The ``index``-th id pattern of a namespace or source (it matches the next position)."""
     return _step(owner, "pattern", index)
+
+
+def match_iri(node: NamedNode, index: int) -> NamedNode:
+    """The ``index``-th pattern a source or node matches its own position with."""
+    return _step(node, "match", index)
 
 
 def example_iri(owner: NamedNode, index: int) -> NamedNode:
@@ -312,8 +319,8 @@ def secid_to_iri(base: str, secid: str, namespaces: Container[tuple[str, str]]) 
     end = _REFERENCE_END.search(rest)
     path, suffix = (rest, "") if end is None else (rest[: end.start()], rest[end.start() :])
     segments = path.split("/")
-    cuts = range(len(segments), 0, -1)
-    cut = next((k for k in cuts if (type_name, "/".join(segments[:k])) in namespaces), len(segments))
+    prefixes = ((k, "/".join(segments[:k])) for k in range(len(segments), 0, -1))
+    cut = next((k for k, prefix in prefixes if (type_name, prefix) in namespaces), len(segments))
     iri = namespace_iri(base, type_name, "/".join(segments[:cut]))
     if cut < len(segments):
         iri = source_iri(iri, "/".join(segments[cut:]))

@@ -10,7 +10,10 @@ Both formats meet in one tree:
 - Markdown ``id_pattern(s)`` sit on the source (they match the subpath), and its
   ``urls.lookup`` template is a :class:`Url` whose ``is_template`` is true.
 
-Every object carries the :class:`~secid_rdf.findings.Location` it came from.
+Every object carries the :class:`~secid_rdf.findings.Location` it came from. Namespaces
+and match nodes may also carry ``field_lines``: (model field name, line) pairs such as
+``("status", 7)`` or ``("official_name", 4)`` for the keys that filled those fields, so a
+finding about one property can point at that key's line (empty when unknown).
 """
 
 from __future__ import annotations
@@ -168,6 +171,7 @@ class MatchNode:
     known_values: tuple[tuple[str, str], ...] = ()
     children: tuple[MatchNode, ...] = ()
     extras: tuple[Extra, ...] = ()
+    field_lines: tuple[tuple[str, int], ...] = ()
     location: Location
 
 
@@ -212,6 +216,7 @@ class Namespace:
     id_patterns: tuple[IdPattern, ...] = ()
     examples: tuple[Example, ...] = ()
     extras: tuple[Extra, ...] = ()
+    field_lines: tuple[tuple[str, int], ...] = ()
     location: Location
 
     @property

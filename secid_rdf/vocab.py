@@ -116,6 +116,7 @@ SECID_CLASSES = (
     "UrlLink",
     "UrlTemplate",
     "Variable",
+    "VariableBinding",
     "IdPattern",
     "Example",
     "Version",
@@ -171,6 +172,7 @@ SECID_PROPERTIES = (
     "deprecatedDate",
     "crossReference",
     "hasKnownValue",
+    "longDescription",
     # URL links and templates
     "linkKind",
     "target",
