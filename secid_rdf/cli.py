@@ -7,12 +7,19 @@ Exit codes everywhere: 0 clean, 1 the data has errors (the rest was still proces
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from secid_rdf import __version__
-from secid_rdf.findings import SecidRdfError
+from secid_rdf.findings import SecidRdfError, Severity
 from secid_rdf.resources import bundled_registry_path
+from secid_rdf.tables import RESULT_FORMATS, format_results
+
+if TYPE_CHECKING:
+    from pyoxigraph import Quad
+
+    from secid_rdf.store import Credentials
 
 __all__ = ["main"]
 
@@ -35,7 +42,9 @@ class SecidRdfGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SecidRdfError as error:
-            raise click.ClickException(str(error)) from error
+            failure = click.ClickException(str(error))
+            failure.exit_code = 2
+            raise failure from error
 
 
 @click.group(cls=SecidRdfGroup)
@@ -45,3 +54,239 @@ def main() -> None:
 
     REGISTRY, where a command takes one, defaults to the registry bundled with secid-rdf.
     """
+
+
+EXPORT_DIR_OPTION = click.option(
+    "--from",
+    "export_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Use an existing export folder (its secid.nq and void.ttl) instead of REGISTRY.",
+)
+STORE_USER_OPTION = click.option(
+    "--user", help="User name, sent when the store asks for basic or digest authentication."
+)
+STORE_PASSWORD_OPTION = click.option(
+    "--password",
+    envvar="SECID_RDF_STORE_PASSWORD",
+    show_envvar=True,
+    help="Password for --user; prefer the environment variable, which stays out of shell history.",
+)
+STORE_TIMEOUT_OPTION = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for each answer from the store.",
+)
+
+
+def store_credentials(user: str | None, password: str | None) -> Credentials | None:
+    """Credentials from --user and --password (or its environment variable), if a user is given."""
+    from secid_rdf.store import Credentials
+
+    if user is None:
+        return None
+    if password is None:
+        raise click.UsageError("--user needs --password or SECID_RDF_STORE_PASSWORD")
+    return Credentials(user, password)
+
+
+def graph_quads(registry: Path | None, export_dir: Path | None) -> tuple[list[Quad], int]:
+    """The quads to load or query, and the number of errors met while converting REGISTRY.
+
+    With ``export_dir`` they are read from an existing export; otherwise REGISTRY is converted
+    in memory (its findings are printed on stderr).
+    """
+    from secid_rdf.store import read_export
+
+    if export_dir is not None:
+        if registry is not None:
+            raise click.UsageError("give REGISTRY or --from, not both")
+        return list(read_export(export_dir)), 0
+    from secid_rdf.export import registry_to_quads
+
+    exported = registry_to_quads(resolve_registry(registry))
+    for finding in exported.findings:
+        click.echo(str(finding), err=True)
+    errors = sum(finding.severity is Severity.ERROR for finding in exported.findings)
+    return list(exported.quads), errors
+
+
+
+def query_arguments(
+    arguments: tuple[str, ...], query_file: TextIO | None, library_name: str | None
+) -> tuple[Path | None, str]:
+    """Split ``[REGISTRY] [QUERY]`` and find the query text: the argument, --file or --library."""
+    from secid_rdf.store import read_library_query
+
+    given = (query_file is not None) + (library_name is not None)
+    if given > 1:
+        raise click.UsageError("give --file or --library, not both")
+    wanted = 1 - given  # positional QUERY only when neither option gives the query
+    if not wanted <= len(arguments) <= wanted + 1:
+        raise click.UsageError("give [REGISTRY] QUERY, or [REGISTRY] with --file or --library")
+    registry = Path(arguments[0]) if len(arguments) > wanted else None
+    if registry is not None and not registry.is_dir():
+        raise click.UsageError(f"REGISTRY {registry} is not a folder")
+    if query_file is not None:
+        return registry, query_file.read()
+    if library_name is not None:
+        return registry, read_library_query(library_name)
+    return registry, arguments[-1]
+
+
+def parse_bindings(bindings: tuple[str, ...]) -> dict[str, str]:
+    """``--bind VAR=VALUE`` options as a mapping (a leading ``?`` on VAR is allowed)."""
+    parsed: dict[str, str] = {}
+    for binding in bindings:
+        name, equals, value = binding.partition("=")
+        if not equals or not name.lstrip("?"):
+            raise click.UsageError(f"--bind {binding!r}: write VAR=VALUE")
+        parsed[name.lstrip("?")] = value
+    return parsed
+
+
+@main.command()
+@REGISTRY_ARGUMENT
+@click.option(
+    "--store",
+    "store_url",
+    required=True,
+    metavar="URL",
+    help="The store's SPARQL 1.1 Graph Store Protocol endpoint (Oxigraph: http://HOST:7878/store).",
+)
+@EXPORT_DIR_OPTION
+@click.option(
+    "--graph-prefix",
+    metavar="IRI",
+    help="Name the graphs <IRI><type> and <IRI>void instead of the export's graph IRIs.",
+)
+@STORE_USER_OPTION
+@STORE_PASSWORD_OPTION
+@STORE_TIMEOUT_OPTION
+@click.option("--dry-run", is_flag=True, help="Show what would be sent where; send nothing.")
+def load(
+    registry: Path | None,
+    store_url: str,
+    export_dir: Path | None,
+    graph_prefix: str | None,
+    user: str | None,
+    password: str | None,
+    timeout: float,
+    dry_run: bool,
+) -> None:
+    """Load the graph into a SPARQL 1.1 triple store, one named graph per SecID type.
+
+    Each graph (and the dataset description, in its own graph) is sent with an HTTP PUT to
+    URL?graph=<graph IRI>, which replaces that graph: loading again never duplicates.
+
+    \b
+    Example:
+      oxigraph serve --location store-data &
+      secid-rdf load --store http://localhost:7878/store
+    """
+    from secid_rdf.iris import GRAPH_NAMESPACE, check_base
+    from secid_rdf.store import load_graphs, rebase_graphs, split_graphs
+
+    credentials = store_credentials(user, password)
+    quads, errors = graph_quads(registry, export_dir)
+    if graph_prefix is not None:
+        quads = rebase_graphs(quads, GRAPH_NAMESPACE, check_base(graph_prefix))
+    graphs = split_graphs(quads)
+    total = sum(len(triples) for triples in graphs.values())
+    if dry_run:
+        for graph, triples in graphs.items():
+            click.echo(f"would load {graph or 'default graph'}: {len(triples)} triples", err=True)
+        click.echo(f"dry run: {len(graphs)} graphs, {total} triples, nothing sent to {store_url}", err=True)
+    else:
+        report = load_graphs(store_url, graphs, credentials=credentials, timeout=timeout)
+        for upload in report.uploads:
+            verb = "created" if upload.status == 201 else "replaced"
+            click.echo(f"{verb} {upload.graph or 'default graph'}: {upload.triples} triples", err=True)
+        click.echo(
+            f"loaded {len(report.uploads)} graphs, {report.triples} triples into {store_url}"
+            f" in {report.seconds:.2f} s",
+            err=True,
+        )
+    if errors:
+        raise click.exceptions.Exit(1)
+
+
+@main.command()
+@click.argument("arguments", nargs=-1, metavar="[REGISTRY] [QUERY]")
+@click.option(
+    "--file",
+    "query_file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the query from this file ('-' for stdin) instead of the QUERY argument.",
+)
+@click.option(
+    "--library",
+    "library_name",
+    metavar="NAME",
+    help="Run a query shipped with secid-rdf (see docs/triple-stores.md), e.g. counts-per-type.",
+)
+@click.option(
+    "--bind",
+    "bindings",
+    multiple=True,
+    metavar="VAR=VALUE",
+    help="Set the query's 'VALUES ?VAR { ... }' block to VALUE (<...> is an IRI, else a string).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(RESULT_FORMATS),
+    default=RESULT_FORMATS[0],
+    show_default=True,
+    help="Result format: an aligned table, or SPARQL 1.1 results CSV, TSV or JSON.",
+)
+@EXPORT_DIR_OPTION
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Send the query to this SPARQL 1.1 endpoint instead (Oxigraph: http://HOST:7878/query).",
+)
+@STORE_USER_OPTION
+@STORE_PASSWORD_OPTION
+@STORE_TIMEOUT_OPTION
+def query(
+    arguments: tuple[str, ...],
+    query_file: TextIO | None,
+    library_name: str | None,
+    bindings: tuple[str, ...],
+    fmt: str,
+    export_dir: Path | None,
+    endpoint: str | None,
+    user: str | None,
+    password: str | None,
+    timeout: float,
+) -> None:
+    """Run a SPARQL 1.1 query over the graph and print the results.
+
+    The graph of REGISTRY (or of an export folder, --from) is put in an embedded store whose
+    default graph is the union of all graphs. With --endpoint the query goes to a remote
+    store instead. CONSTRUCT and DESCRIBE results are printed as sorted N-Triples.
+
+    \b
+    Examples:
+      secid-rdf query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format csv
+      secid-rdf query --library source-lookup --bind source=secid:advisory/mitre.org/cve
+      secid-rdf query --file my.rq --endpoint http://localhost:7878/query
+    """
+    from secid_rdf.store import bind_values, build_store, query_endpoint, query_store
+
+    registry, text = query_arguments(arguments, query_file, library_name)
+    text = bind_values(text, parse_bindings(bindings))
+    credentials = store_credentials(user, password)
+    errors = 0
+    if endpoint is not None:
+        if registry is not None or export_dir is not None:
+            raise click.UsageError("--endpoint queries a remote store: give no REGISTRY or --from")
+        result = query_endpoint(endpoint, text, credentials=credentials, timeout=timeout)
+    else:
+        quads, errors = graph_quads(registry, export_dir)
+        result = query_store(build_store(quads), text)
+    click.echo(format_results(result, fmt), nl=False)
+    if errors:
+        raise click.exceptions.Exit(1)

@@ -8,6 +8,7 @@ from pathlib import Path
 __all__ = [
     "bundled_registry_path",
     "ontology_path",
+    "queries_dir",
     "shapes_dir",
 ]
 
@@ -25,6 +26,11 @@ def bundled_registry_path() -> Path:
 def ontology_path() -> Path:
     """The SecID ontology in Turtle."""
     return _data_dir() / "ontology" / "secid.ttl"
+
+
+def queries_dir() -> Path:
+    """The folder of shipped SPARQL queries (``*.rq``, each opening with what it answers)."""
+    return Path(str(files("secid_rdf") / "queries"))
 
 
 def shapes_dir() -> Path:

@@ -25,6 +25,7 @@ import pyoxigraph as ox
 
 from secid_rdf.findings import QueryError, SecidRdfError, StoreError
 from secid_rdf.iris import DATASET_GRAPH_IRI
+from secid_rdf.resources import queries_dir
 
 __all__ = [
     "EXPORT_DATASET_FILE",
@@ -36,10 +37,12 @@ __all__ = [
     "bind_values",
     "build_store",
     "graph_store_url",
+    "library_query_names",
     "load_graphs",
     "query_endpoint",
     "query_store",
     "read_export",
+    "read_library_query",
     "rebase_graphs",
     "split_graphs",
 ]
@@ -372,3 +375,19 @@ def _one_line(text: str) -> str:
     if len(line) > _SERVER_MESSAGE_LIMIT:
         line = line[: _SERVER_MESSAGE_LIMIT - 1] + "…"
     return line
+
+
+def library_query_names() -> tuple[str, ...]:
+    """The names of the queries shipped with secid-rdf (file stems in ``secid_rdf/queries``)."""
+    return tuple(sorted(path.stem for path in queries_dir().glob("*.rq")))
+
+
+def read_library_query(name: str) -> str:
+    """The text of the shipped query ``name``.
+
+    :raises QueryError: no shipped query has that name.
+    """
+    names = library_query_names()
+    if name not in names:
+        raise QueryError(f"no shipped query named {name!r}; choose one of: {', '.join(names)}")
+    return (queries_dir() / f"{name}.rq").read_text(encoding="utf-8")
