@@ -11,9 +11,10 @@ Both formats meet in one tree:
   ``urls.lookup`` template is a :class:`Url` whose ``is_template`` is true.
 
 Every object carries the :class:`~secid_rdf.findings.Location` it came from. Namespaces
-and match nodes may also carry ``field_lines``: (model field name, line) pairs such as
-``("status", 7)`` or ``("official_name", 4)`` for the keys that filled those fields, so a
-finding about one property can point at that key's line (empty when unknown).
+and match nodes may also carry ``field_locations``: (model field name, location of the key
+that filled it) pairs, e.g. ``("official_name", Location("reference/aisi.md", 4,
+"full_name"))``, so a finding about one property can point at that key's line and name the
+key as written (empty when unknown).
 """
 
 from __future__ import annotations
@@ -171,7 +172,7 @@ class MatchNode:
     known_values: tuple[tuple[str, str], ...] = ()
     children: tuple[MatchNode, ...] = ()
     extras: tuple[Extra, ...] = ()
-    field_lines: tuple[tuple[str, int], ...] = ()
+    field_locations: tuple[tuple[str, Location], ...] = ()
     location: Location
 
 
@@ -216,7 +217,7 @@ class Namespace:
     id_patterns: tuple[IdPattern, ...] = ()
     examples: tuple[Example, ...] = ()
     extras: tuple[Extra, ...] = ()
-    field_lines: tuple[tuple[str, int], ...] = ()
+    field_locations: tuple[tuple[str, Location], ...] = ()
     location: Location
 
     @property
