@@ -7,6 +7,7 @@ from pathlib import Path
 
 __all__ = [
     "bundled_registry_path",
+    "context_path",
     "ontology_path",
     "queries_dir",
     "shapes_dir",
@@ -21,6 +22,11 @@ def _data_dir() -> Path:
 def bundled_registry_path() -> Path:
     """The default registry that ships with secid-rdf."""
     return _data_dir() / "registry"
+
+
+def context_path() -> Path:
+    """The JSON-LD context generated from the ontology (``secid_rdf.context``)."""
+    return _data_dir() / "context.jsonld"
 
 
 def ontology_path() -> Path:

@@ -1,0 +1,187 @@
+"""The JSON-LD context: generated from the ontology, shipped in the package, never fetched.
+
+Documents name the context by :data:`CONTEXT_IRI`; the same text ships as
+``secid_rdf/data/context.jsonld`` and :func:`document_loader` serves it to JSON-LD processors
+(pyld) so that nothing is ever loaded from the network.
+
+The context holds every prefix of :data:`secid_rdf.vocab.PREFIXES` and one term per class and
+property declared in the ontology: classes as plain strings, object properties coerced to
+``@id``, datatype properties with one XSD range (other than ``xsd:string``) coerced to that
+datatype. Regenerate the shipped file after changing the ontology with
+``python -m secid_rdf.context``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import NamedNode, RdfFormat, parse
+
+from secid_rdf.findings import SecidRdfError
+from secid_rdf.resources import context_path, ontology_path
+from secid_rdf.vocab import OWL, PREFIXES, RDF, RDFS, SECID_NAMESPACE, XSD
+
+__all__ = [
+    "CONTEXT_IRI",
+    "compact_iri",
+    "context_to_text",
+    "document_loader",
+    "ontology_to_context",
+    "read_context",
+]
+
+CONTEXT_IRI = "https://w3id.org/secid/context.jsonld"
+"""The stable IRI by which every JSON-LD document secid-rdf writes names its context."""
+
+_UNCOERCED_RANGES = frozenset({XSD.string.value, RDF.langString.value, RDFS.Literal.value})
+"""Ranges that carry no type coercion: plain and language-tagged strings."""
+
+_CLASS_TYPES = frozenset({OWL.Class.value, RDFS.Class.value})
+_PROPERTY_TYPES = frozenset(
+    {
+        OWL.ObjectProperty.value,
+        OWL.DatatypeProperty.value,
+        OWL.AnnotationProperty.value,
+        RDF.Property.value,
+    }
+)
+
+
+def _local_name(iri: str) -> str | None:
+    """The term name for an ontology IRI, or ``None`` when it is not a usable JSON-LD term."""
+    if not iri.startswith(SECID_NAMESPACE):
+        return None
+    name = iri[len(SECID_NAMESPACE) :]
+    if not name or ":" in name or name.startswith("@") or name in PREFIXES:
+        return None
+    return name
+
+
+def compact_iri(iri: str, prefixes: Mapping[str, str]) -> str | None:
+    """``iri`` as a compact IRI ``prefix:suffix`` with the longest matching namespace.
+
+    Ties go to the alphabetically first prefix. ``None`` when no prefix fits, or when the
+    suffix starts with ``//`` (JSON-LD would then read the result as an absolute IRI).
+
+    >>> compact_iri("http://purl.org/dc/terms/title", PREFIXES)
+    'dcterms:title'
+    >>> compact_iri("https://example.org/x", PREFIXES) is None
+    True
+    """
+    best: tuple[int, str] | None = None
+    for prefix, namespace in prefixes.items():
+        if iri.startswith(namespace) and (
+            best is None or (-len(namespace), prefix) < (-best[0], best[1])
+        ):
+            best = (len(namespace), prefix)
+    if best is None or iri[best[0] :].startswith("//"):
+        return None
+    return f"{best[1]}:{iri[best[0] :]}"
+
+
+def _coercion(types: set[str], ranges: set[str]) -> str | None:
+    """``@id``, a datatype CURIE, or ``None`` for a property with these types and ranges."""
+    if OWL.ObjectProperty.value in types:
+        return "@id"
+    if len(ranges) != 1:
+        return None
+    (range_iri,) = ranges
+    if range_iri in _UNCOERCED_RANGES:
+        return None
+    if (
+        OWL.DatatypeProperty.value in types
+        or range_iri.startswith(XSD.namespace)
+        or range_iri == RDF.JSON.value
+    ):
+        return compact_iri(range_iri, PREFIXES) or range_iri
+    return "@id"
+
+
+def ontology_to_context(ontology: Path | None = None) -> dict[str, Any]:
+    """Build the JSON-LD context document from the ontology's declarations.
+
+    :param ontology: a Turtle ontology; the shipped ``ontology/secid.ttl`` by default.
+    :returns: ``{"@context": {...}}``, ready for :func:`context_to_text`.
+
+    >>> ctx = ontology_to_context()["@context"]
+    >>> ctx["secid"]
+    'https://w3id.org/secid/ontology#'
+    >>> ctx["Namespace"]
+    'secid:Namespace'
+    >>> ctx["hasSource"]
+    {'@id': 'secid:hasSource', '@type': '@id'}
+    """
+    path = ontology if ontology is not None else ontology_path()
+    types: dict[str, set[str]] = {}
+    ranges: dict[str, set[str]] = {}
+    for quad in parse(path=path, format=RdfFormat.TURTLE):
+        subject, predicate, obj = quad.subject, quad.predicate, quad.object
+        if not isinstance(subject, NamedNode) or not isinstance(obj, NamedNode):
+            continue
+        if predicate == RDF.type:
+            types.setdefault(subject.value, set()).add(obj.value)
+        elif predicate == RDFS.range:
+            ranges.setdefault(subject.value, set()).add(obj.value)
+    classes = {iri for iri, kinds in types.items() if kinds & _CLASS_TYPES}
+    terms: dict[str, Any] = dict(PREFIXES)
+    for iri in sorted(types):
+        name = _local_name(iri)
+        if name is None:
+            continue
+        curie = "secid:" + name
+        if iri in classes:
+            terms[name] = curie
+        elif types[iri] & _PROPERTY_TYPES:
+            coercion = _coercion(types[iri], ranges.get(iri, set()))
+            terms[name] = curie if coercion is None else {"@id": curie, "@type": coercion}
+    return {"@context": terms}
+
+
+def context_to_text(context: Mapping[str, Any]) -> str:
+    """The canonical text of a context document (sorted keys, two-space indent, final newline).
+
+    >>> context_to_text({"@context": {"b": "x:", "a": "y:"}})
+    '{\\n  "@context": {\\n    "a": "y:",\\n    "b": "x:"\\n  }\\n}\\n'
+    """
+    return json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def read_context() -> dict[str, Any]:
+    """The context document that ships in the package (``secid_rdf/data/context.jsonld``).
+
+    >>> read_context()["@context"]["dcterms"]
+    'http://purl.org/dc/terms/'
+    """
+    document: dict[str, Any] = json.loads(context_path().read_text(encoding="utf-8"))
+    return document
+
+
+def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A pyld document loader that serves our context from the package and nothing else.
+
+    Pass it as ``{"documentLoader": document_loader}`` to ``pyld.jsonld`` calls to expand
+    secid-rdf documents offline.
+
+    :raises SecidRdfError: for any other URL (nothing is fetched from the network).
+
+    >>> document_loader(CONTEXT_IRI)["documentUrl"]
+    'https://w3id.org/secid/context.jsonld'
+    """
+    del options
+    if url != CONTEXT_IRI:
+        raise SecidRdfError(f"refusing to load {url!r}: only {CONTEXT_IRI} is served, offline")
+    return {
+        "contentType": "application/ld+json",
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": read_context(),
+    }
+
+
+if __name__ == "__main__":
+    context_path().write_text(context_to_text(ontology_to_context()), encoding="utf-8")
+    sys.stderr.write(f"wrote {context_path()}\n")

@@ -1,0 +1,256 @@
+"""Compacted JSON-LD from triples, driven by our context, in a fixed order.
+
+A general JSON-LD compactor (pyld) is slow on a registry-sized graph and its output order
+is not ours to fix. The context secid-rdf generates uses only simple features (prefixes,
+class terms, properties coerced to ``@id`` or one datatype), so compaction here is direct:
+each value is written under the property's term when it fits the term's coercion, and
+under the compact IRI of the property (which has no coercion) when it does not. The
+result expands, with any JSON-LD 1.1 processor, to exactly the input triples.
+
+Order: nodes by ``@id``; values of a key by their JSON text; keys sorted when written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+from secid_rdf.context import CONTEXT_IRI, compact_iri
+from secid_rdf.findings import SecidRdfError
+from secid_rdf.vocab import RDF, XSD
+
+__all__ = [
+    "Compactor",
+    "Subjects",
+    "document_to_bytes",
+    "group_by_subject",
+    "triples_to_document",
+]
+
+_GEN_DELIMS = (":", "/", "?", "#", "[", "]", "@")
+"""RFC 3986 gen-delims: a context entry whose IRI ends with one of these is a prefix."""
+
+Term = NamedNode | BlankNode | Literal
+
+
+@dataclass(frozen=True)
+class _TermDefinition:
+    """A context term for a property: its name and its coercion (``@id``, a datatype IRI)."""
+
+    name: str
+    coercion: str | None
+
+
+class Compactor:
+    """Writes RDF terms as compacted JSON-LD values under one context.
+
+    >>> from secid_rdf.context import read_context
+    >>> c = Compactor(read_context()["@context"])
+    >>> c.type_value("https://w3id.org/secid/ontology#Namespace")
+    'Namespace'
+    >>> c.entry(RDF.type, NamedNode("http://www.w3.org/2004/02/skos/core#Concept"))
+    ('@type', 'skos:Concept')
+    """
+
+    def __init__(self, context: Mapping[str, Any]) -> None:
+        self._prefixes = {
+            name: value
+            for name, value in context.items()
+            if isinstance(value, str) and value.endswith(_GEN_DELIMS) and not name.startswith("@")
+        }
+        self._names = frozenset(name for name in context if not name.startswith("@"))
+        self._properties: dict[str, _TermDefinition] = {}
+        self._classes: dict[str, str] = {}
+        for name in sorted(self._names, key=lambda n: (len(n), n)):
+            value = context[name]
+            if isinstance(value, str):
+                iri = self._expand(value)
+                self._classes.setdefault(iri, name)
+                self._properties.setdefault(iri, _TermDefinition(name, None))
+            elif isinstance(value, Mapping) and isinstance(value.get("@id"), str):
+                coercion = value.get("@type")
+                self._properties.setdefault(
+                    self._expand(value["@id"]),
+                    _TermDefinition(
+                        name,
+                        coercion if coercion in (None, "@id") else self._expand(coercion),
+                    ),
+                )
+        self._curies: dict[str, str] = {}
+
+    def _expand(self, value: str) -> str:
+        """A context value (compact IRI or absolute IRI) as an absolute IRI."""
+        prefix, colon, suffix = value.partition(":")
+        if colon and prefix in self._prefixes and not suffix.startswith("//"):
+            return self._prefixes[prefix] + suffix
+        return value
+
+    def _compact(self, iri: str) -> str:
+        """``iri`` as a compact IRI when a prefix fits, else unchanged (cached)."""
+        text = self._curies.get(iri)
+        if text is None:
+            text = compact_iri(iri, self._prefixes) or iri
+            self._curies[iri] = text
+        return text
+
+    def _is_ambiguous(self, text: str) -> bool:
+        """True when an absolute IRI would be read as a compact IRI or term on expansion."""
+        scheme, colon, rest = text.partition(":")
+        return bool(colon) and scheme in self._names and not rest.startswith("//")
+
+    def reference(self, iri: str) -> str | dict[str, Any]:
+        """An IRI in ``@id`` position: a compact IRI, or the IRI itself.
+
+        An IRI whose scheme happens to be a context name (``secid:advisory/x``) is written
+        as a node reference whose embedded context switches that name off.
+        """
+        text = self._compact(iri)
+        if text == iri and self._is_ambiguous(iri):
+            return {"@context": {iri.partition(":")[0]: None}, "@id": iri}
+        return text
+
+    def type_value(self, iri: str) -> str | None:
+        """A class IRI as an ``@type`` value, or ``None`` when it cannot be one safely."""
+        term = self._classes.get(iri)
+        if term is not None:
+            return term
+        text = self._compact(iri)
+        return None if text == iri and self._is_ambiguous(iri) else text
+
+    def subject(self, term: NamedNode | BlankNode) -> str:
+        """The ``@id`` of a node object.
+
+        :raises SecidRdfError: when the IRI's scheme is a context name (a ``--base`` such
+            as ``secid:``), which JSON-LD would misread.
+        """
+        if isinstance(term, BlankNode):
+            return f"_:{term.value}"
+        value = self.reference(term.value)
+        if not isinstance(value, str):
+            raise SecidRdfError(
+                f"cannot write {term.value!r} as a JSON-LD @id: its scheme is a name in the "
+                "context; choose a base IRI with another scheme (e.g. https:)"
+            )
+        return value
+
+    def _node_value(self, term: NamedNode | BlankNode) -> str | dict[str, Any]:
+        """An IRI or blank node object, in its coerced (plain string) form."""
+        if isinstance(term, BlankNode):
+            return f"_:{term.value}"
+        return self.reference(term.value)
+
+    def _literal(self, literal: Literal) -> str | dict[str, Any]:
+        """The literal under a key without coercion: a string, or a value object."""
+        if literal.language is not None:
+            value: dict[str, Any] = {"@language": literal.language, "@value": literal.value}
+            if literal.direction is not None:
+                value["@direction"] = literal.direction
+            return value
+        datatype = literal.datatype.value
+        if datatype == XSD.string.value:
+            return literal.value
+        datatype_text = self.type_value(datatype)
+        if datatype_text is None:
+            raise SecidRdfError(f"cannot write datatype {datatype!r} in compacted JSON-LD")
+        return {"@type": datatype_text, "@value": literal.value}
+
+    def _coerced_literal(self, literal: Literal, coercion: str | None) -> str | dict[str, Any] | None:
+        """The literal under a term with ``coercion``, or ``None`` when it does not fit."""
+        if coercion is None:
+            return self._literal(literal)
+        if literal.language is None and literal.datatype.value == coercion:
+            return literal.value
+        return None
+
+    def entry(self, predicate: NamedNode, obj: Term) -> tuple[str, str | dict[str, Any]]:
+        """The key and compacted value that state ``predicate obj`` inside a node object."""
+        if predicate == RDF.type and isinstance(obj, NamedNode):
+            type_text = self.type_value(obj.value)
+            if type_text is not None:
+                return "@type", type_text
+        definition = self._properties.get(predicate.value)
+        if definition is not None:
+            if isinstance(obj, Literal):
+                value = self._coerced_literal(obj, definition.coercion)
+            elif definition.coercion == "@id":
+                value = self._node_value(obj)
+            else:
+                value = None
+            if value is not None:
+                return definition.name, value
+        key = self._compact(predicate.value)
+        if key == predicate.value and self._is_ambiguous(key):
+            raise SecidRdfError(f"cannot write property {key!r} in compacted JSON-LD")
+        if isinstance(obj, Literal):
+            return key, self._literal(obj)
+        node = self._node_value(obj)
+        return key, node if isinstance(node, dict) else {"@id": node}
+
+    def node(
+        self,
+        subject: NamedNode | BlankNode,
+        pairs: Iterable[tuple[NamedNode, Term]],
+        embedded: Mapping[str, dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """A node object for ``subject`` with its ``(predicate, object)`` pairs.
+
+        :param embedded: node objects to put in place of the first reference (in written
+            order) to their IRI, for framed documents; ``None`` for flat ones.
+        """
+        values: dict[str, dict[str, tuple[Any, str | None]]] = {}
+        for predicate, obj in pairs:
+            key, value = self.entry(predicate, obj)
+            sort_text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+            iri = obj.value if isinstance(obj, NamedNode) else None
+            values.setdefault(key, {})[sort_text] = (value, iri)
+        pending = dict(embedded or {})
+        node: dict[str, Any] = {"@id": self.subject(subject)}
+        for key in sorted(values):
+            by_text = values[key]
+            ordered = []
+            for text in sorted(by_text):
+                value, iri = by_text[text]
+                ordered.append(pending.pop(iri) if iri in pending else value)
+            node[key] = ordered[0] if len(ordered) == 1 else ordered
+        return node
+
+
+Subjects = dict[str, tuple[NamedNode | BlankNode, list[tuple[NamedNode, Term]]]]
+"""Triples grouped by subject: subject text -> (subject, its ``(predicate, object)`` pairs)."""
+
+
+def group_by_subject(triples: Iterable[Triple]) -> Subjects:
+    """Group triples by subject (keyed by the IRI, or ``_:id`` for a blank node).
+
+    :raises SecidRdfError: for an RDF-star triple (a triple as subject).
+    """
+    by_subject: Subjects = {}
+    for triple in triples:
+        subject = triple.subject
+        if isinstance(subject, NamedNode):
+            key = subject.value
+        elif isinstance(subject, BlankNode):
+            key = f"_:{subject.value}"
+        else:
+            raise SecidRdfError("RDF-star triples cannot be written as JSON-LD")
+        by_subject.setdefault(key, (subject, []))[1].append((triple.predicate, triple.object))
+    return by_subject
+
+
+def triples_to_document(triples: Iterable[Triple], compactor: Compactor) -> dict[str, Any]:
+    """A flat compacted document: ``{"@context": CONTEXT_IRI, "@graph": [nodes by @id]}``."""
+    graph = [
+        compactor.node(subject, pairs) for subject, pairs in group_by_subject(triples).values()
+    ]
+    graph.sort(key=lambda node: node["@id"])
+    return {"@context": CONTEXT_IRI, "@graph": graph}
+
+
+def document_to_bytes(document: Mapping[str, Any]) -> bytes:
+    """The canonical JSON text of a document: sorted keys, two-space indent, UTF-8."""
+    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
+    return (text + "\n").encode("utf-8")

@@ -1,0 +1,230 @@
+"""One JSON-LD document per namespace, and a minimal HTML page that embeds it.
+
+A page holds the namespace and everything minted under its IRI (sources, match nodes,
+URLs, patterns, examples, versions ...): ``<ns>/...`` and ``<ns>;...``. Each of those is
+nested under the first resource that links to it, breadth first from the namespace, so the
+document reads as a tree; links to anything else (the type, the operator, concepts) stay
+references. Every triple of a page is a triple of the whole export.
+
+Page paths come from the type and the namespace through :func:`page_path`, which can only
+give relative paths of plain segments: no registry text can reach outside ``pages/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from bisect import bisect_left
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from secid_rdf.context import CONTEXT_IRI
+from secid_rdf.iris import encode_segment, namespace_iri
+from secid_rdf.jsonld import Compactor, Subjects, document_to_bytes, group_by_subject
+from secid_rdf.vocab import DCTERMS, RDFS, SKOS
+
+__all__ = [
+    "Page",
+    "iter_pages",
+    "page_path",
+    "page_to_html",
+    "script_json",
+]
+
+_MAX_SEGMENT = 200
+"""Longest file-name segment kept as is (file systems allow 255 bytes per name)."""
+
+_SCRIPT_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+"""JSON escapes that keep text inside ``<script>``: no ``</script>``, ``<!--`` or entity."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """The files of one namespace: ``path`` has no suffix (``.jsonld`` / ``.html`` added)."""
+
+    type_name: str
+    namespace: str
+    path: PurePosixPath
+    jsonld: bytes
+    html: bytes
+
+
+def _segment(text: str) -> str:
+    """One path segment: percent-encoded, never ``.``, ``..`` or empty, not over-long.
+
+    Encoding leaves only ``A-Z a-z 0-9 - . _ ~`` raw, so ``%`` alone (empty) and ``%2E``
+    (dots) cannot come from any other text.
+    """
+    encoded = encode_segment(text)
+    if encoded.strip(".") == "":
+        encoded = "%" if not encoded else "%2E" * len(encoded)
+    if len(encoded) > _MAX_SEGMENT:
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        encoded = f"{encoded[:_MAX_SEGMENT - 18]}~~{digest}"
+    return encoded
+
+
+def page_path(type_name: str, namespace: str) -> PurePosixPath:
+    """Where a namespace's page goes under ``pages/``, without the suffix.
+
+    The namespace's ``/``-separated parts become folders; every part is percent-encoded
+    on its own, so two namespaces never share a path and none can climb out of the folder.
+
+    >>> page_path("advisory", "github.com/advisories")
+    PurePosixPath('advisory/github.com/advisories')
+    >>> page_path("advisory", "../../etc/passwd")
+    PurePosixPath('advisory/%2E%2E/%2E%2E/etc/passwd')
+    >>> page_path("advisory", "/abs")
+    PurePosixPath('advisory/%/abs')
+    """
+    return PurePosixPath(_segment(type_name), *(_segment(part) for part in namespace.split("/")))
+
+
+def _owned(namespace: str, subjects: list[str]) -> list[str]:
+    """The sorted subjects minted under the namespace IRI: itself, ``<ns>/...``, ``<ns>;...``."""
+    owned = []
+    for index in range(bisect_left(subjects, namespace), len(subjects)):
+        subject = subjects[index]
+        if not subject.startswith(namespace):
+            break
+        if len(subject) == len(namespace) or subject[len(namespace)] in "/;":
+            owned.append(subject)
+    return owned
+
+
+def _frame(roots: list[str], by_subject: Subjects, compactor: Compactor) -> list[dict[str, Any]]:
+    """Node objects for ``roots``; each other root is nested, breadth first, where first met.
+
+    A root already nested under an earlier one is not repeated at the top level.
+    """
+    owned = set(roots)
+    children: dict[str, list[str]] = {}
+    order: list[str] = []
+    tops: list[str] = []
+    seen: set[str] = set()
+    for root in roots:
+        if root in seen:
+            continue
+        seen.add(root)
+        tops.append(root)
+        queue = deque([root])
+        while queue:
+            subject = queue.popleft()
+            order.append(subject)
+            pairs = sorted(by_subject[subject][1], key=lambda pair: (pair[0].value, str(pair[1])))
+            for _, obj in pairs:
+                if isinstance(obj, NamedNode) and obj.value in owned and obj.value not in seen:
+                    seen.add(obj.value)
+                    children.setdefault(subject, []).append(obj.value)
+                    queue.append(obj.value)
+    nodes: dict[str, dict[str, Any]] = {}
+    for subject in reversed(order):
+        embedded = {child: nodes.pop(child) for child in children.get(subject, ())}
+        subject_term, pairs = by_subject[subject]
+        nodes[subject] = compactor.node(subject_term, pairs, embedded)
+    return [nodes[top] for top in tops]
+
+
+def _namespace_document(
+    namespace: str, owned: list[str], by_subject: Subjects, compactor: Compactor
+) -> dict[str, Any]:
+    """The framed page document: the namespace tree, plus any owned resource it never links."""
+    roots = [namespace, *(subject for subject in owned if subject != namespace)]
+    tree, *others = _frame(roots, by_subject, compactor)
+    if not others:
+        return {"@context": CONTEXT_IRI, **tree}
+    return {"@context": CONTEXT_IRI, "@graph": [tree, *others]}
+
+
+def _title(namespace: str, by_subject: Subjects, fallback: str) -> str:
+    """A human title: the namespace's preferred label, else its label, else ``fallback``."""
+    pairs = by_subject[namespace][1] if namespace in by_subject else []
+    for predicate in (SKOS.prefLabel, RDFS.label, DCTERMS.identifier):
+        values = sorted(o.value for p, o in pairs if p == predicate and isinstance(o, Literal))
+        if values:
+            return values[0]
+    return fallback
+
+
+def script_json(document: dict[str, Any]) -> str:
+    """JSON text safe inside ``<script type="application/ld+json">``; parses to ``document``.
+
+    >>> script_json({"note": "</script><b>"})
+    '{\\n  "note": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"\\n}'
+    """
+    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
+    return "".join(_SCRIPT_ESCAPES.get(char, char) for char in text)
+
+
+def page_to_html(document: dict[str, Any], *, title: str, secid: str, jsonld_name: str) -> bytes:
+    """A minimal HTML page that embeds ``document`` as JSON-LD, for publishers to copy."""
+    heading = html.escape(title)
+    link = html.escape(quote(jsonld_name))
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        f"<title>{heading}</title>\n"
+        f'<link rel="alternate" type="application/ld+json" href="{link}">\n'
+        '<script type="application/ld+json">\n'
+        f"{script_json(document)}\n"
+        "</script>\n"
+        "</head>\n"
+        "<body>\n"
+        f"<h1>{heading}</h1>\n"
+        f"<p><code>{html.escape(secid)}</code></p>\n"
+        "</body>\n"
+        "</html>\n"
+    ).encode("utf-8")
+
+
+def iter_pages(
+    triples: Iterable[Triple],
+    namespaces: Iterable[tuple[str, str]],
+    *,
+    base: str,
+    compactor: Compactor,
+) -> Iterator[Page]:
+    """The page of each ``(type, namespace)``, in the order given, once per path.
+
+    :param triples: the whole exported graph (distinct triples).
+    :param namespaces: ``(type, namespace)`` pairs of the registry.
+    :param base: the data base IRI the graph was minted with.
+    """
+    by_subject = group_by_subject(triples)
+    subjects = sorted(by_subject)
+    done: set[PurePosixPath] = set()
+    for type_name, namespace in namespaces:
+        path = page_path(type_name, namespace)
+        iri = namespace_iri(base, type_name, namespace).value
+        if path in done or iri not in by_subject:
+            continue
+        done.add(path)
+        document = _namespace_document(iri, _owned(iri, subjects), by_subject, compactor)
+        secid = f"secid:{type_name}/{namespace}"
+        yield Page(
+            type_name=type_name,
+            namespace=namespace,
+            path=path,
+            jsonld=document_to_bytes(document),
+            html=page_to_html(
+                document,
+                title=_title(iri, by_subject, secid),
+                secid=secid,
+                jsonld_name=path.name + ".jsonld",
+            ),
+        )
