@@ -231,6 +231,7 @@ class SecidType:
     """A SecID type, with what its description file (``<type>.md``/``.json``) says."""
 
     name: str
+    official_name: str | None = None
     description: str | None = None
     prose: str | None = None
     extras: tuple[Extra, ...] = ()

@@ -1,0 +1,234 @@
+"""Parse YAML and JSON into plain values plus the line of every key and list item.
+
+Both parsers return a :class:`Parsed`: the value (dicts, lists, strings, numbers, booleans,
+``None``) and ``lines``, a map from a key path such as ``("sources", "cve", "urls")`` or
+``("match_nodes", 0, "children", 1)`` to the 1-based line where that key (or list item)
+starts. Readers look lines up by path, so both formats locate facts the same way.
+
+YAML is composed with PyYAML's safe loader (the C one when available) and never builds
+Python objects from tags; JSON is decoded by :mod:`json` and a token scanner finds lines.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import yaml
+
+__all__ = [
+    "KeyPath",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "Parsed",
+    "ParseError",
+    "parse_json",
+    "parse_yaml",
+]
+
+try:
+    _YamlLoader: type[yaml.SafeLoader] = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _YamlLoader = yaml.SafeLoader
+
+MAX_DEPTH = 64
+"""Deepest nesting of maps and lists accepted in one document."""
+
+MAX_NODES = 2_000_000
+"""Most YAML nodes one document may expand to (aliases are expanded while reading)."""
+
+KeyPath = tuple[str | int, ...]
+"""A path of keys and list indexes from a document's root."""
+
+_YAML_STR = "tag:yaml.org,2002:str"
+_YAML_CONSTRUCTED = {
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed document: its value and the line of each key path inside it."""
+
+    value: object
+    lines: dict[KeyPath, int]
+
+
+class ParseError(Exception):
+    """The text is not valid YAML/JSON, or is too deep or too large to read safely."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        self.message = message
+        self.line = line
+        super().__init__(message)
+
+
+def parse_yaml(text: str, *, first_line: int = 1, duplicates: list[KeyPath] | None = None) -> Parsed:
+    """Parse one YAML document safely, keeping the line of every key.
+
+    Mapping keys become strings exactly as written (``27001:`` gives ``"27001"``), and
+    timestamps stay the text that was written. ``first_line`` is the file line where the
+    YAML text starts (frontmatter starts on line 2). Keys found twice in one mapping are
+    appended to ``duplicates``; the last value wins, as in PyYAML.
+
+    :raises ParseError: on a syntax error, a non-scalar key, or too deep/large a document.
+
+    >>> parsed = parse_yaml("sources:\\n  27001:\\n    versions: [2013, '2022']\\n")
+    >>> parsed.value
+    {'sources': {'27001': {'versions': [2013, '2022']}}}
+    >>> parsed.lines[("sources", "27001", "versions")]
+    3
+    """
+    loader = _YamlLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = None if mark is None else mark.line + first_line
+        raise ParseError(f"YAML syntax error: {_yaml_problem(error)}", line) from error
+    except yaml.YAMLError as error:
+        raise ParseError(f"YAML syntax error: {error}", first_line) from error
+    finally:
+        loader.dispose()
+    if node is None:
+        return Parsed(None, {})
+    walker = _YamlWalker(loader, first_line, duplicates if duplicates is not None else [])
+    return Parsed(walker.value(node, (), 0), walker.lines)
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError) -> str:
+    """The first line of PyYAML's problem text, without its position (we give our own)."""
+    return " ".join(part for part in (error.context, error.problem) if part) or "invalid YAML"
+
+
+class _YamlWalker:
+    """Turn composed YAML nodes into plain values, recording lines and bounding size."""
+
+    def __init__(self, loader: yaml.SafeLoader, first_line: int, duplicates: list[KeyPath]) -> None:
+        self.loader = loader
+        self.first_line = first_line
+        self.duplicates = duplicates
+        self.lines: dict[KeyPath, int] = {}
+        self.count = 0
+
+    def line(self, node: yaml.Node) -> int:
+        return int(node.start_mark.line) + self.first_line
+
+    def value(self, node: yaml.Node, path: KeyPath, depth: int) -> object:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise ParseError(f"YAML document expands to more than {MAX_NODES} nodes", self.line(node))
+        if depth > MAX_DEPTH:
+            raise ParseError(f"YAML nesting is deeper than {MAX_DEPTH} levels", self.line(node))
+        if isinstance(node, yaml.MappingNode):
+            result: dict[str, object] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise ParseError("YAML mapping keys must be plain scalars", self.line(key_node))
+                key = str(key_node.value)
+                key_path = (*path, key)
+                if key in result:
+                    self.duplicates.append(key_path)
+                self.lines[key_path] = self.line(key_node)
+                result[key] = self.value(value_node, key_path, depth + 1)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            items: list[object] = []
+            for index, item in enumerate(node.value):
+                item_path = (*path, index)
+                self.lines[item_path] = self.line(item)
+                items.append(self.value(item, item_path, depth + 1))
+            return items
+        if node.tag in _YAML_CONSTRUCTED:
+            return self.loader.construct_object(node)
+        # str, timestamps and any other tag: the text as written; no object is built
+        return node.value if node.tag == _YAML_STR else str(node.value)
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
+
+
+def parse_json(text: str) -> Parsed:
+    """Parse a JSON document, keeping the line of every key and list item.
+
+    :raises ParseError: on a syntax error or nesting deeper than :data:`MAX_DEPTH`.
+
+    >>> parsed = parse_json('{\\n  "a": [\\n    {"b": 1},\\n    2\\n  ]\\n}')
+    >>> parsed.lines[("a",)], parsed.lines[("a", 1)], parsed.lines[("a", 0, "b")]
+    (2, 4, 3)
+    """
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise ParseError(f"JSON syntax error: {error.msg} (column {error.colno})", error.lineno) from error
+    except RecursionError as error:
+        raise ParseError(f"JSON nesting is deeper than {MAX_DEPTH} levels", None) from error
+    except ValueError as error:
+        raise ParseError(f"JSON syntax error: {error}", None) from error
+    return Parsed(value, _json_lines(text))
+
+
+def _reject_constant(name: str) -> object:
+    """``NaN`` and ``Infinity`` are not JSON."""
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _json_lines(text: str) -> dict[KeyPath, int]:
+    """Scan tokens of (already valid) JSON and record where keys and list items start.
+
+    The stack holds one frame per open container: ``[path, is_object, key_or_index]``.
+    """
+    lines: dict[KeyPath, int] = {}
+    stack: list[list[object]] = []
+    expect_key = False
+    line = 1
+    position = 0
+    count = text.count
+    for match in _JSON_TOKEN.finditer(text):
+        start = match.start()
+        line += count("\n", position, start)
+        position = start
+        token = match.group()
+        first = token[0]
+        if first == ",":
+            frame = stack[-1]
+            if frame[1]:
+                expect_key = True
+            else:
+                frame[2] = int(frame[2]) + 1  # type: ignore[call-overload]
+            continue
+        if first == ":":
+            continue
+        if first in "}]":
+            stack.pop()
+            expect_key = False
+            continue
+        if expect_key:  # a string token in key position
+            frame = stack[-1]
+            key = token[1:-1] if "\\" not in token else json.loads(token)
+            frame[2] = key
+            lines[(*frame[0], key)] = line  # type: ignore[misc]
+            expect_key = False
+            continue
+        # a value starts here
+        if stack:
+            frame = stack[-1]
+            path: KeyPath = (*frame[0], frame[2])  # type: ignore[misc]
+            if not frame[1]:
+                lines[path] = line
+        else:
+            path = ()
+        if first == "{":
+            if len(stack) >= MAX_DEPTH:
+                raise ParseError(f"JSON nesting is deeper than {MAX_DEPTH} levels", line)
+            stack.append([path, True, None])
+            expect_key = True
+        elif first == "[":
+            if len(stack) >= MAX_DEPTH:
+                raise ParseError(f"JSON nesting is deeper than {MAX_DEPTH} levels", line)
+            stack.append([path, False, 0])
+    return lines

@@ -1,0 +1,314 @@
+"""Walk a registry folder and read it into one :class:`~secid_rdf.model.Registry`.
+
+What is read:
+
+- ``<root>/<type>.md`` / ``<root>/<type>.json``: type descriptions;
+- ``<root>/<type>/**.json``: JSON namespace files;
+- ``<root>/<type>/**.md`` with YAML frontmatter: Markdown namespace files.
+
+What is skipped: names starting with ``_`` or ``.`` (``_template.md``, ``_deferred/``),
+``README``/``INDEX`` files, Markdown without frontmatter (documents), other file types,
+symbolic links (never followed, so nothing outside the root is read) and files larger than
+:data:`MAX_FILE_BYTES`. Problems become findings; one bad file never stops the others.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from secid_rdf.fields import READ_RULE, FileContext
+from secid_rdf.findings import Finding, Location, RegistryNotFoundError, Severity, sort_findings
+from secid_rdf.json_reader import namespace_from_json
+from secid_rdf.lines import ParseError, parse_json, parse_yaml
+from secid_rdf.markdown_reader import namespace_from_markdown, split_frontmatter
+from secid_rdf.model import Namespace, Registry, SecidType
+from secid_rdf.secid import TYPE_PATTERN
+from secid_rdf.twins import merge_twins
+from secid_rdf.type_reader import merge_type_files, type_from_json, type_from_markdown
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "expected_paths",
+    "read_registry",
+]
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+"""Largest registry file read; real namespace files are under 1 MB."""
+
+_DOC_STEMS = {"readme", "index"}
+_SUFFIXES = {".md": "markdown", ".json": "json"}
+_COMMIT = re.compile(r"\A[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
+
+
+@dataclass(frozen=True)
+class _File:
+    """A candidate file: its registry-relative POSIX path and its path on disk."""
+
+    rel: str
+    path: str
+
+
+def read_registry(path: str | os.PathLike[str]) -> Registry:
+    """Read every type description and namespace file of a registry folder.
+
+    :param path: the folder that holds the ``<type>/`` folders.
+    :returns: the registry; its ``findings`` hold every problem met, sorted.
+    :raises RegistryNotFoundError: when ``path`` is not a folder.
+
+    >>> from secid_rdf.resources import bundled_registry_path
+    >>> registry = read_registry(bundled_registry_path())
+    >>> [ns.secid for ns in registry.namespaces if ns.type == "reference"]
+    ['secid:reference/aisi']
+    """
+    root = Path(path)
+    if not root.is_dir():
+        raise RegistryNotFoundError(str(path))
+    root = root.resolve()
+    findings: list[Finding] = []
+    type_files: list[_File] = []
+    namespace_files: list[_File] = []
+    for file in _walk(str(root), findings):
+        parts = file.rel.split("/")
+        stem, suffix = os.path.splitext(parts[-1])
+        if suffix not in _SUFFIXES or stem.lower() in _DOC_STEMS:
+            continue
+        if len(parts) == 1:
+            if TYPE_PATTERN.fullmatch(stem):
+                type_files.append(file)
+        else:
+            namespace_files.append(file)
+    types = _read_types(type_files, findings)
+    namespaces = _read_namespaces(namespace_files, findings)
+    type_names = sorted({t.name for t in types} | {ns.type for ns in namespaces})
+    by_name = {t.name: t for t in types}
+    return Registry(
+        root=root,
+        types=tuple(by_name.get(name) or SecidType(name=name) for name in type_names),
+        namespaces=tuple(sorted(namespaces, key=lambda ns: (ns.type, ns.namespace))),
+        findings=tuple(sort_findings(findings)),
+        commit=_git_commit(root),
+    )
+
+
+def expected_paths(type_name: str, namespace: str, suffix: str) -> tuple[str, str]:
+    """Where a namespace file belongs: the flat and the reverse-DNS layout.
+
+    >>> expected_paths("advisory", "amazon.com/aws/s3", ".json")
+    ('advisory/amazon.com/aws/s3.json', 'advisory/com/amazon/aws/s3.json')
+    """
+    domain, slash, rest = namespace.partition("/")
+    reverse = "/".join(reversed(domain.split(".")))
+    return (
+        f"{type_name}/{namespace}{suffix}",
+        f"{type_name}/{reverse}{slash}{rest}{suffix}",
+    )
+
+
+def _walk(root: str, findings: list[Finding]) -> list[_File]:
+    """Regular files under ``root`` in sorted order, without following symbolic links."""
+    files: list[_File] = []
+    pending = [("", root)]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as error:
+            findings.append(_finding(prefix or ".", None, None, f"cannot list folder: {error.strerror}"))
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith((".", "_")):
+                continue
+            rel = f"{prefix}{entry.name}"
+            if entry.is_symlink():
+                findings.append(_finding(rel, None, None, "symbolic link not followed", Severity.WARNING))
+            elif entry.is_dir(follow_symlinks=False):
+                subfolders.append((f"{rel}/", entry.path))
+            elif entry.is_file(follow_symlinks=False):
+                files.append(_File(rel, entry.path))
+        pending.extend(reversed(subfolders))
+    files.sort(key=lambda file: file.rel)
+    return files
+
+
+def _finding(
+    rel: str, line: int | None, field: str | None, message: str, severity: Severity = Severity.ERROR
+) -> Finding:
+    return Finding(Location(rel, line, field), severity, READ_RULE, message)
+
+
+def _read_text(file: _File, findings: list[Finding]) -> str | None:
+    """A file's text as UTF-8 with ``\\n`` line ends; ``None`` (and an error) when unreadable."""
+    try:
+        with open(file.path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return None
+            if info.st_size > MAX_FILE_BYTES:
+                findings.append(
+                    _finding(file.rel, None, "file", f"file is larger than {MAX_FILE_BYTES} bytes; not read")
+                )
+                return None
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        findings.append(_finding(file.rel, None, "file", f"cannot read file: {error.strerror}"))
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = data[error.start]
+        findings.append(
+            _finding(file.rel, line, "encoding", f"not UTF-8: byte 0x{byte:02x} at column {column}; save the file as UTF-8")
+        )
+        return None
+    text = text.removeprefix("\ufeff")
+    return text.replace("\r\n", "\n") if "\r" in text else text
+
+
+def _read_types(files: list[_File], findings: list[Finding]) -> list[SecidType]:
+    """Read type description files; a type with both files gets them merged."""
+    by_name: dict[str, SecidType] = {}
+    for file in sorted(files, key=lambda f: (f.rel.endswith(".md"), f.rel)):  # JSON first
+        text = _read_text(file, findings)
+        if text is None:
+            continue
+        name = file.rel.rsplit(".", 1)[0]
+        context = FileContext(file.rel, {})
+        found: SecidType | None = None
+        try:
+            if file.rel.endswith(".json"):
+                parsed = parse_json(text)
+                context.lines = parsed.lines
+                found = type_from_json(name, parsed.value, context)
+            else:
+                split = split_frontmatter(text)
+                value = None
+                body = text
+                if split is not None:
+                    parsed = parse_yaml(split.yaml, first_line=2)
+                    context.lines, value, body = parsed.lines, parsed.value, split.body
+                found = type_from_markdown(name, value, body, context)
+        except ParseError as error:
+            context.report((), error.message)
+            context.findings[-1] = _finding(file.rel, error.line, _parse_field(file.rel), error.message)
+        findings += context.findings
+        if found is not None:
+            by_name[name] = merge_type_files(by_name[name], found) if name in by_name else found
+    return list(by_name.values())
+
+
+def _parse_field(rel: str) -> str:
+    """The FIELD word for a file that does not parse."""
+    return "json" if rel.endswith(".json") else "frontmatter"
+
+
+def _read_namespace_file(file: _File, findings: list[Finding]) -> Namespace | None:
+    """Parse one namespace file; ``None`` for documents and unreadable files."""
+    text = _read_text(file, findings)
+    if text is None:
+        return None
+    is_json = file.rel.endswith(".json")
+    context = FileContext(file.rel, {})
+    namespace: Namespace | None = None
+    try:
+        if is_json:
+            parsed = parse_json(text)
+            context.lines = parsed.lines
+            namespace = namespace_from_json(parsed.value, context)
+        else:
+            split = split_frontmatter(text)
+            if split is None:
+                return None  # a document, not a namespace file
+            duplicates: list[tuple[str | int, ...]] = []
+            parsed = parse_yaml(split.yaml, first_line=2, duplicates=duplicates)
+            context.lines = parsed.lines
+            context.first_line = 2
+            for path in duplicates:
+                context.report(path, "key appears twice in one mapping; the last value is used", Severity.WARNING)
+            namespace = namespace_from_markdown(parsed.value, split.body, context)
+    except ParseError as error:
+        context.findings.append(_finding(file.rel, error.line, _parse_field(file.rel), error.message))
+    findings += context.findings
+    if namespace is not None:
+        _check_layout(file.rel, namespace, findings)
+    return namespace
+
+
+def _check_layout(rel: str, namespace: Namespace, findings: list[Finding]) -> None:
+    """Warn when a file sits where neither layout puts its namespace (the field wins)."""
+    suffix = os.path.splitext(rel)[1]
+    if rel in expected_paths(namespace.type, namespace.namespace, suffix):
+        return
+    flat, reverse = expected_paths(namespace.type, namespace.namespace, suffix)
+    line = namespace.location.line
+    if rel.split("/", 1)[0] != namespace.type:
+        message = f"type {namespace.type!r} belongs in {namespace.type}/, not {rel.split('/', 1)[0]}/"
+        findings.append(_finding(rel, line, "type", message, Severity.WARNING))
+        return
+    message = f"{namespace.namespace!r} belongs at {reverse} (or {flat}); the field is used"
+    findings.append(_finding(rel, line, "namespace", message, Severity.WARNING))
+
+
+def _read_namespaces(files: list[_File], findings: list[Finding]) -> list[Namespace]:
+    """Read namespace files, reject repeats within one format, and merge twins."""
+    seen: dict[tuple[str, str, str], str] = {}
+    records: dict[tuple[str, str], dict[str, Namespace]] = {}
+    for file in files:
+        namespace = _read_namespace_file(file, findings)
+        if namespace is None:
+            continue
+        key = (namespace.format, namespace.type, namespace.namespace)
+        first = seen.get(key)
+        if first is not None:
+            message = (
+                f"{namespace.type} namespace {namespace.namespace!r} is already defined in {first};"
+                " this file is not used"
+            )
+            findings.append(_finding(file.rel, namespace.location.line, "namespace", message))
+            continue
+        seen[key] = file.rel
+        records.setdefault((namespace.type, namespace.namespace), {})[namespace.format] = namespace
+    result = []
+    for formats in records.values():
+        record = formats.get("json")
+        twin = formats.get("markdown")
+        if record is not None and twin is not None:
+            result.append(merge_twins(record, twin))
+        else:
+            result.append(record or twin)  # type: ignore[arg-type]
+    return result
+
+
+def _git_commit(root: Path) -> str | None:
+    """The commit checked out where the registry folder lives, if it is in a git work tree.
+
+    Runs ``git rev-parse`` locally (no network, no hooks, no prompts); any failure gives
+    ``None``.
+    """
+    environment = {
+        "PATH": os.environ.get("PATH", os.defpath),
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_OPTIONAL_LOCKS": "0",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": os.environ.get("HOME", "/"),
+    }
+    try:
+        completed = subprocess.run(
+            ["git", "-c", "core.fsmonitor=false", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            env=environment,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = completed.stdout.strip()
+    return commit if completed.returncode == 0 and _COMMIT.match(commit) else None
