@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from secid_rdf import __version__
+from secid_rdf.dataset import CC0_IRI
 from secid_rdf.findings import SecidRdfError, Severity
+from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.resources import bundled_registry_path
+from secid_rdf.serialize import FORMATS
 from secid_rdf.tables import RESULT_FORMATS, format_results
 
 if TYPE_CHECKING:
@@ -54,6 +57,130 @@ def main() -> None:
 
     REGISTRY, where a command takes one, defaults to the registry bundled with secid-rdf.
     """
+
+
+@main.command()
+@REGISTRY_ARGUMENT
+def stats(registry: Path | None) -> None:
+    """Count what the registry holds: files, namespaces, sources, match nodes, URLs ...
+
+    Counts go to stdout; problems met while reading go to stderr as
+    PATH:LINE: SEVERITY: FIELD: message. Exit code 1 when a file had errors.
+
+    \b
+    Example:
+      secid-rdf stats ../secid/registry
+    """
+    from secid_rdf.reader import read_registry
+    from secid_rdf.stats import registry_stats
+
+    read = read_registry(resolve_registry(registry))
+    for finding in read.findings:
+        click.echo(str(finding), err=True)
+    click.echo(f"registry: {read.root}")
+    click.echo(f"commit: {read.commit or 'unknown (not a git work tree)'}")
+    for line in registry_stats(read).lines():
+        click.echo(line)
+    if any(finding.severity is Severity.ERROR for finding in read.findings):
+        raise click.exceptions.Exit(1)
+
+
+def check_modified(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Validate ``--modified`` as an xsd:date or xsd:dateTime."""
+    from secid_rdf.dataset import parse_modified
+
+    if value is not None:
+        try:
+            parse_modified(value)
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from None
+    return value
+
+
+@main.command()
+@REGISTRY_ARGUMENT
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("secid-rdf-out"),
+    show_default=True,
+    help="Folder to write into (created when missing).",
+)
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(sorted(FORMATS)),
+    multiple=True,
+    help="Dump format to write; repeat for several. Default: all.",
+)
+@click.option(
+    "--base",
+    default=DEFAULT_BASE,
+    show_default=True,
+    metavar="IRI",
+    help="Base IRI of the data: <IRI><type>/<namespace>/<name>.",
+)
+@click.option(
+    "--dump-base",
+    metavar="IRI",
+    help="Where the files will be published, for void:dataDump. Default: dump/ beside --base.",
+)
+@click.option("--no-pages", is_flag=True, help="Do not write pages/<type>/<namespace>.jsonld/.html.")
+@click.option(
+    "--modified",
+    callback=check_modified,
+    metavar="DATE",
+    help="dcterms:modified (YYYY-MM-DD or a date-time). Default: the registry's git commit date.",
+)
+@click.option(
+    "--license",
+    "license_iri",
+    default=CC0_IRI,
+    show_default=True,
+    metavar="IRI",
+    help="The registry's licence, for dcterms:license.",
+)
+def export(
+    registry: Path | None,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    base: str,
+    dump_base: str | None,
+    no_pages: bool,
+    modified: str | None,
+    license_iri: str,
+) -> None:
+    """Write the graph as Turtle, N-Triples, N-Quads and JSON-LD, with a page per namespace.
+
+    Also writes context.jsonld (the JSON-LD context) and void.ttl (the dataset description).
+    Exit code 1 when some registry files had errors (the rest is exported).
+
+    \b
+    Example:
+      secid-rdf export --out site/ --format turtle --format jsonld
+    """
+    from secid_rdf.export import ExportOptions, export_registry
+    from secid_rdf.iris import absolute_iri, check_base
+
+    options = ExportOptions(
+        formats=formats or tuple(FORMATS),
+        base=check_base(base),
+        dump_base=check_base(dump_base) if dump_base is not None else None,
+        include_pages=not no_pages,
+        modified=modified,
+        license=absolute_iri(license_iri).value,
+    )
+    result = export_registry(resolve_registry(registry), out_dir, options)
+    for finding in result.findings:
+        click.echo(str(finding), err=True)
+    click.echo(
+        f"wrote {len(result.files)} files ({result.triples} triples, {result.pages} namespace "
+        f"pages) to {result.out_dir}",
+        err=True,
+    )
+    if result.has_errors:
+        raise click.exceptions.Exit(1)
 
 
 EXPORT_DIR_OPTION = click.option(

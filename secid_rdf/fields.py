@@ -240,6 +240,19 @@ class Fields:
             self.used.add(key)
             yield Item(value, self.at(key), self.generic)
 
+    def field_locations(self, keys: Mapping[str, str | tuple[str, ...]]) -> tuple[tuple[str, Location], ...]:
+        """``(model field, location of its key)`` for each model field whose key is present.
+
+        ``keys`` maps a model field to the key (or keys, first present wins) that fills it.
+        """
+        result = []
+        for model_field, names in keys.items():
+            for key in (names,) if isinstance(names, str) else names:
+                if self.data.get(key) is not None:
+                    result.append((model_field, self.context.location(self.at(key))))
+                    break
+        return tuple(result)
+
     def extras(self) -> tuple[Extra, ...]:
         """Every key nobody read, kept with its value as canonical JSON."""
         return tuple(

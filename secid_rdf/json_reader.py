@@ -38,8 +38,53 @@ SCHEMA_VERSION = "1.0"
 MAX_MATCH_DEPTH = 8
 """Deepest match-node level read (0 = name level); real registries reach 2."""
 
+_NAMESPACE_KEYS: dict[str, str | tuple[str, ...]] = {
+    key: key
+    for key in (
+        "status",
+        "status_notes",
+        "official_name",
+        "common_name",
+        "alternate_names",
+        "description",
+        "notes",
+        "operator",
+        "urls",
+        "wikidata",
+        "wikipedia",
+        "tags",
+        "established",
+    )
+}
+_NAMESPACE_KEYS["sources"] = "match_nodes"
+_NODE_KEYS: dict[str, str | tuple[str, ...]] = {
+    "patterns": "patterns",
+    "description": "description",
+    "weight": "weight",
+    "children": "children",
+}
+_DATA_KEYS: dict[str, str | tuple[str, ...]] = {
+    "official_name": "official_name",
+    "common_name": "common_name",
+    "alternate_names": "alternate_names",
+    "long_description": "description",
+    "notes": ("notes", "note"),
+    "status": "status",
+    "urls": "urls",
+    "url_template": "url",
+    "variables": "variables",
+    "examples": "examples",
+    "versions": ("versions_available", "versions"),
+    "version_required": "version_required",
+    "unversioned_behavior": "unversioned_behavior",
+    "deprecated_by": "deprecated_by",
+    "deprecated_date": "deprecated_date",
+    "cross_references": ("cross_references", "cross_reference"),
+    "known_values": "known_values",
+}
 _INLINE_FLAGS = re.compile(r"\A\(\?[aiLmsux]+\)")
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+_VERSION_NUMBER = re.compile(r"\d+(?:\.\d+)*")
 _REGEX_SYNTAX = re.compile(r"[.^$*+?{}\[\]()|]|\\[A-Za-z0-9]")
 
 
@@ -107,6 +152,7 @@ def namespace_from_json(value: object, context: FileContext) -> Namespace | None
         established=fields.integer("established"),
         sources=sources,
         extras=fields.extras(),
+        field_locations=fields.field_locations(_NAMESPACE_KEYS),
         location=replace(context.location(("namespace",)), field=None),
     )
 
@@ -171,6 +217,8 @@ class _NodeReader:
             location=context.location(item.path),
         )
         values["extras"] = fields.extras() + data_extras
+        located = fields.field_locations(_NODE_KEYS)
+        values["field_locations"] = located + (data.field_locations(_DATA_KEYS) if data else ())
         if depth == 0:
             return Source(name=literal, **values)  # type: ignore[arg-type]
         return MatchNode(**values)  # type: ignore[arg-type]
@@ -180,9 +228,11 @@ class _NodeReader:
     ) -> SecID | None:
         """The SecID of a literal node under a literal parent.
 
-        A child's position is not in the data: a literal listed among the parent's versions
-        is read as ``@version``, any other literal as ``#subpath``; below a subpath a
-        literal is an ``@item_version``.
+        A child's position is not in the data. A literal child of a name is read as
+        ``@version`` when the parent lists it among its versions, or lists no versions and
+        the literal is a version number (``4.0``, ``2021``); any other literal is a
+        ``#subpath``. Below a version a literal is a ``#subpath``, below a subpath an
+        ``@item_version``.
         """
         if literal is None:
             return None
@@ -191,7 +241,10 @@ class _NodeReader:
         if parent is None:
             return None
         if parent.subpath is None:
-            if parent.version is None and literal in parent_versions:
+            is_version = literal in parent_versions or (
+                not parent_versions and _VERSION_NUMBER.fullmatch(literal) is not None
+            )
+            if parent.version is None and is_version:
                 return replace(parent, version=literal)
             return replace(parent, subpath=literal)
         if parent.item_version is None:

@@ -24,6 +24,41 @@ __all__ = [
     "split_prose",
 ]
 
+_NAMESPACE_KEYS: dict[str, str | tuple[str, ...]] = {
+    "status": "status",
+    "status_notes": "status_notes",
+    "official_name": "full_name",
+    "common_name": "common_name",
+    "alternate_names": "alternate_names",
+    "description": "description",
+    "notes": ("notes", "note"),
+    "operator": "operator",
+    "urls": ("urls", "website"),
+    "wikidata": "wikidata",
+    "wikipedia": "wikipedia",
+    "tags": "tags",
+    "established": "established",
+    "sources": ("sources", "names"),
+    "id_patterns": ("id_pattern", "id_patterns"),
+    "examples": "examples",
+}
+_SOURCE_KEYS: dict[str, str | tuple[str, ...]] = {
+    "official_name": "full_name",
+    "common_name": "common_name",
+    "alternate_names": "alternate_names",
+    "description": "description",
+    "notes": ("notes", "note"),
+    "status": "status",
+    "urls": "urls",
+    "id_patterns": ("id_pattern", "id_patterns"),
+    "examples": "examples",
+    "versions": "versions",
+    "version_required": "version_required",
+    "unversioned_behavior": "unversioned_behavior",
+    "deprecated_by": "deprecated_by",
+    "deprecated_date": "deprecated_date",
+    "cross_references": "cross_references",
+}
 _DELIMITER = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _HEADING = re.compile(r"^##[ \t]+(.+?)[ \t#]*$")
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
@@ -156,6 +191,7 @@ def namespace_from_markdown(value: object, body: str, context: FileContext) -> N
         id_patterns=_id_patterns(fields, context),
         examples=tuple(e for entry in fields.items("examples") if (e := read_example(entry, context))),
         extras=fields.extras(),
+        field_locations=fields.field_locations(_NAMESPACE_KEYS),
         location=replace(context.location(("namespace",)), field=None),
     )
 
@@ -242,5 +278,6 @@ class _SourceReader:
             deprecated_date=fields.text("deprecated_date"),
             cross_references=fields.texts("cross_references"),
             extras=fields.extras(),
+            field_locations=fields.field_locations(_SOURCE_KEYS),
             location=context.location(item.path),
         )

@@ -17,8 +17,12 @@ from secid_rdf.model import MatchNode, Namespace, Source
 
 __all__ = ["merge_twins"]
 
-_NAMESPACE_FIXED = {"type", "namespace", "files", "format", "sources", "extras", "location"}
-_NODE_FIXED = {"patterns", "secid", "children", "extras", "location", "name", "weight"}
+_NAMESPACE_FIXED = {
+    "type", "namespace", "files", "format", "sources", "extras", "field_locations", "location"
+}
+_NODE_FIXED = {
+    "patterns", "secid", "children", "extras", "field_locations", "location", "name", "weight"
+}
 
 
 def merge_twins(record: Namespace, twin: Namespace) -> Namespace:
@@ -38,9 +42,11 @@ def merge_twins(record: Namespace, twin: Namespace) -> Namespace:
     remaining = {_fold(source.name): source for source in twin.sources if source.name}
     remaining.update({f"\0{index}": s for index, s in enumerate(twin.sources) if not s.name})
     sources = _merge_nodes(record.sources, remaining)
+    filled = _missing(record, twin, _NAMESPACE_FIXED)
     return replace(
         record,
-        **_missing(record, twin, _NAMESPACE_FIXED),
+        **filled,
+        field_locations=_located(record, twin, filled),
         sources=tuple(sources) + tuple(remaining.values()),  # type: ignore[arg-type]
         files=record.files + twin.files,
         format="json+markdown",
@@ -70,7 +76,13 @@ def _merge_nodes(nodes: tuple[MatchNode, ...], remaining: dict[str, Source]) -> 
     merged: list[MatchNode] = []
     for node, source in matched:
         if source is not None:
-            node = replace(node, **_missing(node, source, _NODE_FIXED), extras=node.extras + source.extras)
+            filled = _missing(node, source, _NODE_FIXED)
+            node = replace(
+                node,
+                **filled,
+                extras=node.extras + source.extras,
+                field_locations=_located(node, source, filled),
+            )
         if node.children:
             node = replace(node, children=_merge_nodes(node.children, remaining))
         merged.append(node)
@@ -87,3 +99,8 @@ def _missing(record: object, twin: object, fixed: set[str]) -> dict[str, object]
         if getattr(record, name) in (None, (), "") and getattr(twin, name) not in (None, (), ""):
             result[name] = getattr(twin, name)
     return result
+
+
+def _located(record: Namespace | MatchNode, twin: Namespace | MatchNode, filled: dict[str, object]) -> tuple:
+    """The record's field locations plus the twin's for the fields it filled."""
+    return record.field_locations + tuple(pair for pair in twin.field_locations if pair[0] in filled)
