@@ -3,7 +3,8 @@
 Two kinds of store: an embedded pyoxigraph :class:`~pyoxigraph.Store` built in memory from the
 export, and any SPARQL 1.1 server reached over HTTP. A server is loaded through the SPARQL 1.1
 Graph Store HTTP Protocol (one ``PUT`` per named graph, so loading again replaces instead of
-duplicating) and queried through the SPARQL 1.1 Protocol (``POST`` of
+duplicating) and queried through the SPARQL 1.1 Protocol (an HTML-form ``POST``, the
+request form every SPARQL 1.1 server accepts: Virtuoso 7.2 hangs on a ``POST`` of
 ``application/sparql-query``). HTTP goes through :mod:`urllib.request`, whose handlers give
 basic and digest authentication.
 """
@@ -58,10 +59,14 @@ QueryResult: TypeAlias = "ox.QuerySolutions | ox.QueryBoolean | tuple[ox.Triple,
 ``DESCRIBE``)."""
 
 _GRAPH_BODY_TYPE = "application/n-triples"
-_QUERY_ACCEPT = (
-    "application/sparql-results+json, application/sparql-results+xml;q=0.9, "
-    "application/n-triples;q=0.8, text/turtle;q=0.7"
+_RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+_TRIPLES_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+_QUERY_FORM = re.compile(
+    r"(?:\s|#[^\n]*|(?:PREFIX\s+[^\s:<]*:|BASE)\s*<[^>\n]*>)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
+    re.IGNORECASE,
 )
+"""The query form after the prologue (SPARQL 1.1 grammar rules 2-4): it decides what to
+``Accept``, since some stores answer ``CONSTRUCT`` with result bindings when allowed to."""
 _SERVER_MESSAGE_LIMIT = 300
 _VALUES_BLOCK = re.compile(r'VALUES\s+\?(\w+)\s*\{(?:"(?:[^"\\\n]|\\.)*"|[^}"])*\}', re.IGNORECASE)
 """A one-variable ``VALUES ?var { ... }`` block; string literals may hold ``}``."""
@@ -217,7 +222,8 @@ def query_endpoint(
     credentials: Credentials | None = None,
     timeout: float = 60.0,
 ) -> QueryResult:
-    """Run a query on a remote SPARQL 1.1 endpoint (``POST`` of ``application/sparql-query``).
+    """Run a query on a remote SPARQL 1.1 endpoint (URL-encoded ``POST``, SPARQL 1.1 Protocol
+    section 2.1.2).
 
     :param endpoint_url: the query endpoint (Oxigraph: ``http://host:7878/query``).
     :param query: SPARQL 1.1 query text.
@@ -231,21 +237,37 @@ def query_endpoint(
     _check_http_url(endpoint_url)
     request = urllib.request.Request(
         endpoint_url,
-        data=query.encode("utf-8"),
+        data=urllib.parse.urlencode({"query": query}).encode("ascii"),
         method="POST",
-        headers={"Content-Type": "application/sparql-query", "Accept": _QUERY_ACCEPT},
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": _accept(query)},
     )
     _, media_type, body = _send(_opener(endpoint_url, credentials), request, timeout)
     results_format = ox.QueryResultsFormat.from_media_type(media_type)
     rdf_format = ox.RdfFormat.from_media_type(media_type)
     try:
         if results_format is not None:
-            return ox.parse_query_results(body, format=results_format)
+            return _parse_results(body, results_format)
         if rdf_format is not None:
             return tuple(quad.triple for quad in ox.parse(body, format=rdf_format))
     except SyntaxError as error:
         raise StoreError(endpoint_url, f"unreadable {media_type} answer: {error}") from error
     raise StoreError(endpoint_url, f"answered {media_type}, not SPARQL results or RDF")
+
+
+def _accept(query: str) -> str:
+    """The ``Accept`` header for a query: result bindings, or triples for graph queries."""
+    form = _QUERY_FORM.match(query)
+    is_graph_query = form is not None and form.group(1).upper() in ("CONSTRUCT", "DESCRIBE")
+    return _TRIPLES_ACCEPT if is_graph_query else _RESULTS_ACCEPT
+
+
+def _parse_results(body: bytes, results_format: ox.QueryResultsFormat) -> QueryResult:
+    """Parse an endpoint's results completely now, so a bad answer fails here, not mid-output."""
+    parsed = ox.parse_query_results(body, format=results_format)
+    if isinstance(parsed, ox.QueryBoolean):
+        return parsed
+    checked = parsed.serialize(format=ox.QueryResultsFormat.JSON)
+    return ox.parse_query_results(checked, format=ox.QueryResultsFormat.JSON)
 
 
 def build_store(quads: Iterable[ox.Quad]) -> ox.Store:
