@@ -56,11 +56,12 @@ class Vocabulary:
     AttributeError: 'Thingy' is not a term of ex: (https://example.org/ns#)
     """
 
-    __slots__ = ("_nodes", "namespace", "prefix")
+    __slots__ = ("_namespace", "_nodes", "_prefix")
 
     def __init__(self, prefix: str, namespace: str, terms: Iterable[str]) -> None:
-        self.prefix = prefix
-        self.namespace = namespace
+        # private names, so that no attribute hides a term (SECID.namespace is a term)
+        self._prefix = prefix
+        self._namespace = namespace
         self._nodes: Mapping[str, NamedNode] = MappingProxyType(
             {name: NamedNode(namespace + name) for name in sorted(set(terms))}
         )
@@ -71,7 +72,7 @@ class Vocabulary:
             return self._nodes[name]
         except KeyError:
             raise AttributeError(
-                f"{name!r} is not a term of {self.prefix}: ({self.namespace})"
+                f"{name!r} is not a term of {self._prefix}: ({self._namespace})"
             ) from None
 
     def __getitem__(self, name: str) -> NamedNode:
@@ -79,7 +80,9 @@ class Vocabulary:
         try:
             return self._nodes[name]
         except KeyError:
-            raise KeyError(f"{name!r} is not a term of {self.prefix}: ({self.namespace})") from None
+            raise KeyError(
+                f"{name!r} is not a term of {self._prefix}: ({self._namespace})"
+            ) from None
 
     def __contains__(self, name: object) -> bool:
         """True when ``name`` (a local name) is one of the terms."""
@@ -99,7 +102,7 @@ class Vocabulary:
 
     def __repr__(self) -> str:
         """Show the prefix and namespace."""
-        return f"Vocabulary({self.prefix!r}, {self.namespace!r}, <{len(self)} terms>)"
+        return f"Vocabulary({self._prefix!r}, {self._namespace!r}, <{len(self)} terms>)"
 
 
 ONTOLOGY_IRI = "https://w3id.org/secid/ontology"
@@ -271,6 +274,7 @@ XSD = Vocabulary(
         "dateTime",
         "decimal",
         "gYear",
+        "gYearMonth",
         "integer",
         "nonNegativeInteger",
         "string",
@@ -443,6 +447,9 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
 )
 """Every vocabulary secid-rdf writes terms from, the SecID ontology first."""
 
-PREFIXES: dict[str, str] = {vocabulary.prefix: vocabulary.namespace for vocabulary in VOCABULARIES}
+PREFIXES: dict[str, str] = {
+    vocabulary._prefix: vocabulary._namespace  # noqa: SLF001 (same module)
+    for vocabulary in VOCABULARIES
+}
 """Prefix → namespace IRI, for Turtle ``@prefix`` lines and the JSON-LD context (a fresh
 ``dict(PREFIXES)`` copy is what a writer that may mutate it should get)."""
