@@ -208,6 +208,19 @@ class _Builder:
             if predicate is not None:
                 self.property_provenance.setdefault((subject.value, predicate.value), location)
 
+    def entry(
+        self,
+        owner: NamedNode,
+        link: NamedNode,
+        subject: NamedNode,
+        cls: NamedNode,
+        location: Location,
+    ) -> None:
+        """A resource an owner points at: the link, its class and where it came from."""
+        self.locate(subject, location)
+        self.add(owner, link, subject)
+        self.add(subject, RDF.type, cls)
+
     def report(self, location: Location, severity: Severity, rule: str, message: str) -> None:
         """Record a finding about a value that was not (fully) written."""
         self.findings.append(Finding(location, severity, rule, message))
@@ -428,9 +441,7 @@ class _Builder:
             self.reference(subject, SECID.crossReference, target, node.location, "cross reference")
         for value, description in node.known_values:
             known = known_value_iri(subject, value)
-            self.locate(known, node.location)
-            self.add(subject, SECID.hasKnownValue, known)
-            self.add(known, RDF.type, SECID.KnownValue)
+            self.entry(subject, SECID.hasKnownValue, known, SECID.KnownValue, node.location)
             self.add(known, RDF.value, Literal(value))
             self.add(known, DCTERMS.description, Literal(description))
         self.extras(subject, node.extras)
@@ -455,9 +466,7 @@ class _Builder:
             target = self.iri(url.value, url.location, f"urls.{url.kind}")
             if target is None:
                 continue
-            self.locate(subject, url.location)
-            self.add(owner, SECID.hasLink, subject)
-            self.add(subject, RDF.type, SECID.UrlLink)
+            self.entry(owner, SECID.hasLink, subject, SECID.UrlLink, url.location)
             self.kind(subject, url)
             self.add(subject, SECID.target, target)
             self.url_details(subject, url)
@@ -477,14 +486,18 @@ class _Builder:
         self.text(subject, SECID.contentType, url.content_type)
         self.extras(subject, url.extras)
 
-    def template(self, owner: NamedNode, subject: NamedNode, url: Url) -> None:
-        """A URL with placeholders: a literal, never an IRI."""
-        self.locate(subject, url.location)
-        self.add(owner, SECID.hasUrlTemplate, subject)
-        self.add(subject, RDF.type, SECID.UrlTemplate)
+    def template(
+        self, owner: NamedNode, subject: NamedNode, url: Url, target: NamedNode | None = None
+    ) -> None:
+        """A resolution URL: a template literal with its placeholders (never an IRI), or a
+        fixed ``target`` IRI when a JSON ``data.url`` has no placeholder."""
+        self.entry(owner, SECID.hasUrlTemplate, subject, SECID.UrlTemplate, url.location)
         self.kind(subject, url)
-        self.add(subject, SECID.template, Literal(url.value))
-        self.texts(subject, SECID.placeholder, url.placeholders)
+        if target is None:
+            self.add(subject, SECID.template, Literal(url.value))
+            self.texts(subject, SECID.placeholder, url.placeholders)
+        else:
+            self.add(subject, SECID.target, target)
         self.url_details(subject, url)
 
     def resolution_url(self, owner: NamedNode, url: Url) -> None:
@@ -494,21 +507,13 @@ class _Builder:
             self.template(owner, subject, url)
             return
         target = self.iri(url.value, url.location, "data.url")
-        if target is None:
-            return
-        self.locate(subject, url.location)
-        self.add(owner, SECID.hasUrlTemplate, subject)
-        self.add(subject, RDF.type, SECID.UrlTemplate)
-        self.kind(subject, url)
-        self.add(subject, SECID.target, target)
-        self.url_details(subject, url)
+        if target is not None:
+            self.template(owner, subject, url, target)
 
     def variable(self, node: NamedNode, variable: Variable) -> None:
         """A declared template variable, with its extract regex in both forms."""
         subject = variable_iri(node, variable.name)
-        self.locate(subject, variable.location)
-        self.add(node, SECID.hasVariable, subject)
-        self.add(subject, RDF.type, SECID.Variable)
+        self.entry(node, SECID.hasVariable, subject, SECID.Variable, variable.location)
         self.add(subject, SECID.variableName, Literal(variable.name))
         if variable.extract is not None:
             self.add(subject, SECID.extractPattern, Literal(variable.extract))
@@ -546,9 +551,7 @@ class _Builder:
         """Id patterns (next position) or match patterns (own position) of an owner."""
         for index, pattern in enumerate(patterns):
             subject = mint(owner, index)
-            self.locate(subject, pattern.location)
-            self.add(owner, predicate, subject)
-            self.add(subject, RDF.type, SECID.IdPattern)
+            self.entry(owner, predicate, subject, SECID.IdPattern, pattern.location)
             self.add(subject, SECID.regex, Literal(pattern.regex))
             xpath = self.translate(pattern.regex, pattern.location)
             if xpath is not None:
@@ -567,9 +570,7 @@ class _Builder:
         derived_urls: tuple[str, ...] = (),
     ) -> None:
         """An example as written, its SecID when known, and the URLs it resolves to."""
-        self.locate(subject, example.location)
-        self.add(owner, SECID.hasExample, subject)
-        self.add(subject, RDF.type, SECID.Example)
+        self.entry(owner, SECID.hasExample, subject, SECID.Example, example.location)
         self.add(subject, SECID.exampleValue, Literal(example.value))
         self.text(subject, DCTERMS.identifier, identifier)
         if example.url is not None:
@@ -582,9 +583,8 @@ class _Builder:
         self.text(subject, SECID.exampleVersion, example.version)
         for name, value in example.variables:
             binding = binding_iri(subject, name)
-            self.locate(binding, example.location)
-            self.add(subject, SECID.exampleBinding, binding)
-            self.add(binding, RDF.type, SECID.VariableBinding)
+            where = example.location
+            self.entry(subject, SECID.exampleBinding, binding, SECID.VariableBinding, where)
             self.add(binding, SECID.variableName, Literal(name))
             self.add(binding, RDF.value, Literal(value))
         self.extras(subject, example.extras)
@@ -601,9 +601,7 @@ class _Builder:
         self, owner: NamedNode, subject: NamedNode, version: Version, source_secid: str | None
     ) -> None:
         """One version, with the SecID ``<source>@<version>`` when the source has one."""
-        self.locate(subject, version.location)
-        self.add(owner, SECID.hasVersion, subject)
-        self.add(subject, RDF.type, SECID.Version)
+        self.entry(owner, SECID.hasVersion, subject, SECID.Version, version.location)
         self.add(subject, SECID.versionString, Literal(version.value))
         if source_secid is not None:
             self.add(subject, DCTERMS.identifier, Literal(f"{source_secid}@{version.value}"))
@@ -622,9 +620,7 @@ class _Builder:
         """Keys without a term of their own: key path and JSON text, so nothing is lost."""
         for index, extra in enumerate(extras):
             subject = extra_iri(owner, index)
-            self.locate(subject, extra.location)
-            self.add(owner, SECID.extra, subject)
-            self.add(subject, RDF.type, SECID.ExtraValue)
+            self.entry(owner, SECID.extra, subject, SECID.ExtraValue, extra.location)
             self.add(subject, SECID.keyPath, Literal(extra.location.field or extra.path))
             self.add(subject, RDF.value, Literal(extra.value_json))
 
