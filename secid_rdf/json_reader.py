@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from secid_rdf.fields import Fields, FileContext, Item
 from secid_rdf.findings import Severity
-from secid_rdf.model import Extra, MatchNode, Namespace, Source, Url, Variable, Version
+from secid_rdf.model import Extra, IdPattern, MatchNode, Namespace, Source, Url, Variable, Version
 from secid_rdf.parts import (
     read_example,
     read_id_pattern,
@@ -106,6 +106,15 @@ def literal_name(regex: str) -> str | None:
     return _ESCAPED.sub(r"\1", core)
 
 
+def _node_literal(patterns: tuple[IdPattern, ...]) -> str | None:
+    """A node's literal name: its first pattern's, when every pattern is a literal (aliases).
+
+    One regex class among the patterns makes the whole node a class.
+    """
+    names = [literal_name(pattern.regex) for pattern in patterns]
+    return names[0] if names and None not in names else None
+
+
 def namespace_from_json(value: object, context: FileContext) -> Namespace | None:
     """Build the namespace a JSON file describes; ``None`` when it lacks type or namespace."""
     item = Item(value, (), "")
@@ -189,7 +198,7 @@ class _NodeReader:
         )
         if not patterns:
             context.report(fields.at("patterns"), "a match node needs at least one pattern")
-        literal = next((name for p in patterns if (name := literal_name(p.regex)) is not None), None)
+        literal = _node_literal(patterns)
         data = fields.mapping("data")
         values, data_extras = _read_data(data, context) if data is not None else ({}, ())
         versions: tuple[Version, ...] = values.get("versions", ())  # type: ignore[assignment]

@@ -62,8 +62,8 @@ def read_registry(path: str | os.PathLike[str]) -> Registry:
 
     >>> from secid_rdf.resources import bundled_registry_path
     >>> registry = read_registry(bundled_registry_path())
-    >>> [ns.secid for ns in registry.namespaces if ns.type == "reference"]
-    ['secid:reference/aisi']
+    >>> [ns.secid for ns in registry.namespaces if ns.namespace == "aisi"]
+    ['secid:entity/aisi', 'secid:reference/aisi']
     """
     root = Path(path)
     if not root.is_dir():

@@ -109,6 +109,8 @@ def registry_stats(registry: Registry) -> RegistryStats:
             stats.files[(namespace.type, fmt)] += 1
             names[fmt].add(namespace.namespace)
         _count_namespace(stats, namespace)
+    for secid_type in registry.types:
+        _count_extras(stats, secid_type)
     stats.distinct_namespaces = Counter({key: len(value) for key, value in names.items()})
     stats.findings = Counter(f.severity.label for f in registry.findings if f.severity >= Severity.WARNING)
     return stats

@@ -63,11 +63,8 @@ def _node_key(node: MatchNode) -> str | None:
     """The literal name a node matches, folded; ``None`` for regex-class nodes."""
     if isinstance(node, Source):
         return _fold(node.name) if node.name else None
-    for pattern in node.patterns:
-        name = literal_name(pattern.regex)
-        if name is not None:
-            return _fold(name)
-    return None
+    names = [literal_name(pattern.regex) for pattern in node.patterns]
+    return _fold(names[0]) if names and None not in names else None
 
 
 def _merge_nodes(nodes: tuple[MatchNode, ...], remaining: dict[str, Source]) -> tuple[MatchNode, ...]:

@@ -55,7 +55,7 @@ def type_from_markdown(name: str, value: object, body: str, context: FileContext
     description = fields.text("description")
     if description is None and prose:
         description = next(
-            (part.strip() for part in prose.split("\n\n") if not _HEADING_OR_BLANK.match(part)),
+            (" ".join(part.split()) for part in prose.split("\n\n") if not _HEADING_OR_BLANK.match(part)),
             None,
         )
     return SecidType(
