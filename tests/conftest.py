@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from secid_rdf.convert import Conversion, registry_to_graph
+from secid_rdf.model import Registry
+from secid_rdf.reader import read_registry
 from secid_rdf.resources import bundled_registry_path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +44,36 @@ def json_corpus() -> Path:
 def bundled_registry() -> Path:
     """The registry that ships with secid-rdf."""
     return bundled_registry_path()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-golden`` rewrites the golden files from the code under test."""
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/* from the current output (review the diff)",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True when the run was asked to rewrite golden files."""
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def corpus_conversions(
+    bundled_registry: Path, markdown_corpus: Path, json_corpus: Path
+) -> dict[str, tuple[Registry, Conversion]]:
+    """Each test registry read and converted once per session: ``bundled``, ``markdown``,
+    ``json`` → (registry, conversion)."""
+    paths = {"bundled": bundled_registry, "markdown": markdown_corpus, "json": json_corpus}
+    result = {}
+    for name, path in paths.items():
+        registry = read_registry(path)
+        result[name] = (registry, registry_to_graph(registry))
+    return result
 
 
 class OxigraphServer:
