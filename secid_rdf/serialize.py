@@ -1,12 +1,14 @@
 """The output formats and deterministic serialisation of quads to bytes.
 
-pyoxigraph writes the RDF syntax (it is hundreds of times faster than rdflib's Turtle
-writer); this module fixes the order, so the same graph always gives the same bytes:
+The same graph always gives the same bytes, whatever the input order:
 
-- N-Triples and N-Quads: distinct lines, sorted;
-- Turtle: triples sorted by subject (``rdf:type`` first, then by predicate and object), so
-  a change to one registry field changes a few neighbouring lines; readable prefixes and an
-  ``@base`` for the data IRIs;
+- N-Triples and N-Quads: written by pyoxigraph, then distinct lines sorted;
+- Turtle: one block per subject in IRI order (``rdf:type`` first, then predicate and object
+  order), one object per line, so a change to one registry field changes one line; prefixed
+  names for vocabulary terms and ``<relative>`` data IRIs under ``@base``. The layout is
+  written here and each term is escaped by pyoxigraph: pyoxigraph's own Turtle writer
+  would write every ``https:`` IRI relative to an ``https:`` base (``<//www.cve.org/...>``)
+  and escape each ``/`` of a prefixed name;
 - JSON-LD: compacted with the shipped context (:mod:`secid_rdf.jsonld`), nodes sorted by
   ``@id``, keys sorted.
 
@@ -16,16 +18,18 @@ once); N-Quads keeps the named graphs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize as oxigraph_serialize
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple
+from pyoxigraph import serialize as oxigraph_serialize
 
-from secid_rdf.context import read_context
+from secid_rdf.context import compact_iri, read_context
 from secid_rdf.findings import UnsupportedFormatError
 from secid_rdf.jsonld import Compactor, document_to_bytes, triples_to_document
-from secid_rdf.vocab import PREFIXES, RDF
+from secid_rdf.vocab import PREFIXES, RDF, XSD
 
 __all__ = [
     "FORMATS",
@@ -37,18 +41,18 @@ __all__ = [
 
 @dataclass(frozen=True)
 class OutputFormat:
-    """An export format: the file it is written to, its media type and its syntax."""
+    """An export format: the file it is written to, its media type and its syntax.
+
+    ``keeps_graphs`` is true for the format that writes the named graphs (N-Quads); the
+    others write the union of the graphs.
+    """
 
     name: str
     file_name: str
     media_type: str
     rdf_format: RdfFormat
     title: str
-
-    @property
-    def keeps_graphs(self) -> bool:
-        """True when the format writes named graphs (N-Quads)."""
-        return self.rdf_format.supports_datasets
+    keeps_graphs: bool = False
 
 
 FORMATS: Mapping[str, OutputFormat] = MappingProxyType(
@@ -60,7 +64,7 @@ FORMATS: Mapping[str, OutputFormat] = MappingProxyType(
                 "ntriples", "secid.nt", "application/n-triples", RdfFormat.N_TRIPLES, "N-Triples"
             ),
             OutputFormat(
-                "nquads", "secid.nq", "application/n-quads", RdfFormat.N_QUADS, "N-Quads"
+                "nquads", "secid.nq", "application/n-quads", RdfFormat.N_QUADS, "N-Quads", True
             ),
             OutputFormat(
                 "jsonld", "secid.jsonld", "application/ld+json", RdfFormat.JSON_LD, "JSON-LD"
@@ -93,17 +97,99 @@ def _sorted_lines(data: bytes) -> bytes:
     return b"".join(sorted({line + b"\n" for line in data.splitlines() if line}))
 
 
+_PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+"""Local names written as ``prefix:local``: a safe subset of Turtle's ``PN_LOCAL``."""
+
+_BARE_LITERALS = {
+    XSD.integer.value: re.compile(r"[+-]?[0-9]+"),
+    XSD.boolean.value: re.compile(r"true|false"),
+}
+"""Datatypes whose literals Turtle can write without quotes, and the lexical forms that may."""
+
+_DOT_SEGMENT = re.compile(r"(?:^|/)\.{1,2}(?:/|$)")
+
+
+class _TurtleTerms:
+    """Writes RDF terms in Turtle: relative data IRIs, prefixed names, short literals."""
+
+    def __init__(self, base: str | None, prefixes: Mapping[str, str]) -> None:
+        self.base = base if base is not None and _is_plain_base(base) else None
+        self.prefixes = prefixes
+        self._cache: dict[str, str] = {}
+
+    def iri(self, iri: str) -> str:
+        """``<relative>``, ``prefix:local`` or ``<iri>`` (cached: IRIs repeat a lot)."""
+        text = self._cache.get(iri)
+        if text is None:
+            text = self._iri(iri)
+            self._cache[iri] = text
+        return text
+
+    def _iri(self, iri: str) -> str:
+        if self.base is not None and iri.startswith(self.base):
+            relative = iri[len(self.base) :]
+            if _is_plain_relative(relative):
+                return f"<{relative}>"
+        curie = compact_iri(iri, self.prefixes)
+        if curie is not None and _PN_LOCAL.fullmatch(curie.partition(":")[2]):
+            return curie
+        return f"<{iri}>"
+
+    def term(self, term: object) -> str:
+        """Any subject or object."""
+        if isinstance(term, NamedNode):
+            return self.iri(term.value)
+        if isinstance(term, Literal) and term.language is None:
+            datatype = term.datatype.value
+            if datatype == XSD.string.value:
+                return str(term)
+            bare = _BARE_LITERALS.get(datatype)
+            if bare is not None and bare.fullmatch(term.value):
+                return term.value
+            return f"{Literal(term.value)}^^{self.iri(datatype)}"
+        return str(term)
+
+
+def _is_plain_base(base: str) -> bool:
+    """True when data IRIs may be written relative to ``base``: it ends with ``/`` and has
+    no query, fragment or dot segment (relative resolution would change the IRI)."""
+    path = base.partition("://")[2]
+    return base.endswith("/") and not any(c in base for c in "?#") and not _DOT_SEGMENT.search(path)
+
+
+def _is_plain_relative(relative: str) -> bool:
+    """True when ``<relative>`` resolves against a plain base to base + relative exactly."""
+    if not relative or relative[0] in "/?#":
+        return False
+    path = re.split(r"[?#]", relative, maxsplit=1)[0]
+    first = path.split("/", 1)[0]
+    return ":" not in first and not _DOT_SEGMENT.search(path)
+
+
 def _turtle(triples: list[Triple], base: str | None, prefixes: Mapping[str, str]) -> bytes:
-    """Turtle with absolute ``@prefix`` lines (pyoxigraph writes them relative to ``@base``)."""
-    ordered = dict(sorted(prefixes.items()))
-    body = oxigraph_serialize(triples, format=RdfFormat.TURTLE, prefixes=ordered, base_iri=base)
-    lines = body.splitlines(keepends=True)
-    start = 0
-    while start < len(lines) and lines[start].startswith((b"@base ", b"@prefix ")):
-        start += 1
-    header = [f"@base <{base}> .\n"] if base else []
-    header += [f"@prefix {prefix}: <{iri}> .\n" for prefix, iri in ordered.items()]
-    return "".join(header).encode("utf-8") + b"\n" + b"".join(lines[start:])
+    """Turtle, one subject block per subject and one object per line, in ``triples`` order."""
+    terms = _TurtleTerms(base, prefixes)
+    out = [f"@base <{terms.base}> .\n"] if terms.base else []
+    out += [f"@prefix {prefix}: <{iri}> .\n" for prefix, iri in sorted(prefixes.items())]
+    subject: object = None
+    predicate: object = None
+    for triple in triples:
+        if triple.subject != subject:
+            if subject is not None:
+                out.append(" .\n")
+            subject, predicate = triple.subject, None
+            out.append(f"\n{terms.term(subject)}")
+        if triple.predicate != predicate:
+            if predicate is not None:
+                out.append(" ;")
+            predicate = triple.predicate
+            verb = "a" if predicate == RDF.type else terms.iri(predicate.value)
+            out.append(f"\n\t{verb} {terms.term(triple.object)}")
+        else:
+            out.append(f" ,\n\t\t{terms.term(triple.object)}")
+    if subject is not None:
+        out.append(" .\n")
+    return "".join(out).encode("utf-8")
 
 
 def serialize(quads: Iterable[Quad], format_name: str, *, base: str | None = None) -> bytes:

@@ -1,0 +1,176 @@
+"""The dataset description of an export: VoID statistics, DCAT distributions, PROV origin.
+
+It describes the dump files of one export (``void.ttl`` beside them) in the named graph
+:data:`secid_rdf.iris.DATASET_GRAPH_IRI`. Every value comes from the export or the
+registry; ``dcterms:modified`` is the registry's commit date or a date the caller gives,
+never the clock, so the description is as deterministic as the data.
+
+IRIs: the dataset is ``<dump_base>void.ttl#dataset``; each distribution, class partition
+and the export activity hang off ``void.ttl#...``; each named graph is a ``void:subset``
+under its own graph IRI; dumps are ``<dump_base><file name>``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import urljoin
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from secid_rdf.iris import DATASET_GRAPH_IRI, GRAPH_NAMESPACE, commit_iri, encode_segment
+from secid_rdf.serialize import OutputFormat
+from secid_rdf.vocab import DCAT, DCTERMS, ONTOLOGY_IRI, PROV, RDF, RDFS, VOID, XSD
+
+__all__ = [
+    "CC0_IRI",
+    "DatasetInfo",
+    "Distribution",
+    "default_dump_base",
+    "describe_dataset",
+    "parse_modified",
+]
+
+CC0_IRI = "https://creativecommons.org/publicdomain/zero/1.0/"
+"""CC0 1.0, the licence of the SecID registry."""
+
+MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+"""IANA's media type registry; ``<MEDIA_TYPES>text/turtle`` names a media type (DCAT)."""
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?")
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One written dump file: its format and its size in bytes."""
+
+    format: OutputFormat
+    byte_size: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatasetInfo:
+    """What the description says beyond the counts.
+
+    ``modified`` is an ``xsd:date`` or ``xsd:dateTime`` text (see :func:`parse_modified`).
+    """
+
+    base: str
+    dump_base: str
+    license: str = CC0_IRI
+    modified: str | None = None
+    commit: str | None = None
+    version: str
+
+
+def default_dump_base(base: str) -> str:
+    """Where the dump files are published unless told: ``dump/`` beside the data folder.
+
+    >>> default_dump_base("https://w3id.org/secid/id/")
+    'https://w3id.org/secid/dump/'
+    """
+    return urljoin(base, "../dump/")
+
+
+def parse_modified(text: str) -> Literal:
+    """A modification date as an ``xsd:date`` (``2026-02-10``) or ``xsd:dateTime`` literal.
+
+    :raises ValueError: when ``text`` is neither (e.g. ``10/02/2026`` or ``2026-02-30``).
+
+    >>> parse_modified("2026-02-10").datatype.value
+    'http://www.w3.org/2001/XMLSchema#date'
+    >>> parse_modified("2026-02-10T09:30:00Z").datatype.value
+    'http://www.w3.org/2001/XMLSchema#dateTime'
+    """
+    if _DATE.fullmatch(text):
+        date.fromisoformat(text)
+        return Literal(text, datatype=XSD.date)
+    if _DATE_TIME.fullmatch(text):
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return Literal(text, datatype=XSD.dateTime)
+    raise ValueError(f"not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDThh:mm:ssZ): {text!r}")
+
+
+def _integer(value: int, datatype: NamedNode = XSD.integer) -> Literal:
+    """An integer literal."""
+    return Literal(str(value), datatype=datatype)
+
+
+def describe_dataset(
+    quads: Sequence[Quad], distributions: Iterable[Distribution], info: DatasetInfo
+) -> list[Quad]:
+    """The VoID/DCAT/PROV description of an export, in the dataset description graph.
+
+    :param quads: the exported graph (duplicates are counted once).
+    :param distributions: the dump files written.
+    :param info: licence, dates, commit, version, base IRIs.
+    :returns: quads, all in :data:`DATASET_GRAPH_IRI`.
+    """
+    void_file = info.dump_base + "void.ttl"
+    dataset = NamedNode(void_file + "#dataset")
+    triples = {quad.triple for quad in quads}
+    subjects = {triple.subject for triple in triples}
+    by_class = Counter(
+        triple.object.value
+        for triple in triples
+        if triple.predicate == RDF.type and isinstance(triple.object, NamedNode)
+    )
+    by_graph = Counter(quad.graph_name for quad in set(quads))
+    out: list[tuple[NamedNode, NamedNode, NamedNode | Literal]] = []
+
+    def add(subject: NamedNode, predicate: NamedNode, obj: NamedNode | Literal) -> None:
+        out.append((subject, predicate, obj))
+
+    for kind in (VOID.Dataset, DCAT.Dataset, PROV.Entity):
+        add(dataset, RDF.type, kind)
+    add(dataset, DCTERMS.title, Literal("SecID registry knowledge graph", language="en"))
+    add(dataset, DCTERMS.license, NamedNode(info.license))
+    if info.modified is not None:
+        add(dataset, DCTERMS.modified, parse_modified(info.modified))
+    add(dataset, VOID.triples, _integer(len(triples)))
+    add(dataset, VOID.entities, _integer(sum(1 for s in subjects if s.value.startswith(info.base))))
+    add(dataset, VOID.distinctSubjects, _integer(len(subjects)))
+    add(dataset, VOID.distinctObjects, _integer(len({triple.object for triple in triples})))
+    add(dataset, VOID.properties, _integer(len({triple.predicate for triple in triples})))
+    add(dataset, VOID.classes, _integer(len(by_class)))
+    add(dataset, VOID.uriSpace, Literal(info.base))
+    add(dataset, VOID.vocabulary, NamedNode(ONTOLOGY_IRI))
+    for class_iri, count in sorted(by_class.items()):
+        partition = NamedNode(f"{void_file}#class={encode_segment(class_iri)}")
+        add(dataset, VOID.classPartition, partition)
+        add(partition, VOID["class"], NamedNode(class_iri))
+        add(partition, VOID.entities, _integer(count))
+    for graph, count in sorted(by_graph.items(), key=lambda item: str(item[0])):
+        if isinstance(graph, NamedNode) and graph.value.startswith(GRAPH_NAMESPACE):
+            add(dataset, VOID.subset, graph)
+            add(graph, RDF.type, VOID.Dataset)
+            add(graph, VOID.triples, _integer(count))
+    for distribution in distributions:
+        fmt = distribution.format
+        node = NamedNode(f"{void_file}#{fmt.name}")
+        dump = NamedNode(info.dump_base + fmt.file_name)
+        add(dataset, VOID.dataDump, dump)
+        add(dataset, DCAT.distribution, node)
+        add(node, RDF.type, DCAT.Distribution)
+        add(node, DCTERMS.title, Literal(f"{fmt.title} dump", language="en"))
+        add(node, DCAT.downloadURL, dump)
+        add(node, DCAT.accessURL, dump)
+        add(node, DCAT.mediaType, NamedNode(MEDIA_TYPES + fmt.media_type))
+        add(node, DCAT.byteSize, _integer(distribution.byte_size, XSD.nonNegativeInteger))
+        add(node, DCTERMS.license, NamedNode(info.license))
+    activity = NamedNode(void_file + "#export")
+    agent = NamedNode(f"https://pypi.org/project/secid-rdf/{info.version}/")
+    add(dataset, PROV.wasGeneratedBy, activity)
+    add(activity, RDF.type, PROV.Activity)
+    add(activity, PROV.wasAssociatedWith, agent)
+    add(agent, RDF.type, PROV.SoftwareAgent)
+    add(agent, RDFS.label, Literal(f"secid-rdf {info.version}"))
+    if info.commit is not None:
+        commit = commit_iri(info.commit)
+        add(dataset, PROV.wasDerivedFrom, commit)
+        add(activity, PROV.used, commit)
+    return [Quad(s, p, o, DATASET_GRAPH_IRI) for s, p, o in out]

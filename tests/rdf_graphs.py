@@ -1,0 +1,64 @@
+"""Parse export output with independent parsers and compare graphs as sets of triples.
+
+The export has no blank nodes, so two graphs are the same exactly when their sets of
+canonical N-Triples statements (as pyoxigraph prints them) are equal.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pyld import jsonld
+from pyoxigraph import RdfFormat, parse
+
+from secid_rdf.context import CONTEXT_IRI, document_loader, read_context
+
+__all__ = ["inline_context", "parse_graph", "pyld_graph", "statements"]
+
+SYNTAX = {
+    "secid.ttl": RdfFormat.TURTLE,
+    "secid.nt": RdfFormat.N_TRIPLES,
+    "secid.nq": RdfFormat.N_QUADS,
+    "secid.jsonld": RdfFormat.JSON_LD,
+}
+
+
+def inline_context(data: bytes) -> bytes:
+    """A JSON-LD document with its context IRI replaced by the shipped context itself.
+
+    pyoxigraph cannot be given a document loader, so this does the loader's job.
+    """
+    document = json.loads(data)
+
+    def replace(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                key: (read_context()["@context"] if key == "@context" and value == CONTEXT_IRI else replace(value))
+                for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [replace(item) for item in node]
+        return node
+
+    return json.dumps(replace(document)).encode("utf-8")
+
+
+def statements(data: bytes, syntax: RdfFormat, *, base: str | None = None) -> set[str]:
+    """The triples of a document as canonical N-Triples statements (graph names dropped)."""
+    if syntax == RdfFormat.JSON_LD:
+        data = inline_context(data)
+    return {str(quad.triple) for quad in parse(data, format=syntax, base_iri=base)}
+
+
+def parse_graph(data: bytes, file_name: str) -> set[str]:
+    """The triples of one export dump, chosen by its file name."""
+    return statements(data, SYNTAX[file_name])
+
+
+def pyld_graph(data: bytes) -> set[str]:
+    """The triples of a JSON-LD document as pyld reads it, offline with our context."""
+    nquads = jsonld.to_rdf(
+        json.loads(data), {"documentLoader": document_loader, "format": "application/n-quads"}
+    )
+    return statements(nquads.encode("utf-8"), RdfFormat.N_QUADS)

@@ -1,0 +1,190 @@
+"""Namespace pages: safe paths, a framed JSON-LD tree that is a subgraph of the whole, and
+HTML whose embedded JSON-LD survives any registry text."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+
+import pytest
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
+
+from rdf_graphs import pyld_graph, statements
+from secid_rdf.context import CONTEXT_IRI, read_context
+from secid_rdf.iris import DEFAULT_BASE, namespace_iri, source_iri, template_iri, type_iri
+from secid_rdf.jsonld import Compactor
+from secid_rdf.pages import Page, iter_pages, page_path, script_json
+from secid_rdf.vocab import DCTERMS, RDF, RDFS, SECID, SKOS
+
+ADVISORY = type_iri(DEFAULT_BASE, "advisory")
+GITHUB = namespace_iri(DEFAULT_BASE, "advisory", "github.com")
+GITHUB_ADVISORIES = namespace_iri(DEFAULT_BASE, "advisory", "github.com/advisories")
+GHSA = source_iri(GITHUB_ADVISORIES, "ghsa")
+TEMPLATE = template_iri(GHSA)
+CHILD = NamedNode(GHSA.value + ";node=0")
+ADVISORIES_SOURCE = source_iri(GITHUB, "advisories")
+HOSTILE_LABEL = 'Advisories </script><script>alert("x")</script> <!-- & \u2028 end'
+
+
+def sample_triples() -> list[Triple]:
+    """Two namespaces whose IRIs share a prefix, a source tree, and hostile text."""
+    rows = [
+        (GITHUB, RDF.type, SECID.Namespace),
+        (GITHUB, SECID.secidType, ADVISORY),
+        (GITHUB, SECID.hasSource, ADVISORIES_SOURCE),
+        (GITHUB, RDFS.label, Literal("GitHub")),
+        (ADVISORIES_SOURCE, RDF.type, SECID.Source),
+        (ADVISORIES_SOURCE, SECID.namespace, GITHUB),
+        (GITHUB_ADVISORIES, RDF.type, SECID.Namespace),
+        (GITHUB_ADVISORIES, SECID.secidType, ADVISORY),
+        (GITHUB_ADVISORIES, SKOS.prefLabel, Literal(HOSTILE_LABEL)),
+        (GITHUB_ADVISORIES, DCTERMS.identifier, Literal("secid:advisory/github.com/advisories")),
+        (GITHUB_ADVISORIES, SECID.hasSource, GHSA),
+        (GHSA, RDF.type, SECID.Source),
+        (GHSA, SECID.namespace, GITHUB_ADVISORIES),
+        (GHSA, SECID.hasUrlTemplate, TEMPLATE),
+        (GHSA, SECID.hasChild, CHILD),
+        (GHSA, SECID.crossReference, ADVISORIES_SOURCE),
+        (TEMPLATE, RDF.type, SECID.UrlTemplate),
+        (TEMPLATE, SECID.template, Literal("https://github.com/advisories/{id}")),
+        (CHILD, RDF.type, SECID.MatchNode),
+        (CHILD, SECID.parent, GHSA),
+        (CHILD, SECID.hasUrlTemplate, TEMPLATE),  # a second link to the same template
+        (ADVISORY, RDF.type, SECID.SecidType),
+    ]
+    return [Triple(s, p, o) for s, p, o in rows]
+
+
+def build_pages(triples: list[Triple]) -> dict[str, Page]:
+    compactor = Compactor(read_context()["@context"])
+    namespaces = [("advisory", "github.com"), ("advisory", "github.com/advisories")]
+    pages = iter_pages(triples, namespaces, base=DEFAULT_BASE, compactor=compactor)
+    return {page.namespace: page for page in pages}
+
+
+def whole() -> set[str]:
+    return {str(triple) for triple in sample_triples()}
+
+
+@pytest.mark.parametrize(
+    ("namespace", "expected"),
+    [
+        ("mitre.org", "advisory/mitre.org"),
+        ("github.com/advisories", "advisory/github.com/advisories"),
+        ("../../etc/passwd", "advisory/%2E%2E/%2E%2E/etc/passwd"),
+        ("/etc/passwd", "advisory/%/etc/passwd"),
+        ("a//b/./c", "advisory/a/%/b/%2E/c"),
+        ("C:\\Windows", "advisory/C%3A%5CWindows"),
+        ("…", "advisory/%E2%80%A6"),
+    ],
+)
+def test_page_path_is_a_plain_relative_path(namespace: str, expected: str) -> None:
+    path = page_path("advisory", namespace)
+    assert path == PurePosixPath(expected)
+    assert not path.is_absolute()
+    assert all(part not in ("", ".", "..") for part in path.parts)
+
+
+def test_page_paths_never_leave_the_pages_folder(tmp_path: Path) -> None:
+    root = tmp_path / "pages"
+    for namespace in ["..", "../..", "/", "//x", "../../../tmp/evil", ".", "~", "%2E%2E"]:
+        target = (root / page_path("..", namespace)).resolve()
+        assert target.is_relative_to(root.resolve()), namespace
+
+
+def test_page_paths_of_distinct_namespaces_differ() -> None:
+    names = ["a", "a/b", "a%2Fb", "A", ".", "%2E", "", "%", "..", "a/", "a//", "_", "-"]
+    paths = {page_path("advisory", name) for name in names}
+    assert len(paths) == len(names)
+
+
+def test_long_namespace_segment_is_shortened_but_stays_unique() -> None:
+    first, second = "x" * 300 + "1", "x" * 300 + "2"
+    a, b = page_path("advisory", first), page_path("advisory", second)
+    assert a != b
+    assert all(len(part) + len(".jsonld") <= 255 for part in (*a.parts, *b.parts))
+
+
+def test_page_holds_exactly_the_triples_minted_under_its_namespace() -> None:
+    pages = build_pages(sample_triples())
+    owned = {t for t in sample_triples() if t.subject.value.startswith(GITHUB_ADVISORIES.value)}
+    read = statements(pages["github.com/advisories"].jsonld, RdfFormat.JSON_LD)
+    assert read == {str(t) for t in owned}
+    assert read <= whole()
+    assert pyld_graph(pages["github.com/advisories"].jsonld) == read
+
+
+def test_prefix_sharing_namespace_keeps_its_own_sources_only() -> None:
+    read = statements(build_pages(sample_triples())["github.com"].jsonld, RdfFormat.JSON_LD)
+    subjects = {line.split(" ", 1)[0] for line in read}
+    assert subjects == {f"<{GITHUB.value}>", f"<{ADVISORIES_SOURCE.value}>"}
+
+
+def test_page_nests_sources_inside_the_namespace() -> None:
+    document = json.loads(build_pages(sample_triples())["github.com/advisories"].jsonld)
+    assert document["@context"] == CONTEXT_IRI
+    assert document["@id"] == GITHUB_ADVISORIES.value
+    source = document["hasSource"]
+    assert source["@id"] == GHSA.value
+    assert source["namespace"] == GITHUB_ADVISORIES.value  # back link stays a reference
+    assert source["hasUrlTemplate"]["template"] == "https://github.com/advisories/{id}"
+    assert source["hasChild"]["hasUrlTemplate"] == TEMPLATE.value  # nested once only
+    assert source["crossReference"] == ADVISORIES_SOURCE.value  # another namespace's source
+    assert document["secidType"] == ADVISORY.value
+
+
+def test_unreachable_resource_of_a_namespace_is_still_on_its_page() -> None:
+    orphan = NamedNode(GITHUB_ADVISORIES.value + ";url=9")
+    triples = [*sample_triples(), Triple(orphan, RDF.type, SECID.UrlLink)]
+    page = build_pages(triples)["github.com/advisories"]
+    document = json.loads(page.jsonld)
+    assert [node["@id"] for node in document["@graph"]] == [GITHUB_ADVISORIES.value, orphan.value]
+    assert f"<{orphan.value}> <{RDF.type.value}> <{SECID.UrlLink.value}>" in statements(
+        page.jsonld, RdfFormat.JSON_LD
+    )
+
+
+class ScriptExtractor(HTMLParser):
+    """Collects the text of ``<script type="application/ld+json">`` the way a browser does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[str] = []
+        self.title: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script" and ("type", "application/ld+json") in attrs:
+            self._in = "script"
+            self.scripts.append("")
+        elif tag == "title":
+            self._in = "title"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "script":
+            self.scripts[-1] += data
+        elif self._in == "title":
+            self.title.append(data)
+
+
+def test_html_page_keeps_json_ld_intact_whatever_the_registry_text() -> None:
+    page = build_pages(sample_triples())["github.com/advisories"]
+    parser = ScriptExtractor()
+    parser.convert_charrefs = True
+    parser.feed(page.html.decode("utf-8"))
+    parser.close()
+    assert len(parser.scripts) == 1
+    assert json.loads(parser.scripts[0]) == json.loads(page.jsonld)
+    assert "</script" not in parser.scripts[0].lower()
+    assert "".join(parser.title) == HOSTILE_LABEL
+
+
+def test_script_json_escapes_what_could_end_the_script() -> None:
+    document = {"x": "</SCRIPT> <!-- --> & \u2028\u2029"}
+    text = script_json(document)
+    assert not any(char in text for char in "<>&\u2028\u2029")
+    assert json.loads(text) == document
