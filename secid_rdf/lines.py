@@ -35,7 +35,7 @@ except AttributeError:  # PyYAML built without libyaml
 MAX_DEPTH = 64
 """Deepest nesting of maps and lists accepted in one document."""
 
-MAX_NODES = 2_000_000
+MAX_NODES = 200_000
 """Most YAML nodes one document may expand to (aliases are expanded while reading)."""
 
 KeyPath = tuple[str | int, ...]
@@ -89,7 +89,7 @@ def parse_yaml(text: str, *, first_line: int = 1, duplicates: list[KeyPath] | No
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = None if mark is None else mark.line + first_line
-        raise ParseError(f"YAML syntax error: {_yaml_problem(error)}", line) from error
+        raise ParseError(f"YAML syntax error: {_yaml_problem(error, first_line)}", line) from error
     except yaml.YAMLError as error:
         raise ParseError(f"YAML syntax error: {error}", first_line) from error
     finally:
@@ -100,9 +100,12 @@ def parse_yaml(text: str, *, first_line: int = 1, duplicates: list[KeyPath] | No
     return Parsed(walker.value(node, (), 0), walker.lines)
 
 
-def _yaml_problem(error: yaml.MarkedYAMLError) -> str:
-    """The first line of PyYAML's problem text, without its position (we give our own)."""
-    return " ".join(part for part in (error.context, error.problem) if part) or "invalid YAML"
+def _yaml_problem(error: yaml.MarkedYAMLError, first_line: int) -> str:
+    """PyYAML's problem, and where the construct it was reading started (without columns)."""
+    problem = error.problem or "invalid YAML"
+    if error.context and error.context_mark is not None:
+        problem += f" ({error.context} started on line {error.context_mark.line + first_line})"
+    return problem
 
 
 class _YamlWalker:
