@@ -98,7 +98,7 @@ class Item:
     generic: str
 
     def fields(self, context: FileContext, what: str = "a mapping") -> Fields | None:
-        """This item as :class:`Fields`, or ``None`` (and an error) when it is no mapping."""
+        """The item as :class:`Fields`, or ``None`` (and an error) when it is no mapping."""
         if isinstance(self.value, dict):
             return Fields(context, self.value, self.path, self.generic)
         context.report(self.path, f"expected {what}, found {describe(self.value)}")
@@ -112,7 +112,9 @@ class Fields:
     ``match_nodes[].data``); ``path`` is the concrete path.
     """
 
-    def __init__(self, context: FileContext, data: Mapping[str, object], path: KeyPath, generic: str) -> None:
+    def __init__(
+        self, context: FileContext, data: Mapping[str, object], path: KeyPath, generic: str
+    ) -> None:
         self.context = context
         self.data = data
         self.path = path
@@ -165,7 +167,9 @@ class Fields:
         """Report a required key that is absent or null (located at the mapping)."""
         self.context.findings.append(
             Finding(
-                Location(self.context.file, self.context.line(self.path), format_path(self.at(key))),
+                Location(
+                    self.context.file, self.context.line(self.path), format_path(self.at(key))
+                ),
                 Severity.ERROR,
                 READ_RULE,
                 "required field is missing",
@@ -203,7 +207,9 @@ class Fields:
             if isinstance(item, str):
                 result.append(item)
             else:
-                self.context.report(self.at(key) + (index,), f"expected a string, found {describe(item)}")
+                self.context.report(
+                    self.at(key) + (index,), f"expected a string, found {describe(item)}"
+                )
         return tuple(result)
 
     def mapping(self, key: str, *, user_keys: bool = False) -> Fields | None:
@@ -240,7 +246,9 @@ class Fields:
             self.used.add(key)
             yield Item(value, self.at(key), self.generic)
 
-    def field_locations(self, keys: Mapping[str, str | tuple[str, ...]]) -> tuple[tuple[str, Location], ...]:
+    def field_locations(
+        self, keys: Mapping[str, str | tuple[str, ...]]
+    ) -> tuple[tuple[str, Location], ...]:
         """``(model field, location of its key)`` for each model field whose key is present.
 
         ``keys`` maps a model field to the key (or keys, first present wins) that fills it.

@@ -123,7 +123,9 @@ def namespace_from_json(value: object, context: FileContext) -> Namespace | None
         return None
     schema_version = fields.text("schema_version")
     if schema_version is None:
-        context.report(("schema_version",), "required field is missing; read as 1.0", Severity.WARNING)
+        context.report(
+            ("schema_version",), "required field is missing; read as 1.0", Severity.WARNING
+        )
     elif schema_version != SCHEMA_VERSION:
         context.report(
             ("schema_version",),

@@ -67,7 +67,9 @@ class ParseError(Exception):
         super().__init__(message)
 
 
-def parse_yaml(text: str, *, first_line: int = 1, duplicates: list[KeyPath] | None = None) -> Parsed:
+def parse_yaml(
+    text: str, *, first_line: int = 1, duplicates: list[KeyPath] | None = None
+) -> Parsed:
     """Parse one YAML document safely, keeping the line of every key.
 
     Mapping keys become strings exactly as written (``27001:`` gives ``"27001"``), and
@@ -124,7 +126,9 @@ class _YamlWalker:
     def value(self, node: yaml.Node, path: KeyPath, depth: int) -> object:
         self.count += 1
         if self.count > MAX_NODES:
-            raise ParseError(f"YAML document expands to more than {MAX_NODES} nodes", self.line(node))
+            raise ParseError(
+                f"YAML document expands to more than {MAX_NODES} nodes", self.line(node)
+            )
         if depth > MAX_DEPTH:
             raise ParseError(f"YAML nesting is deeper than {MAX_DEPTH} levels", self.line(node))
         if isinstance(node, yaml.MappingNode):
@@ -167,7 +171,9 @@ def parse_json(text: str) -> Parsed:
     try:
         value = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
-        raise ParseError(f"JSON syntax error: {error.msg} (column {error.colno})", error.lineno) from error
+        raise ParseError(
+            f"JSON syntax error: {error.msg} (column {error.colno})", error.lineno
+        ) from error
     except RecursionError as error:
         raise ParseError(f"JSON nesting is deeper than {MAX_DEPTH} levels", None) from error
     except ValueError as error:

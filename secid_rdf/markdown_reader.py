@@ -105,7 +105,8 @@ def split_prose(body: str, names: list[str]) -> tuple[str | None, dict[str, str]
     or equals it ignoring case. Headings inside fenced code blocks do not count. A section
     runs to the next ``##`` heading; horizontal rules at the edges of a part are dropped.
 
-    >>> split_prose("Intro\\n\\n---\\n\\n## cve\\n\\nAbout CVE.\\n\\n## Notes\\n\\nMore.\\n", ["cve"])
+    >>> body = "Intro\\n\\n---\\n\\n## cve\\n\\nAbout CVE.\\n\\n## Notes\\n\\nMore.\\n"
+    >>> split_prose(body, ["cve"])
     ('Intro\\n\\n## Notes\\n\\nMore.', {'cve': 'About CVE.'})
     """
     by_exact = {name: name for name in names}
@@ -167,7 +168,10 @@ def namespace_from_markdown(value: object, body: str, context: FileContext) -> N
     urls = _urls(fields, context)
     website = fields.text("website")
     if website is not None:
-        urls = (Url(kind="website", value=website, location=context.location(fields.at("website"))), *urls)
+        urls = (
+            Url(kind="website", value=website, location=context.location(fields.at("website"))),
+            *urls,
+        )
     return Namespace(
         type=type_name,
         namespace=namespace,
@@ -189,7 +193,9 @@ def namespace_from_markdown(value: object, body: str, context: FileContext) -> N
         established=fields.integer("established"),
         sources=sources,
         id_patterns=_id_patterns(fields, context),
-        examples=tuple(e for entry in fields.items("examples") if (e := read_example(entry, context))),
+        examples=tuple(
+            e for entry in fields.items("examples") if (e := read_example(entry, context))
+        ),
         extras=fields.extras(),
         field_locations=fields.field_locations(_NAMESPACE_KEYS),
         location=replace(context.location(("namespace",)), field=None),
@@ -228,14 +234,18 @@ def _id_patterns(fields: Fields, context: FileContext) -> tuple[IdPattern, ...]:
     single = fields.text("id_pattern")
     if single is not None:
         patterns.append(IdPattern(regex=single, location=context.location(fields.at("id_pattern"))))
-    patterns += (p for entry in fields.items("id_patterns") if (p := read_id_pattern(entry, context)))
+    patterns += (
+        p for entry in fields.items("id_patterns") if (p := read_id_pattern(entry, context))
+    )
     return tuple(patterns)
 
 
 class _SourceReader:
     """Reads the ``sources``/``names`` entries of one Markdown namespace."""
 
-    def __init__(self, context: FileContext, type_name: str, namespace: str, sections: dict[str, str]) -> None:
+    def __init__(
+        self, context: FileContext, type_name: str, namespace: str, sections: dict[str, str]
+    ) -> None:
         self.context = context
         self.type = type_name
         self.namespace = namespace
@@ -246,7 +256,9 @@ class _SourceReader:
         entries = fields.mapping(key, user_keys=True)
         if entries is None:
             return ()
-        return tuple(source for entry in entries.entries() if (source := self.source(entry)) is not None)
+        return tuple(
+            source for entry in entries.entries() if (source := self.source(entry)) is not None
+        )
 
     def source(self, item: Item) -> Source | None:
         """One source; its name is the map key, as written (``27001`` stays a string)."""
@@ -270,8 +282,12 @@ class _SourceReader:
             status=fields.text("status"),
             urls=_urls(fields, context),
             id_patterns=_id_patterns(fields, context),
-            examples=tuple(e for entry in fields.items("examples") if (e := read_example(entry, context))),
-            versions=tuple(v for entry in fields.items("versions") if (v := read_version(entry, context))),
+            examples=tuple(
+                e for entry in fields.items("examples") if (e := read_example(entry, context))
+            ),
+            versions=tuple(
+                v for entry in fields.items("versions") if (v := read_version(entry, context))
+            ),
             version_required=fields.boolean("version_required"),
             unversioned_behavior=fields.text("unversioned_behavior"),
             deprecated_by=fields.text("deprecated_by"),

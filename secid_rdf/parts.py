@@ -55,7 +55,9 @@ def read_version(item: Item, context: FileContext) -> Version | None:
     if isinstance(item.value, str):
         return Version(value=item.value, location=location)
     if isinstance(item.value, int | float) and not isinstance(item.value, bool):
-        context.report(item.path, f"expected a string, found {describe(item.value)} (quote the version)")
+        context.report(
+            item.path, f"expected a string, found {describe(item.value)} (quote the version)"
+        )
         return Version(value=str(item.value), location=location)
     fields = item.fields(context, "a string or a mapping")
     if fields is None:
@@ -83,7 +85,9 @@ def read_url_object(item: Item, context: FileContext) -> Url | None:
     value = fields.text("url", required=True)
     if kind is None or value is None:
         return None
-    content_type = fields.text("content_type") if fields.has("content_type") else fields.text("format")
+    content_type = (
+        fields.text("content_type") if fields.has("content_type") else fields.text("format")
+    )
     return Url(
         kind=kind,
         value=value,

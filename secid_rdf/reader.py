@@ -118,7 +118,9 @@ def _walk(root: str, findings: list[Finding]) -> list[_File]:
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError as error:
-            findings.append(_finding(prefix or ".", None, None, f"cannot list folder: {error.strerror}"))
+            findings.append(
+                _finding(prefix or ".", None, None, f"cannot list folder: {error.strerror}")
+            )
             continue
         subfolders = []
         for entry in entries:
@@ -126,7 +128,9 @@ def _walk(root: str, findings: list[Finding]) -> list[_File]:
                 continue
             rel = f"{prefix}{entry.name}"
             if entry.is_symlink():
-                findings.append(_finding(rel, None, None, "symbolic link not followed", Severity.WARNING))
+                findings.append(
+                    _finding(rel, None, None, "symbolic link not followed", Severity.WARNING)
+                )
             elif entry.is_dir(follow_symlinks=False):
                 subfolders.append((f"{rel}/", entry.path))
             elif entry.is_file(follow_symlinks=False):
@@ -151,7 +155,12 @@ def _read_text(file: _File, findings: list[Finding]) -> str | None:
                 return None
             if info.st_size > MAX_FILE_BYTES:
                 findings.append(
-                    _finding(file.rel, None, "file", f"file is larger than {MAX_FILE_BYTES} bytes; not read")
+                    _finding(
+                        file.rel,
+                        None,
+                        "file",
+                        f"file is larger than {MAX_FILE_BYTES} bytes; not read",
+                    )
                 )
                 return None
             data = handle.read(MAX_FILE_BYTES + 1)
@@ -165,7 +174,12 @@ def _read_text(file: _File, findings: list[Finding]) -> str | None:
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         byte = data[error.start]
         findings.append(
-            _finding(file.rel, line, "encoding", f"not UTF-8: byte 0x{byte:02x} at column {column}; save the file as UTF-8")
+            _finding(
+                file.rel,
+                line,
+                "encoding",
+                f"not UTF-8: byte 0x{byte:02x} at column {column}; save the file as UTF-8",
+            )
         )
         return None
     text = text.removeprefix("\ufeff")
@@ -197,7 +211,9 @@ def _read_types(files: list[_File], findings: list[Finding]) -> list[SecidType]:
                 found = type_from_markdown(name, value, body, context)
         except ParseError as error:
             context.report((), error.message)
-            context.findings[-1] = _finding(file.rel, error.line, _parse_field(file.rel), error.message)
+            context.findings[-1] = _finding(
+                file.rel, error.line, _parse_field(file.rel), error.message
+            )
         findings += context.findings
         if found is not None:
             by_name[name] = merge_type_files(by_name[name], found) if name in by_name else found
@@ -231,10 +247,16 @@ def _read_namespace_file(file: _File, findings: list[Finding]) -> Namespace | No
             context.lines = parsed.lines
             context.first_line = 2
             for path in duplicates:
-                context.report(path, "key appears twice in one mapping; the last value is used", Severity.WARNING)
+                context.report(
+                    path,
+                    "key appears twice in one mapping; the last value is used",
+                    Severity.WARNING,
+                )
             namespace = namespace_from_markdown(parsed.value, split.body, context)
     except ParseError as error:
-        context.findings.append(_finding(file.rel, error.line, _parse_field(file.rel), error.message))
+        context.findings.append(
+            _finding(file.rel, error.line, _parse_field(file.rel), error.message)
+        )
     findings += context.findings
     if namespace is not None:
         _check_layout(file.rel, namespace, findings)
@@ -249,7 +271,9 @@ def _check_layout(rel: str, namespace: Namespace, findings: list[Finding]) -> No
     flat, reverse = expected_paths(namespace.type, namespace.namespace, suffix)
     line = namespace.location.line
     if rel.split("/", 1)[0] != namespace.type:
-        message = f"type {namespace.type!r} belongs in {namespace.type}/, not {rel.split('/', 1)[0]}/"
+        message = (
+            f"type {namespace.type!r} belongs in {namespace.type}/, not {rel.split('/', 1)[0]}/"
+        )
         findings.append(_finding(rel, line, "type", message, Severity.WARNING))
         return
     message = f"{namespace.namespace!r} belongs at {reverse} (or {flat}); the field is used"
@@ -301,7 +325,17 @@ def _git_commit(root: Path) -> str | None:
     }
     try:
         completed = subprocess.run(
-            ["git", "-c", "core.fsmonitor=false", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
+            [
+                "git",
+                "-c",
+                "core.fsmonitor=false",
+                "-C",
+                str(root),
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                "HEAD^{commit}",
+            ],
             capture_output=True,
             text=True,
             timeout=10,

@@ -162,9 +162,7 @@ def _syntax_problem(text: str) -> str:
     return "does not match secid:<type>/<namespace>/<name>[@version][?qualifiers][#subpath]"
 
 
-def _split_path(
-    text: str, path: str, namespaces: Collection[str] | None
-) -> tuple[str, str | None]:
+def _split_path(text: str, path: str, namespaces: Collection[str] | None) -> tuple[str, str | None]:
     """Split ``<namespace>/<name>`` at the longest known namespace (or the first ``/``)."""
     if namespaces is None:
         namespace, _, name = path.partition("/")

@@ -50,14 +50,17 @@ class RegistryStats:
             counts = [f"{self.files[(type_name, fmt)]} {fmt}" for fmt in ("json", "markdown")]
             per_type.append(f"  {type_name}: {', '.join(counts)}")
         extras = [f"  {path}: {count}" for path, count in sorted(self.extras.items())]
-        depths = ", ".join(f"depth {depth}: {count}" for depth, count in sorted(self.match_nodes.items()))
+        names = self.distinct_namespaces
+        depths = ", ".join(
+            f"depth {depth}: {count}" for depth, count in sorted(self.match_nodes.items())
+        )
         return [
             f"types: {len(self.types)} ({', '.join(self.types)})",
             f"namespace files: {sum(self.files.values())} ({_split(self.files_by_format())})",
             *per_type,
             f"namespaces: {self.namespaces} ({self.twins} from a JSON and Markdown twin pair)",
-            f"distinct namespace names: {self.distinct_namespaces['all']}"
-            f" (json {self.distinct_namespaces['json']}, markdown {self.distinct_namespaces['markdown']})",
+            f"distinct namespace names: {names['all']}"
+            f" (json {names['json']}, markdown {names['markdown']})",
             f"sources: {sum(self.sources.values())} ({_split(self.sources)}); with a literal name:"
             f" {self.literal_sources}",
             f"match nodes: {sum(self.match_nodes.values())} ({depths or 'none'})",
@@ -112,7 +115,9 @@ def registry_stats(registry: Registry) -> RegistryStats:
     for secid_type in registry.types:
         _count_extras(stats, secid_type)
     stats.distinct_namespaces = Counter({key: len(value) for key, value in names.items()})
-    stats.findings = Counter(f.severity.label for f in registry.findings if f.severity >= Severity.WARNING)
+    stats.findings = Counter(
+        f.severity.label for f in registry.findings if f.severity >= Severity.WARNING
+    )
     return stats
 
 
@@ -123,8 +128,10 @@ def _count_namespace(stats: RegistryStats, namespace: Namespace) -> None:
         stats.patterns[f"{_format(pattern.location.file)} id_pattern"] += 1
     for source in namespace.sources:
         field_path = source.location.field or ""
-        origin = "json match_nodes" if source.location.file.endswith(".json") else (
-            "markdown names" if field_path.startswith("names.") else "markdown sources"
+        origin = (
+            "json match_nodes"
+            if source.location.file.endswith(".json")
+            else ("markdown names" if field_path.startswith("names.") else "markdown sources")
         )
         stats.sources[origin] += 1
         stats.literal_sources += source.name is not None
@@ -154,7 +161,9 @@ def _count_node(stats: RegistryStats, node: MatchNode, depth: int) -> None:
     _count_extras(stats, node)
 
 
-def _count_common(stats: RegistryStats, urls: tuple[Url, ...], examples: tuple[Example, ...]) -> None:
+def _count_common(
+    stats: RegistryStats, urls: tuple[Url, ...], examples: tuple[Example, ...]
+) -> None:
     for url in urls:
         fmt = _format(url.location.file)
         stats.urls[f"{fmt} urls[]" if fmt == "json" else f"{fmt} urls"] += 1
@@ -165,8 +174,10 @@ def _count_common(stats: RegistryStats, urls: tuple[Url, ...], examples: tuple[E
 
 
 def _count_extras(stats: RegistryStats, value: object) -> None:
-    """Count the extras of every model object inside ``value`` (match nodes excluded:
-    each node counts its own, so children are not counted twice)."""
+    """Count the extras of every model object inside ``value``.
+
+    Children and sources are left out: each match node counts its own extras.
+    """
     for item in getattr(value, "extras", ()):
         stats.extras[item.path] += 1
     if not is_dataclass(value):

@@ -18,10 +18,24 @@ from secid_rdf.model import MatchNode, Namespace, Source
 __all__ = ["merge_twins"]
 
 _NAMESPACE_FIXED = {
-    "type", "namespace", "files", "format", "sources", "extras", "field_locations", "location"
+    "type",
+    "namespace",
+    "files",
+    "format",
+    "sources",
+    "extras",
+    "field_locations",
+    "location",
 }
 _NODE_FIXED = {
-    "patterns", "secid", "children", "extras", "field_locations", "location", "name", "weight"
+    "patterns",
+    "secid",
+    "children",
+    "extras",
+    "field_locations",
+    "location",
+    "name",
+    "weight",
 }
 
 
@@ -36,8 +50,10 @@ def merge_twins(record: Namespace, twin: Namespace) -> Namespace:
     ...                   format="markdown", status="active", operator="secid:entity/aisi",
     ...                   location=Location("reference/aisi.md", 3))
     >>> merged = merge_twins(json_ns, md_ns)
-    >>> merged.status, merged.operator, merged.format, merged.files
-    ('published', 'secid:entity/aisi', 'json+markdown', ('reference/aisi.json', 'reference/aisi.md'))
+    >>> merged.status, merged.operator, merged.format
+    ('published', 'secid:entity/aisi', 'json+markdown')
+    >>> merged.files
+    ('reference/aisi.json', 'reference/aisi.md')
     """
     remaining = {_fold(source.name): source for source in twin.sources if source.name}
     remaining.update({f"\0{index}": s for index, s in enumerate(twin.sources) if not s.name})
@@ -67,9 +83,13 @@ def _node_key(node: MatchNode) -> str | None:
     return _fold(names[0]) if names and None not in names else None
 
 
-def _merge_nodes(nodes: tuple[MatchNode, ...], remaining: dict[str, Source]) -> tuple[MatchNode, ...]:
+def _merge_nodes(
+    nodes: tuple[MatchNode, ...], remaining: dict[str, Source]
+) -> tuple[MatchNode, ...]:
     """Fill nodes from matching Markdown sources, one tree level at a time."""
-    matched = [(node, remaining.pop(key, None) if (key := _node_key(node)) else None) for node in nodes]
+    matched = [
+        (node, remaining.pop(key, None) if (key := _node_key(node)) else None) for node in nodes
+    ]
     merged: list[MatchNode] = []
     for node, source in matched:
         if source is not None:
@@ -98,6 +118,10 @@ def _missing(record: object, twin: object, fixed: set[str]) -> dict[str, object]
     return result
 
 
-def _located(record: Namespace | MatchNode, twin: Namespace | MatchNode, filled: dict[str, object]) -> tuple:
+def _located(
+    record: Namespace | MatchNode, twin: Namespace | MatchNode, filled: dict[str, object]
+) -> tuple:
     """The record's field locations plus the twin's for the fields it filled."""
-    return record.field_locations + tuple(pair for pair in twin.field_locations if pair[0] in filled)
+    return record.field_locations + tuple(
+        pair for pair in twin.field_locations if pair[0] in filled
+    )

@@ -29,7 +29,9 @@ def type_from_json(name: str, value: object, context: FileContext) -> SecidType 
         return None
     declared = fields.text("type")
     if declared is not None and declared != name:
-        context.report(("type",), f"type {declared!r} does not match the file name {name!r}", Severity.WARNING)
+        context.report(
+            ("type",), f"type {declared!r} does not match the file name {name!r}", Severity.WARNING
+        )
     return SecidType(
         name=name,
         official_name=fields.text("official_name"),
@@ -39,7 +41,9 @@ def type_from_json(name: str, value: object, context: FileContext) -> SecidType 
     )
 
 
-def type_from_markdown(name: str, value: object, body: str, context: FileContext) -> SecidType | None:
+def type_from_markdown(
+    name: str, value: object, body: str, context: FileContext
+) -> SecidType | None:
     """A type from its Markdown description: optional frontmatter, then prose.
 
     Without a ``description`` field the first paragraph that is not a heading describes
@@ -50,12 +54,18 @@ def type_from_markdown(name: str, value: object, body: str, context: FileContext
         return None
     declared = fields.text("type")
     if declared is not None and declared != name:
-        context.report(("type",), f"type {declared!r} does not match the file name {name!r}", Severity.WARNING)
+        context.report(
+            ("type",), f"type {declared!r} does not match the file name {name!r}", Severity.WARNING
+        )
     prose = body.strip() or None
     description = fields.text("description")
     if description is None and prose:
         description = next(
-            (" ".join(part.split()) for part in prose.split("\n\n") if not _HEADING_OR_BLANK.match(part)),
+            (
+                " ".join(part.split())
+                for part in prose.split("\n\n")
+                if not _HEADING_OR_BLANK.match(part)
+            ),
             None,
         )
     return SecidType(

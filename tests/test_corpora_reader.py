@@ -34,26 +34,55 @@ def json_registry(json_corpus: Path) -> Registry:
     return read_registry(json_corpus)
 
 
-def test_both_corpora_read_without_errors_or_warnings(markdown_registry: Registry, json_registry: Registry) -> None:
+def test_both_corpora_read_without_errors_or_warnings(
+    markdown_registry: Registry, json_registry: Registry
+) -> None:
     assert [str(f) for f in markdown_registry.findings] == []
     assert [str(f) for f in json_registry.findings] == []
 
 
 def test_markdown_corpus_counts(markdown_registry: Registry) -> None:
     stats = registry_stats(markdown_registry)
-    expected_files = {"advisory": 42, "control": 25, "reference": 21, "entity": 13, "weakness": 13,
-                      "regulation": 4, "ttp": 4}
-    assert {t: n for (t, fmt), n in stats.files.items() if fmt == "markdown" and n} == expected_files
+    expected_files = {
+        "advisory": 42,
+        "control": 25,
+        "reference": 21,
+        "entity": 13,
+        "weakness": 13,
+        "regulation": 4,
+        "ttp": 4,
+    }
+    assert {
+        t: n for (t, fmt), n in stats.files.items() if fmt == "markdown" and n
+    } == expected_files
     assert sum(stats.files.values()) == 122
     assert stats.distinct_namespaces["markdown"] == 100
     assert stats.sources == Counter({"markdown sources": 170, "markdown names": 38})
-    assert stats.types == ("advisory", "control", "entity", "reference", "regulation", "ttp", "weakness")
+    assert stats.types == (
+        "advisory",
+        "control",
+        "entity",
+        "reference",
+        "regulation",
+        "ttp",
+        "weakness",
+    )
 
 
 def test_json_corpus_counts(json_registry: Registry) -> None:
     stats = registry_stats(json_registry)
-    expected_files = {"disclosure": 486, "entity": 215, "control": 208, "reference": 171, "advisory": 56,
-                      "capability": 54, "regulation": 49, "methodology": 23, "weakness": 13, "ttp": 4}
+    expected_files = {
+        "disclosure": 486,
+        "entity": 215,
+        "control": 208,
+        "reference": 171,
+        "advisory": 56,
+        "capability": 54,
+        "regulation": 49,
+        "methodology": 23,
+        "weakness": 13,
+        "ttp": 4,
+    }
     assert {t: n for (t, fmt), n in stats.files.items() if fmt == "json" and n} == expected_files
     assert stats.files_by_format() == Counter({"json": 1279, "markdown": 122})
     assert stats.distinct_namespaces["json"] == 864
@@ -81,7 +110,11 @@ def _raw_secids(root: Path, skip: set[Path] | None = None) -> set[str]:
     found: set[str] = set()
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if path in (skip or set()) or len(rel.parts) < 2 or any(part.startswith(("_", ".")) for part in rel.parts):
+        if (
+            path in (skip or set())
+            or len(rel.parts) < 2
+            or any(part.startswith(("_", ".")) for part in rel.parts)
+        ):
             continue
         if path.suffix == ".json":
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -117,7 +150,9 @@ def _case_folded(secids: set[str]) -> set[str]:
     return {s.casefold() for s in secids}
 
 
-def test_markdown_corpus_secids_match_the_files(markdown_corpus: Path, markdown_registry: Registry) -> None:
+def test_markdown_corpus_secids_match_the_files(
+    markdown_corpus: Path, markdown_registry: Registry
+) -> None:
     assert _model_secids(markdown_registry) == _raw_secids(markdown_corpus)
 
 
@@ -202,12 +237,25 @@ def _yaml_leaves(value: object, path: str = "") -> list[tuple[str, str]]:
             leaves += _yaml_leaves(item, f"{path}.{key}")
         return leaves
     if isinstance(value, list):
-        return [leaf for index, item in enumerate(value) for leaf in _yaml_leaves(item, f"{path}[{index}]")]
+        return [
+            leaf
+            for index, item in enumerate(value)
+            for leaf in _yaml_leaves(item, f"{path}[{index}]")
+        ]
     return [(path, str(value))]
 
 
-_MODEL_FIELD_NAMES = {"full_name", "website", "sources", "urls", "examples", "type", "namespace", "operator",
-                      "status"}
+_MODEL_FIELD_NAMES = {
+    "full_name",
+    "website",
+    "sources",
+    "urls",
+    "examples",
+    "type",
+    "namespace",
+    "operator",
+    "status",
+}
 
 
 def test_seed_round_trips(bundled_registry: Path) -> None:
@@ -215,7 +263,9 @@ def test_seed_round_trips(bundled_registry: Path) -> None:
     text = seed_path.read_text(encoding="utf-8")
     frontmatter = yaml.safe_load(text.split("\n---\n", 1)[0].removeprefix("---\n"))
     namespace: Namespace = next(
-        ns for ns in read_registry(bundled_registry).namespaces if ns.files == ("reference/aisi.md",)
+        ns
+        for ns in read_registry(bundled_registry).namespaces
+        if ns.files == ("reference/aisi.md",)
     )
     reachable = _model_strings(namespace, set())
     reachable.update(url.kind for url in _all_urls(namespace))
@@ -227,7 +277,9 @@ def test_seed_round_trips(bundled_registry: Path) -> None:
     assert unreached == []
     assert namespace.secid == "secid:reference/aisi"
     assert [s.name for s in namespace.sources] == list(frontmatter["sources"])
-    assert len(_all_urls(namespace)) == 1 + sum(len(s["urls"]) for s in frontmatter["sources"].values())
+    assert len(_all_urls(namespace)) == 1 + sum(
+        len(s["urls"]) for s in frontmatter["sources"].values()
+    )
     assert "## uk" not in (namespace.prose or "")
     assert all(source.prose for source in namespace.sources)
 
@@ -270,7 +322,10 @@ def test_json_lines_point_at_the_keys(json_corpus: Path, json_registry: Registry
     namespace = next(ns for ns in json_registry.namespaces if ns.files[0] == rel)
     assert file_lines[namespace.location.line - 1].lstrip().startswith('"namespace"')
     for url in namespace.urls:
-        assert '"type"' in file_lines[url.location.line - 1] or "{" in file_lines[url.location.line - 1]
+        assert (
+            '"type"' in file_lines[url.location.line - 1]
+            or "{" in file_lines[url.location.line - 1]
+        )
     for source in namespace.sources:
         for extra in source.extras:
             key = re.escape(extra.path.rsplit(".", 1)[-1])

@@ -19,6 +19,11 @@ from secid_rdf.reader import read_registry
 GOOD = '---\ntype: reference\nnamespace: good\nfull_name: "Good"\nstatus: active\n---\nBody\n'
 
 
+def md(*lines: str) -> str:
+    """A Markdown namespace file whose frontmatter holds ``lines``."""
+    return "---\n" + "".join(f"{line}\n" for line in lines) + "---\n"
+
+
 def make_registry(root: Path, files: dict[str, str | bytes]) -> Path:
     """A registry in ``root`` holding one good file plus ``files``."""
     for rel, content in {"reference/good.md": GOOD, **files}.items():
@@ -44,7 +49,11 @@ def namespace(registry: Registry, type_name: str, name: str) -> Namespace:
 
 BAD_INPUT = {
     "unparseable YAML": (
-        {"advisory/org/bad.md": "---\ntype: advisory\nnamespace: bad.org\nfull_name: [unclosed\nstatus: x\n---\n"},
+        {
+            "advisory/org/bad.md": md(
+                "type: advisory", "namespace: bad.org", "full_name: [unclosed", "status: x"
+            )
+        },
         "advisory/org/bad.md:5: error: frontmatter: YAML syntax error: did not find expected ',' or"
         " ']' (while parsing a flow sequence started on line 4)",
     ),
@@ -54,28 +63,40 @@ BAD_INPUT = {
     ),
     "unterminated frontmatter": (
         {"advisory/org/bad.md": "---\ntype: advisory\nnamespace: bad.org\n"},
-        "advisory/org/bad.md:1: error: frontmatter: frontmatter starts with '---' but has no closing"
+        "advisory/org/bad.md:1: error: frontmatter: frontmatter starts with '---' but has no"
+        " closing"
         " '---' line",
     ),
     "missing type": (
-        {"advisory/org/bad.md": "---\nnamespace: bad.org\nfull_name: Bad\n---\n"},
+        {"advisory/org/bad.md": md("namespace: bad.org", "full_name: Bad")},
         "advisory/org/bad.md:2: error: type: required field is missing",
     ),
     "missing namespace (JSON)": (
-        {"advisory/org/bad.json": '{"schema_version": "1.0",\n "type": "advisory",\n "official_name": "B"}'},
+        {
+            "advisory/org/bad.json": '{"schema_version": "1.0",\n "type": "advisory",\n'
+            ' "official_name": "B"}'
+        },
         "advisory/org/bad.json:1: error: namespace: required field is missing",
     ),
     "list where a map belongs": (
-        {"advisory/org/bad.md": "---\ntype: advisory\nnamespace: bad.org\nfull_name: Bad\nsources: [a, b]\n---\n"},
+        {
+            "advisory/org/bad.md": md(
+                "type: advisory", "namespace: bad.org", "full_name: Bad", "sources: [a, b]"
+            )
+        },
         "advisory/org/bad.md:5: error: sources: expected a mapping, found a list",
     ),
     "number where a string belongs": (
-        {"advisory/org/bad.md": "---\ntype: advisory\nnamespace: bad.org\nfull_name: 42\n---\n"},
+        {"advisory/org/bad.md": md("type: advisory", "namespace: bad.org", "full_name: 42")},
         "advisory/org/bad.md:4: error: full_name: expected a string, found a number",
     ),
     "non-UTF-8 bytes": (
-        {"advisory/org/bad.md": b'---\ntype: advisory\nnamespace: bad.org\nfull_name: "B\xffd"\n---\n'},
-        "advisory/org/bad.md:4: error: encoding: not UTF-8: byte 0xff at column 14; save the file as UTF-8",
+        {
+            "advisory/org/bad.md": b"---\ntype: advisory\nnamespace: bad.org\n"
+            + b'full_name: "B\xffd"\n---\n'
+        },
+        "advisory/org/bad.md:4: error: encoding: not UTF-8: byte 0xff at column 14;"
+        " save the file as UTF-8",
     ),
 }
 
@@ -95,7 +116,9 @@ def test_missing_names_are_errors_but_the_namespace_still_loads(tmp_path: Path) 
     root = make_registry(
         tmp_path,
         {
-            "advisory/org/noname.md": "---\ntype: advisory\nnamespace: noname.org\nstatus: active\n---\n",
+            "advisory/org/noname.md": md(
+                "type: advisory", "namespace: noname.org", "status: active"
+            ),
             "advisory/org/nodes.json": json.dumps(
                 {
                     "schema_version": "1.0",
@@ -111,7 +134,8 @@ def test_missing_names_are_errors_but_the_namespace_still_loads(tmp_path: Path) 
     code, errors = run_stats(root)
     assert errors == [
         "advisory/org/nodes.json:1: error: official_name: required field is missing",
-        "advisory/org/nodes.json:7: error: match_nodes[0].patterns: a match node needs at least one pattern",
+        "advisory/org/nodes.json:7: error: match_nodes[0].patterns: a match node needs at least"
+        " one pattern",
         "advisory/org/noname.md:2: error: full_name: required field is missing",
     ]
     assert code == 1
@@ -120,11 +144,12 @@ def test_missing_names_are_errors_but_the_namespace_still_loads(tmp_path: Path) 
 
 
 def test_same_namespace_twice_in_one_format_is_an_error(tmp_path: Path) -> None:
-    twice = "---\ntype: advisory\nnamespace: mitre.org\nfull_name: MITRE\n---\n"
+    twice = md("type: advisory", "namespace: mitre.org", "full_name: MITRE")
     root = make_registry(tmp_path, {"advisory/mitre.org.md": twice, "advisory/org/mitre.md": twice})
     code, errors = run_stats(root)
     assert errors == [
-        "advisory/org/mitre.md:3: error: namespace: advisory namespace 'mitre.org' is already defined"
+        "advisory/org/mitre.md:3: error: namespace: advisory namespace 'mitre.org' is already"
+        " defined"
         " in advisory/mitre.org.md; this file is not used"
     ]
     assert code == 1
@@ -134,7 +159,12 @@ def test_same_namespace_twice_in_one_format_is_an_error(tmp_path: Path) -> None:
 
 def test_file_outside_every_layout_is_a_warning_and_the_field_wins(tmp_path: Path) -> None:
     root = make_registry(
-        tmp_path, {"advisory/org/misplaced.md": "---\ntype: advisory\nnamespace: elsewhere.org\nfull_name: E\n---\n"}
+        tmp_path,
+        {
+            "advisory/org/misplaced.md": md(
+                "type: advisory", "namespace: elsewhere.org", "full_name: E"
+            )
+        },
     )
     code, errors = run_stats(root)
     assert errors == [
@@ -142,17 +172,24 @@ def test_file_outside_every_layout_is_a_warning_and_the_field_wins(tmp_path: Pat
         " advisory/org/elsewhere.md (or advisory/elsewhere.org.md); the field is used"
     ]
     assert code == 0
-    assert namespace(read_registry(root), "advisory", "elsewhere.org").files == ("advisory/org/misplaced.md",)
+    assert namespace(read_registry(root), "advisory", "elsewhere.org").files == (
+        "advisory/org/misplaced.md",
+    )
 
 
 def test_both_layouts_match_without_warnings(tmp_path: Path) -> None:
     root = make_registry(
         tmp_path,
         {
-            "advisory/aisi.md": "---\ntype: advisory\nnamespace: aisi\nfull_name: A\n---\n",
+            "advisory/aisi.md": md("type: advisory", "namespace: aisi", "full_name: A"),
             "control/com/amazon/aws/s3.json": json.dumps(
-                {"schema_version": "1.0", "type": "control", "namespace": "amazon.com/aws/s3",
-                 "status": "draft", "official_name": "S3"}
+                {
+                    "schema_version": "1.0",
+                    "type": "control",
+                    "namespace": "amazon.com/aws/s3",
+                    "status": "draft",
+                    "official_name": "S3",
+                }
             ),
         },
     )
@@ -172,29 +209,40 @@ def test_cli_usage_error_exits_2(tmp_path: Path) -> None:
 def test_duplicate_yaml_key_is_a_warning(tmp_path: Path) -> None:
     root = make_registry(
         tmp_path,
-        {"advisory/org/v.md": "---\ntype: advisory\nnamespace: v.org\nfull_name: V\nsources:\n  a:\n"
-         "    full_name: A\n  a:\n    full_name: B\n---\n"},
+        {
+            "advisory/org/v.md": md(
+                "type: advisory",
+                "namespace: v.org",
+                "full_name: V",
+                "sources:",
+                "  a:",
+                "    full_name: A",
+                "  a:",
+                "    full_name: B",
+            )
+        },
     )
     registry = read_registry(root)
     assert [str(f) for f in registry.findings] == [
-        "advisory/org/v.md:8: warning: sources.a: key appears twice in one mapping; the last value is used"
+        "advisory/org/v.md:8: warning: sources.a: key appears twice in one mapping;"
+        " the last value is used"
     ]
     assert namespace(registry, "advisory", "v.org").sources[0].official_name == "B"
 
 
 def test_skipped_files_are_not_namespaces(tmp_path: Path) -> None:
     doc = "# Notes\n\nA document without frontmatter.\n"
-    template = "---\ntype: advisory\nnamespace: \"\"\nfull_name: \"\"\n---\n"
+    template = '---\ntype: advisory\nnamespace: ""\nfull_name: ""\n---\n'
     root = make_registry(
         tmp_path,
         {
             "README.md": doc,
             "INDEX.md": doc,
-            "advisory/README.md": "---\ntype: advisory\nnamespace: readme\nfull_name: R\n---\n",
+            "advisory/README.md": md("type: advisory", "namespace: readme", "full_name: R"),
             "advisory/GAPS.md": doc,
             "advisory/_template.md": template,
             "_deferred/cti.md": doc,
-            "_deferred/cti/actor.md": "---\ntype: cti\nnamespace: actor\nfull_name: Actor\n---\n",
+            "_deferred/cti/actor.md": md("type: cti", "namespace: actor", "full_name: Actor"),
             ".git/config.json": "{}",
             "advisory/notes.txt": "not a registry file",
         },
@@ -210,8 +258,12 @@ def test_type_description_files_give_types(tmp_path: Path) -> None:
         tmp_path,
         {
             "reference.json": json.dumps(
-                {"type": "reference", "official_name": "Reference", "description": "Documents.",
-                 "namespaces": [{"namespace": "stale.org"}]}
+                {
+                    "type": "reference",
+                    "official_name": "Reference",
+                    "description": "Documents.",
+                    "namespaces": [{"namespace": "stale.org"}],
+                }
             ),
             "reference.md": "# Reference (`reference`)\n\nDocuments and\npublications.\n",
             "weakness.md": "# Weakness\n\nFlaw\npatterns.\n",
@@ -225,7 +277,9 @@ def test_type_description_files_give_types(tmp_path: Path) -> None:
     assert reference.prose is not None and reference.prose.startswith("# Reference")
     assert [e.path for e in reference.extras] == ["namespaces"]
     assert by_name["weakness"].description == "Flaw patterns."
-    assert [ns.namespace for ns in registry.namespaces] == ["good"]  # stale lists are not namespaces
+    assert [ns.namespace for ns in registry.namespaces] == [
+        "good"
+    ]  # stale lists are not namespaces
 
 
 def test_yaml_integer_keys_stay_as_written(bundled_registry: Path) -> None:
@@ -234,7 +288,9 @@ def test_yaml_integer_keys_stay_as_written(bundled_registry: Path) -> None:
     assert (source.name, source.secid) == ("27001", "secid:control/iso.org/27001")
     assert [v.value for v in source.versions] == ["2022", "2013"]
     assert source.location.line == 9
-    assert source.prose == "Annex A of the 2022 edition lists 93 controls in four themes (A.5 to A.8)."
+    assert (
+        source.prose == "Annex A of the 2022 edition lists 93 controls in four themes (A.5 to A.8)."
+    )
 
 
 def test_twins_json_is_the_record_and_markdown_adds_what_it_lacks(bundled_registry: Path) -> None:
@@ -259,7 +315,12 @@ def test_twins_json_is_the_record_and_markdown_adds_what_it_lacks(bundled_regist
 def test_json_match_tree_is_read_with_lines(bundled_registry: Path) -> None:
     mitre = namespace(read_registry(bundled_registry), "weakness", "mitre.org")
     cwe = mitre.sources[0]
-    assert (cwe.name, cwe.secid, cwe.weight, cwe.location.line) == ("cwe", "secid:weakness/mitre.org/cwe", 100, 17)
+    assert (cwe.name, cwe.secid, cwe.weight, cwe.location.line) == (
+        "cwe",
+        "secid:weakness/mitre.org/cwe",
+        100,
+        17,
+    )
     assert [(v.value, v.status) for v in cwe.versions] == [("4.15", "superseded"), ("4.14", None)]
     assert cwe.version_required is False
     child = cwe.children[0]
@@ -276,7 +337,9 @@ def test_json_match_tree_is_read_with_lines(bundled_registry: Path) -> None:
         "https://cwe.mitre.org/data/definitions/79.html",
         (("num", "79"),),
     )
-    assert example.location == example.location.at("match_nodes[0].children[0].data.examples[0]", 55)
+    assert example.location == example.location.at(
+        "match_nodes[0].children[0].data.examples[0]", 55
+    )
 
 
 def test_depth_two_nodes_and_literal_children(bundled_registry: Path) -> None:
@@ -295,7 +358,11 @@ def test_markdown_fields_and_lines(bundled_registry: Path) -> None:
     registry = read_registry(bundled_registry)
     nist = namespace(registry, "advisory", "nist.gov")
     nvd = nist.sources[0]
-    assert [(u.kind, u.is_template) for u in nvd.urls] == [("website", False), ("api", False), ("lookup", True)]
+    assert [(u.kind, u.is_template) for u in nvd.urls] == [
+        ("website", False),
+        ("api", False),
+        ("lookup", True),
+    ]
     pattern = nvd.id_patterns[0]
     assert (pattern.regex, pattern.kind, pattern.location.line) == ("CVE-\\d{4}-\\d{4,}", "cve", 16)
     assert pattern.location.field == "sources.nvd.id_patterns[0]"
@@ -311,8 +378,8 @@ def test_markdown_fields_and_lines(bundled_registry: Path) -> None:
 def test_unknown_keys_are_extras_with_generic_paths(tmp_path: Path) -> None:
     text = (
         "---\ntype: weakness\nnamespace: owasp.org\nfull_name: OWASP\nsources:\n  llm-top10:\n"
-        "    full_name: LLM Top 10\n    urls:\n      lookup_note: \"URLs need name slugs\"\n"
-        "    id_pattern_note: \"IDs differ by version\"\n---\n"
+        '    full_name: LLM Top 10\n    urls:\n      lookup_note: "URLs need name slugs"\n'
+        '    id_pattern_note: "IDs differ by version"\n---\n'
     )
     root = make_registry(tmp_path, {"weakness/org/owasp.md": text})
     source = namespace(read_registry(root), "weakness", "owasp.org").sources[0]
@@ -336,8 +403,15 @@ def test_crlf_and_bom_are_read(tmp_path: Path) -> None:
 
 def test_headings_inside_code_fences_stay_prose(tmp_path: Path) -> None:
     text = (
-        "---\ntype: advisory\nnamespace: f.org\nfull_name: F\nsources:\n  cve:\n    full_name: CVE\n---\n"
-        "Intro\n\n```\n## cve\n```\n\n---\n\n## CVE\n\nAbout it.\n"
+        md(
+            "type: advisory",
+            "namespace: f.org",
+            "full_name: F",
+            "sources:",
+            "  cve:",
+            "    full_name: X",
+        )
+        + "Intro\n\n```\n## cve\n```\n\n---\n\n## CVE\n\nAbout it.\n"
     )
     root = make_registry(tmp_path, {"advisory/org/f.md": text})
     ns = namespace(read_registry(root), "advisory", "f.org")
@@ -347,7 +421,7 @@ def test_headings_inside_code_fences_stay_prose(tmp_path: Path) -> None:
 
 def test_symbolic_links_are_not_followed(tmp_path: Path) -> None:
     outside = tmp_path / "outside.md"
-    outside.write_text("---\ntype: advisory\nnamespace: outside.org\nfull_name: O\n---\n")
+    outside.write_text(md("type: advisory", "namespace: outside.org", "full_name: O"))
     root = make_registry(tmp_path / "registry", {})
     (root / "advisory").mkdir()
     os.symlink(outside, root / "advisory" / "outside.md")
@@ -362,7 +436,9 @@ def test_symbolic_links_are_not_followed(tmp_path: Path) -> None:
 
 def test_oversized_file_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reader, "MAX_FILE_BYTES", 40)
-    root = make_registry(tmp_path, {"advisory/big.md": "---\ntype: advisory\nnamespace: big\n" + "x: y\n" * 20})
+    root = make_registry(
+        tmp_path, {"advisory/big.md": "---\ntype: advisory\nnamespace: big\n" + "x: y\n" * 20}
+    )
     messages = [str(f) for f in read_registry(root).findings]
     assert "advisory/big.md: error: file: file is larger than 40 bytes; not read" in messages
 
@@ -371,8 +447,14 @@ def test_deep_match_tree_is_cut_with_an_error(tmp_path: Path) -> None:
     node: dict[str, object] = {"patterns": ["^x$"]}
     for _ in range(10):
         node = {"patterns": ["^x$"], "children": [node]}
-    data = {"schema_version": "1.0", "type": "ttp", "namespace": "deep.org", "status": "draft",
-            "official_name": "Deep", "match_nodes": [node]}
+    data = {
+        "schema_version": "1.0",
+        "type": "ttp",
+        "namespace": "deep.org",
+        "status": "draft",
+        "official_name": "Deep",
+        "match_nodes": [node],
+    }
     root = make_registry(tmp_path, {"ttp/org/deep.json": json.dumps(data)})
     registry = read_registry(root)
     [finding] = registry.findings
@@ -386,16 +468,18 @@ def test_deep_match_tree_is_cut_with_an_error(tmp_path: Path) -> None:
 
 def test_yaml_alias_bomb_is_bounded(tmp_path: Path) -> None:
     rows = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
-    rows += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1},"
-             f" *a{i-1}]" for i in range(1, 9)]
-    text = "---\ntype: advisory\nnamespace: bomb.org\nfull_name: B\n" + "\n".join(rows) + "\n---\n"
+    for level in range(1, 9):
+        rows.append(f"a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * 10) + "]")
+    text = md("type: advisory", "namespace: bomb.org", "full_name: B", *rows)
     root = make_registry(tmp_path, {"advisory/org/bomb.md": text})
     [finding] = read_registry(root).findings
     assert finding.message == f"YAML document expands to more than {lines.MAX_NODES} nodes"
 
 
 def test_python_tags_build_no_objects(tmp_path: Path) -> None:
-    text = "---\ntype: advisory\nnamespace: tag.org\nfull_name: !!python/object/apply:os.getcwd []\n---\n"
+    text = md(
+        "type: advisory", "namespace: tag.org", "full_name: !!python/object/apply:os.getcwd []"
+    )
     root = make_registry(tmp_path, {"advisory/org/tag.md": text})
     registry = read_registry(root)
     assert [str(f) for f in registry.findings] == [
@@ -406,7 +490,15 @@ def test_python_tags_build_no_objects(tmp_path: Path) -> None:
 def test_git_commit_is_recorded_inside_a_work_tree(tmp_path: Path) -> None:
     root = make_registry(tmp_path / "repo" / "registry", {})
     assert read_registry(root).commit is None
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-C", str(tmp_path / "repo")]
+    git = [
+        "git",
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.org",
+        "-C",
+        str(tmp_path / "repo"),
+    ]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "."], check=True)
     subprocess.run([*git, "commit", "-qm", "registry"], check=True)

@@ -24,7 +24,8 @@ BUNDLED_STATS = [
     "  weakness: 2 json, 1 markdown",
     "namespaces: 7 (1 from a JSON and Markdown twin pair)",
     "distinct namespace names: 5 (json 2, markdown 4)",
-    "sources: 13 (json match_nodes 4, markdown names 3, markdown sources 6); with a literal name: 13",
+    "sources: 13 (json match_nodes 4, markdown names 3, markdown sources 6);"
+    " with a literal name: 13",
     "match nodes: 7 (depth 0: 4, depth 1: 2, depth 2: 1)",
     "urls: 27 (json urls[] 9, markdown urls 18)",
     "url templates: 2 (json data.url 1, markdown urls with placeholders 1)",
@@ -65,13 +66,17 @@ def test_extra_keys_are_counted_by_generic_path(tmp_path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(
             f"---\ntype: advisory\nnamespace: {name}.org\nfull_name: X\nchecked: '2026-01-01'\n"
-            "sources:\n  one:\n    full_name: One\n    id_pattern_note: n\n  two:\n    full_name: Two\n"
-            "    id_pattern_note: n\n---\n",
+            "sources:\n  one:\n    full_name: One\n    id_pattern_note: n\n"
+            "  two:\n    full_name: Two\n    id_pattern_note: n\n---\n",
             encoding="utf-8",
         )
     stats = registry_stats(read_registry(tmp_path))
     assert stats.extras == Counter({"sources.*.id_pattern_note": 4, "checked": 2})
-    assert stats.lines()[-4:-1] == ["extra keys: 6", "  checked: 2", "  sources.*.id_pattern_note: 4"]
+    assert stats.lines()[-4:-1] == [
+        "extra keys: 6",
+        "  checked: 2",
+        "  sources.*.id_pattern_note: 4",
+    ]
 
 
 def test_stats_output_is_the_same_under_any_hash_seed(bundled_registry: Path) -> None:
@@ -79,7 +84,13 @@ def test_stats_output_is_the_same_under_any_hash_seed(bundled_registry: Path) ->
     for seed in ("0", "1", "2"):
         environment = {**os.environ, "PYTHONHASHSEED": seed}
         completed = subprocess.run(
-            [sys.executable, "-c", "from secid_rdf.cli import main; main()", "stats", str(bundled_registry)],
+            [
+                sys.executable,
+                "-c",
+                "from secid_rdf.cli import main; main()",
+                "stats",
+                str(bundled_registry),
+            ],
             capture_output=True,
             env=environment,
             check=True,
