@@ -11,6 +11,7 @@ The ontology itself is not copied into the data.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -617,12 +618,41 @@ class _Builder:
         self.extras(subject, version.extras)
 
     def extras(self, owner: NamedNode, extras: tuple[Extra, ...]) -> None:
-        """Keys without a term of their own: key path and JSON text, so nothing is lost."""
+        """Keys the model has no field for: mapped to a term where the meaning is clear
+        (:meth:`mapped_extra`), else kept as key path and JSON text, so nothing is lost."""
         for index, extra in enumerate(extras):
+            if self.mapped_extra(owner, extra):
+                continue
             subject = extra_iri(owner, index)
             self.entry(owner, SECID.extra, subject, SECID.ExtraValue, extra.location)
             self.add(subject, SECID.keyPath, Literal(extra.location.field or extra.path))
             self.add(subject, RDF.value, Literal(extra.value_json))
+
+
+    def mapped_extra(self, owner: NamedNode, extra: Extra) -> bool:
+        """Write an extra key with its own term when one fits; False when none does.
+
+        ``updated`` (a date) is ``dcterms:modified``; a ``url`` that is an absolute IRI is
+        ``rdfs:seeAlso``; a ``lookup_table`` ``{value: {url, title}}`` gives one known value
+        per entry with its ``secid:target`` page, which a resolver needs.
+        """
+        key = extra.path.rsplit(".", 1)[-1]
+        value = json.loads(extra.value_json)
+        if key == "updated" and isinstance(value, str) and _DATE.fullmatch(value):
+            self.add(owner, DCTERMS.modified, _date_literal(value))
+        elif key == "url" and isinstance(value, str) and _is_absolute_iri(value):
+            self.add(owner, RDFS.seeAlso, absolute_iri(value))
+        elif key == "lookup_table" and _is_lookup_table(value):
+            for entry, item in value.items():
+                known = known_value_iri(owner, entry)
+                self.entry(owner, SECID.hasKnownValue, known, SECID.KnownValue, extra.location)
+                self.add(known, RDF.value, Literal(entry))
+                self.add(known, SECID.target, absolute_iri(item["url"]))
+                self.text(known, SKOS.prefLabel, item.get("title"))
+        else:
+            return False
+        self.property_provenance.setdefault((owner.value, _EXTRA_TERMS[key].value), extra.location)
+        return True
 
 
 class _Minter(Protocol):
@@ -704,6 +734,26 @@ def _example_urls(
         except InvalidIriError:
             continue
     return tuple(urls)
+
+
+_EXTRA_TERMS: Mapping[str, NamedNode] = MappingProxyType(
+    {"updated": DCTERMS.modified, "url": RDFS.seeAlso, "lookup_table": SECID.hasKnownValue}
+)
+"""Extra keys with a clear term of their own (last key of the path → property)."""
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _is_lookup_table(value: object) -> bool:
+    """True for ``{value: {"url": <absolute IRI>, "title"?: <text>}}`` and nothing else."""
+    return isinstance(value, dict) and all(
+        isinstance(item, dict)
+        and set(item) <= {"url", "title"}
+        and isinstance(item.get("url"), str)
+        and _is_absolute_iri(item["url"])
+        and isinstance(item.get("title", ""), str)
+        for item in value.values()
+    )
 
 
 _IRI_SAFE = "!#$%&'()*+,-./:;=?@_~"

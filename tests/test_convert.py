@@ -40,7 +40,18 @@ from secid_rdf.model import (
 from secid_rdf.reader import read_registry
 from secid_rdf.resources import bundled_registry_path
 from secid_rdf.serialize import serialize
-from secid_rdf.vocab import DCTERMS, FOAF, PREFIXES, PROV, RDF, SECID, SECID_NAMESPACE, SKOS, XSD
+from secid_rdf.vocab import (
+    DCTERMS,
+    FOAF,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    SECID,
+    SECID_NAMESPACE,
+    SKOS,
+    XSD,
+)
 
 GOLDEN = Path(__file__).parent / "golden" / "aisi.ttl"
 ID = "https://w3id.org/secid/id/"
@@ -300,6 +311,27 @@ def test_versions_dates_examples_and_extras_lose_nothing() -> None:
     assert objects(result, f"{src};example=1;var=num", RDF.value) == ['"2"']
     assert objects(result, f"{src};extra=0", SECID.keyPath) == ['"sources.s.parsability"']
     assert objects(result, f"{src};extra=0", RDF.value) == [str(Literal('{"a": [1, 2]}'))]
+
+
+def test_extras_with_a_clear_meaning_get_their_term_and_the_rest_stay_json() -> None:
+    table = '{"A01": {"title": "Broken Access Control", "url": "https://owasp.org/A01/"}}'
+    extras = (
+        Extra(path="match_nodes[].data.lookup_table", value_json=table, location=at(4)),
+        Extra(path="updated", value_json='"2026-05-01"', location=at(5)),
+        Extra(path="sources.*.id_patterns[].url", value_json='"https://example.org/p"',
+              location=at(6)),
+        Extra(path="match_nodes[].data.lookup_table", value_json='{"A02": {"url": "no"}}',
+              location=at(7)),
+    )
+    result = convert(namespace(sources=(Source(name="s", extras=extras, location=at(3)),)))
+    src = f"{ID}advisory/example.org/s"
+    assert objects(result, f"{src};value=A01", SECID.target) == ["<https://owasp.org/A01/>"]
+    assert objects(result, f"{src};value=A01", SKOS.prefLabel) == ['"Broken Access Control"']
+    assert objects(result, src, DCTERMS.modified) == [str(Literal("2026-05-01", datatype=XSD.date))]
+    assert objects(result, src, RDFS.seeAlso) == ["<https://example.org/p>"]
+    # a table whose URL is not an IRI is kept whole, as JSON text, under its position
+    assert objects(result, src, SECID.extra) == [f"<{src};extra=3>"]
+    assert result.property_provenance[(src, SECID.hasKnownValue.value)] == at(4)
 
 
 def test_example_url_is_not_derived_when_the_placeholder_is_in_the_host() -> None:
