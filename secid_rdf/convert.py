@@ -279,8 +279,9 @@ class _Builder:
             self.add(subject, RDF.type, SKOS.Concept)
             self.add(subject, SKOS.inScheme, SECID.TypeScheme)
             self.add(subject, SKOS.notation, Literal(name))
-            self.add(subject, SKOS.prefLabel, Literal(name))
-            self.add(subject, RDFS.label, Literal(name))
+            label = Literal(item.official_name if item and item.official_name else name)
+            self.add(subject, SKOS.prefLabel, label)
+            self.add(subject, RDFS.label, label)
             if item is not None:
                 self.text(subject, DCTERMS.description, item.description)
                 self.text(subject, SECID.prose, item.prose)
