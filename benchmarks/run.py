@@ -138,7 +138,8 @@ def formats() -> tuple[str, ...]:
 
 def serialize(conversion: Any, fmt: str) -> bytes:
     """Serialise the whole conversion in one format."""
-    return _import("secid_rdf.serialize", "serialize")(conversion.quads, fmt)
+    base = _import("secid_rdf.iris", "DEFAULT_BASE")
+    return _import("secid_rdf.serialize", "serialize")(conversion.quads, fmt, base=base)
 
 
 def validate(conversion: Any) -> Any:
@@ -148,7 +149,7 @@ def validate(conversion: Any) -> Any:
 
 def export(path: Path, out: Path) -> Any:
     """The whole export of a registry folder into ``out``."""
-    return _import("secid_rdf.export", "export_registry")(path, out)
+    return _import("secid_rdf.export", "export_registry")(path, out, show_progress=False)
 
 
 def rdflib_graph(conversion: Any) -> Any:
@@ -156,7 +157,7 @@ def rdflib_graph(conversion: Any) -> Any:
     import rdflib
 
     graph = rdflib.Graph()
-    graph.parse(data=serialize(conversion, "nt"), format="nt")
+    graph.parse(data=serialize(conversion, "ntriples"), format="nt")
     return graph
 
 

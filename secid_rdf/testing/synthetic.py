@@ -323,7 +323,7 @@ def _child(rng: random.Random, content: _Content, prefix: str, depth: int) -> _N
             content_type=rng.choice(_CONTENT_TYPES),
             example_urls=True,
         )
-        if rng.random() < 0.08 and regex.startswith(prefix + r"-\d{4}"):
+        if rng.random() < 0.3 and regex.startswith(prefix + r"-\d{4}"):
             node.template = f"https://{host}/{path}/{{year}}/{{id}}.json"
             node.variables = {
                 "year": {
@@ -352,8 +352,7 @@ def _literal_node(rng: random.Random, content: _Content, name: str, child_rate: 
     if rng.random() < 0.07:
         node.aliases.append(f"{name}-{rng.choice(('legacy', 'alt', 'old'))}")
     node.urls.append(("website", f"https://{_host(content, rng)}/{name}", None))
-    for _ in range(rng.choice((0, 0, 1, 1, 2))):
-        kind = rng.choice(_URL_KINDS_EXTRA)
+    for kind in rng.sample(_URL_KINDS_EXTRA, rng.choice((0, 0, 1, 1, 2))):
         node.urls.append((kind, f"https://{_host(content, rng)}/{name}/{kind}", None))
     node.data["official_name"] = full
     if rng.random() < 0.6:

@@ -1,0 +1,32 @@
+"""The benchmark script runs end to end on a tiny synthetic registry and reports every stage."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+
+
+def test_benchmark_measures_every_stage_and_prints_the_ratio(tmp_path: Path) -> None:
+    """Each stage gets a time and a triple count; the table ends with the export/rdflib ratio."""
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--no-corpora", "--synthetic", "12", "--runs", "1",
+         "--skip", "validate", "--json", str(out)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "synthetic-12: export / rdflib(turtle + json-ld) = " in done.stdout
+    report = json.loads(out.read_text())
+    stages = {m["stage"]: m for m in report["results"]}
+    expected = {"generate", "read", "convert", "rdflib:turtle", "rdflib:json-ld", "export"}
+    assert expected <= set(stages), sorted(stages)
+    assert any(name.startswith("serialize:") for name in stages)
+    for name, measured in stages.items():
+        assert measured["median"] is not None and measured["median"] > 0, (name, measured["note"])
+        if name != "generate":
+            assert measured["triples"] > 0, name
+    assert report["ratios"]["synthetic-12"] > 0
