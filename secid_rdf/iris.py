@@ -77,14 +77,19 @@ def encode_segment(text: str) -> str:
     """Percent-encode ``text`` (as UTF-8) so it is one opaque IRI segment.
 
     Only the RFC 3986 unreserved characters stay raw; ``/ ; = , ! # @ ? %`` and every
-    non-ASCII character are encoded, so decoding gives the text back exactly.
+    non-ASCII character are encoded, so decoding gives the text back exactly. A segment
+    that is only ``.`` or ``..`` is encoded too, so no IRI resolution can remove it.
 
     >>> encode_segment("github.com/advisories")
     'github.com%2Fadvisories'
     >>> encode_segment("AC-2(1) §3")
     'AC-2%281%29%20%C2%A73'
+    >>> encode_segment("..")
+    '%2E%2E'
     """
-    return quote(text, safe="")
+    encoded = quote(text, safe="")
+    # "." and ".." are dot-segments: IRI resolution would remove them (RFC 3986 5.2.4)
+    return encoded.replace(".", "%2E") if encoded in {".", ".."} else encoded
 
 
 def check_base(base: str) -> str:

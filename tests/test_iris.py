@@ -53,6 +53,15 @@ def parse_back(iri: pyoxigraph.NamedNode) -> str:
     return subject.value
 
 
+def resolve_relative(iri: pyoxigraph.NamedNode) -> str:
+    """Write the IRI relative to the default base in Turtle, as exports do, and read it back."""
+    assert iri.value.startswith(DEFAULT_BASE)
+    text = f"@base <{DEFAULT_BASE}> .\n<{iri.value[len(DEFAULT_BASE):]}> <urn:p> <urn:o> .\n"
+    (quad,) = pyoxigraph.parse(text.encode(), format=pyoxigraph.RdfFormat.TURTLE)
+    assert isinstance(quad.subject, pyoxigraph.NamedNode)
+    return quad.subject.value
+
+
 def parse_back_rdflib(iri: str) -> str:
     """A second, unrelated parser: rdflib's N-Triples reader accepts the IRI unchanged."""
     import rdflib
@@ -72,9 +81,17 @@ def test_any_namespace_and_source_gives_a_valid_iri(
     for iri in (ns, src):
         assert parse_back(iri) == iri.value
         assert parse_back_rdflib(iri.value) == iri.value
+        assert resolve_relative(iri) == iri.value
     # the encoded segments decode back to the exact registry text
     assert unquote(ns.value.rsplit("/", 1)[1]) == namespace
     assert unquote(src.value.rsplit("/", 1)[1]) == name
+
+
+@pytest.mark.parametrize("segment", [".", ".."])
+def test_dot_segments_survive_relative_resolution(segment: str) -> None:
+    ns = namespace_iri(DEFAULT_BASE, "advisory", segment)
+    for iri in (ns, source_iri(ns, segment)):
+        assert resolve_relative(iri) == iri.value
 
 
 @settings(max_examples=300, deadline=None)
@@ -124,6 +141,7 @@ def test_structural_steps_are_valid_and_never_meet_a_secid_path(
     ]
     for iri in minted:
         assert parse_back(iri) == iri.value
+        assert resolve_relative(iri) == iri.value
     assert len({iri.value for iri in minted}) == len(minted)
 
 
