@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urljoin
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, Triple
 
+from secid_rdf.context import compact_iri
 from secid_rdf.iris import DATASET_GRAPH_IRI, GRAPH_NAMESPACE, commit_iri, encode_segment
 from secid_rdf.serialize import OutputFormat
-from secid_rdf.vocab import DCAT, DCTERMS, ONTOLOGY_IRI, PROV, RDF, RDFS, VOID, XSD
+from secid_rdf.vocab import DCAT, DCTERMS, ONTOLOGY_IRI, PREFIXES, PROV, RDF, RDFS, VOID, XSD
 
 __all__ = [
     "CC0_IRI",
@@ -40,6 +41,7 @@ CC0_IRI = "https://creativecommons.org/publicdomain/zero/1.0/"
 MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 """IANA's media type registry; ``<MEDIA_TYPES>text/turtle`` names a media type (DCAT)."""
 
+_CURIE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*:[A-Za-z0-9_.-]+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?")
 
@@ -95,31 +97,50 @@ def parse_modified(text: str) -> Literal:
     raise ValueError(f"not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDThh:mm:ssZ): {text!r}")
 
 
+def _class_key(class_iri: str) -> str:
+    """A readable, unique fragment part for a class: its compact IRI, else the encoded IRI.
+
+    >>> _class_key("https://w3id.org/secid/ontology#Source")
+    'secid:Source'
+    """
+    curie = compact_iri(class_iri, PREFIXES)
+    if curie is not None and _CURIE.fullmatch(curie):
+        return curie
+    return encode_segment(class_iri)
+
+
 def _integer(value: int, datatype: NamedNode = XSD.integer) -> Literal:
     """An integer literal."""
     return Literal(str(value), datatype=datatype)
 
 
 def describe_dataset(
-    quads: Sequence[Quad], distributions: Iterable[Distribution], info: DatasetInfo
+    quads: Iterable[Quad],
+    distributions: Iterable[Distribution],
+    info: DatasetInfo,
+    *,
+    triples: Collection[Triple] | None = None,
 ) -> list[Quad]:
     """The VoID/DCAT/PROV description of an export, in the dataset description graph.
 
     :param quads: the exported graph (duplicates are counted once).
     :param distributions: the dump files written.
     :param info: licence, dates, commit, version, base IRIs.
+    :param triples: the distinct triples of ``quads``, when the caller has them already.
     :returns: quads, all in :data:`DATASET_GRAPH_IRI`.
     """
     void_file = info.dump_base + "void.ttl"
     dataset = NamedNode(void_file + "#dataset")
-    triples = {quad.triple for quad in quads}
+    quads = set(quads)
+    if triples is None:
+        triples = {quad.triple for quad in quads}
     subjects = {triple.subject for triple in triples}
     by_class = Counter(
         triple.object.value
         for triple in triples
         if triple.predicate == RDF.type and isinstance(triple.object, NamedNode)
     )
-    by_graph = Counter(quad.graph_name for quad in set(quads))
+    by_graph = Counter(quad.graph_name for quad in quads)
     out: list[tuple[NamedNode, NamedNode, NamedNode | Literal]] = []
 
     def add(subject: NamedNode, predicate: NamedNode, obj: NamedNode | Literal) -> None:
@@ -140,7 +161,7 @@ def describe_dataset(
     add(dataset, VOID.uriSpace, Literal(info.base))
     add(dataset, VOID.vocabulary, NamedNode(ONTOLOGY_IRI))
     for class_iri, count in sorted(by_class.items()):
-        partition = NamedNode(f"{void_file}#class={encode_segment(class_iri)}")
+        partition = NamedNode(f"{void_file}#class={_class_key(class_iri)}")
         add(dataset, VOID.classPartition, partition)
         add(partition, VOID["class"], NamedNode(class_iri))
         add(partition, VOID.entities, _integer(count))

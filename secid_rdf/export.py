@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -152,8 +153,7 @@ def _progress(length: int, *, show: bool) -> Iterator[Callable[[], None]]:
     if not show:
         yield lambda: None
         return
-    stderr = click.get_text_stream("stderr")
-    with click.progressbar(length=length, label="writing", file=stderr) as bar:
+    with click.progressbar(length=length, label="writing", file=sys.stderr) as bar:
         yield lambda: bar.update(1)
 
 
@@ -187,12 +187,16 @@ def export_registry(
     if unknown:
         raise UnsupportedFormatError(unknown[0], tuple(sorted(FORMATS)))
     if show_progress is None:
-        show_progress = click.get_text_stream("stderr").isatty()
+        show_progress = sys.stderr.isatty()
     exported = registry_to_quads(registry_path, base=options.base)
     registry = exported.registry
     quads = exported.quads
     selected = [fmt for name, fmt in FORMATS.items() if name in options.formats]
-    dumps = {fmt.file_name: serialize(quads, fmt.name, base=options.base) for fmt in selected}
+    triples = distinct_triples(quads)
+    dumps = {
+        fmt.file_name: serialize(quads, fmt.name, base=options.base, triples=triples)
+        for fmt in selected
+    }
     modified = options.modified
     if modified is None and registry.commit is not None:
         modified = _commit_date(registry.root, registry.commit)
@@ -206,9 +210,8 @@ def export_registry(
     )
     distributions = [Distribution(fmt, len(dumps[fmt.file_name])) for fmt in selected]
     description = serialize(
-        describe_dataset(quads, distributions, info), "turtle", base=info.dump_base
+        describe_dataset(quads, distributions, info, triples=triples), "turtle", base=info.dump_base
     )
-    triples = distinct_triples(quads)
     namespaces = [(ns.type, ns.namespace) for ns in registry.namespaces]
     if not options.include_pages:
         namespaces = []

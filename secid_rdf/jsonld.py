@@ -13,7 +13,7 @@ Order: nodes by ``@id``; values of a key by their JSON text; keys sorted when wr
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,8 @@ _GEN_DELIMS = (":", "/", "?", "#", "[", "]", "@")
 """RFC 3986 gen-delims: a context entry whose IRI ends with one of these is a prefix."""
 
 Term = NamedNode | BlankNode | Literal
+
+_RDF_TYPE = RDF.type.value
 
 
 @dataclass(frozen=True)
@@ -168,11 +170,12 @@ class Compactor:
 
     def entry(self, predicate: NamedNode, obj: Term) -> tuple[str, str | dict[str, Any]]:
         """The key and compacted value that state ``predicate obj`` inside a node object."""
-        if predicate == RDF.type and isinstance(obj, NamedNode):
+        predicate_iri = predicate.value
+        if predicate_iri == _RDF_TYPE and isinstance(obj, NamedNode):
             type_text = self.type_value(obj.value)
             if type_text is not None:
                 return "@type", type_text
-        definition = self._properties.get(predicate.value)
+        definition = self._properties.get(predicate_iri)
         if definition is not None:
             if isinstance(obj, Literal):
                 value = self._coerced_literal(obj, definition.coercion)
@@ -182,8 +185,8 @@ class Compactor:
                 value = None
             if value is not None:
                 return definition.name, value
-        key = self._compact(predicate.value)
-        if key == predicate.value and self._is_ambiguous(key):
+        key = self._compact(predicate_iri)
+        if key == predicate_iri and self._is_ambiguous(key):
             raise SecidRdfError(f"cannot write property {key!r} in compacted JSON-LD")
         if isinstance(obj, Literal):
             return key, self._literal(obj)
@@ -192,35 +195,43 @@ class Compactor:
 
     def node(
         self,
-        subject: NamedNode | BlankNode,
-        pairs: Iterable[tuple[NamedNode, Term]],
+        triples: Sequence[Triple],
         embedded: Mapping[str, dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
-        """A node object for ``subject`` with its ``(predicate, object)`` pairs.
+        """A node object from the triples of one subject (at least one).
 
         :param embedded: node objects to put in place of the first reference (in written
             order) to their IRI, for framed documents; ``None`` for flat ones.
         """
-        values: dict[str, dict[str, tuple[Any, str | None]]] = {}
-        for predicate, obj in pairs:
-            key, value = self.entry(predicate, obj)
-            sort_text = json.dumps(value, sort_keys=True, ensure_ascii=False)
-            iri = obj.value if isinstance(obj, NamedNode) else None
-            values.setdefault(key, {})[sort_text] = (value, iri)
+        values: dict[str, list[tuple[Any, Term]]] = {}
+        for triple in triples:
+            obj = triple.object
+            key, value = self.entry(triple.predicate, obj)
+            values.setdefault(key, []).append((value, obj))
         pending = dict(embedded or {})
-        node: dict[str, Any] = {"@id": self.subject(subject)}
+        node: dict[str, Any] = {"@id": self.subject(triples[0].subject)}
         for key in sorted(values):
-            by_text = values[key]
-            ordered = []
-            for text in sorted(by_text):
-                value, iri = by_text[text]
-                ordered.append(pending.pop(iri) if iri in pending else value)
+            items = values[key]
+            if len(items) > 1:
+                by_text = {_sort_text(value): (value, obj) for value, obj in items}
+                items = [by_text[text] for text in sorted(by_text)]
+            ordered = [
+                pending.pop(obj.value)
+                if pending and isinstance(obj, NamedNode) and obj.value in pending
+                else value
+                for value, obj in items
+            ]
             node[key] = ordered[0] if len(ordered) == 1 else ordered
         return node
 
 
-Subjects = dict[str, tuple[NamedNode | BlankNode, list[tuple[NamedNode, Term]]]]
-"""Triples grouped by subject: subject text -> (subject, its ``(predicate, object)`` pairs)."""
+def _sort_text(value: str | dict[str, Any]) -> str:
+    """The text that orders the values of one key (and tells equal values apart)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+Subjects = dict[str, list[Triple]]
+"""Triples grouped by subject: subject text (IRI, or ``_:id``) -> its triples, in order."""
 
 
 def group_by_subject(triples: Iterable[Triple]) -> Subjects:
@@ -237,14 +248,14 @@ def group_by_subject(triples: Iterable[Triple]) -> Subjects:
             key = f"_:{subject.value}"
         else:
             raise SecidRdfError("RDF-star triples cannot be written as JSON-LD")
-        by_subject.setdefault(key, (subject, []))[1].append((triple.predicate, triple.object))
+        by_subject.setdefault(key, []).append(triple)
     return by_subject
 
 
 def triples_to_document(triples: Iterable[Triple], compactor: Compactor) -> dict[str, Any]:
     """A flat compacted document: ``{"@context": CONTEXT_IRI, "@graph": [nodes by @id]}``."""
     graph = [
-        compactor.node(subject, pairs) for subject, pairs in group_by_subject(triples).values()
+        compactor.node(of_subject) for of_subject in group_by_subject(triples).values()
     ]
     graph.sort(key=lambda node: node["@id"])
     return {"@context": CONTEXT_IRI, "@graph": graph}

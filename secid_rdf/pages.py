@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -41,13 +40,15 @@ __all__ = [
 _MAX_SEGMENT = 200
 """Longest file-name segment kept as is (file systems allow 255 bytes per name)."""
 
-_SCRIPT_ESCAPES = {
-    "<": "\\u003c",
-    ">": "\\u003e",
-    "&": "\\u0026",
-    "\u2028": "\\u2028",
-    "\u2029": "\\u2029",
-}
+_SCRIPT_ESCAPES = str.maketrans(
+    {
+        "<": "\\u003c",
+        ">": "\\u003e",
+        "&": "\\u0026",
+        "\u2028": "\\u2028",
+        "\u2029": "\\u2029",
+    }
+)
 """JSON escapes that keep text inside ``<script>``: no ``</script>``, ``<!--`` or entity."""
 
 
@@ -124,8 +125,7 @@ def _frame(roots: list[str], by_subject: Subjects, compactor: Compactor) -> list
         while queue:
             subject = queue.popleft()
             order.append(subject)
-            pairs = sorted(by_subject[subject][1], key=lambda pair: (pair[0].value, str(pair[1])))
-            for _, obj in pairs:
+            for obj in sorted((t.object for t in by_subject[subject]), key=str):
                 if isinstance(obj, NamedNode) and obj.value in owned and obj.value not in seen:
                     seen.add(obj.value)
                     children.setdefault(subject, []).append(obj.value)
@@ -133,8 +133,7 @@ def _frame(roots: list[str], by_subject: Subjects, compactor: Compactor) -> list
     nodes: dict[str, dict[str, Any]] = {}
     for subject in reversed(order):
         embedded = {child: nodes.pop(child) for child in children.get(subject, ())}
-        subject_term, pairs = by_subject[subject]
-        nodes[subject] = compactor.node(subject_term, pairs, embedded)
+        nodes[subject] = compactor.node(by_subject[subject], embedded)
     return [nodes[top] for top in tops]
 
 
@@ -151,26 +150,29 @@ def _namespace_document(
 
 def _title(namespace: str, by_subject: Subjects, fallback: str) -> str:
     """A human title: the namespace's preferred label, else its label, else ``fallback``."""
-    pairs = by_subject[namespace][1] if namespace in by_subject else []
+    triples = by_subject.get(namespace, [])
     for predicate in (SKOS.prefLabel, RDFS.label, DCTERMS.identifier):
-        values = sorted(o.value for p, o in pairs if p == predicate and isinstance(o, Literal))
+        values = sorted(
+            t.object.value
+            for t in triples
+            if t.predicate == predicate and isinstance(t.object, Literal)
+        )
         if values:
             return values[0]
     return fallback
 
 
-def script_json(document: dict[str, Any]) -> str:
-    """JSON text safe inside ``<script type="application/ld+json">``; parses to ``document``.
+def script_json(text: str) -> str:
+    """JSON text made safe inside ``<script type="application/ld+json">``; same JSON value.
 
-    >>> script_json({"note": "</script><b>"})
-    '{\\n  "note": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"\\n}'
+    >>> script_json('{"note": "</script><b>"}')
+    '{"note": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
     """
-    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
-    return "".join(_SCRIPT_ESCAPES.get(char, char) for char in text)
+    return text.translate(_SCRIPT_ESCAPES)
 
 
-def page_to_html(document: dict[str, Any], *, title: str, secid: str, jsonld_name: str) -> bytes:
-    """A minimal HTML page that embeds ``document`` as JSON-LD, for publishers to copy."""
+def page_to_html(jsonld: str, *, title: str, secid: str, jsonld_name: str) -> bytes:
+    """A minimal HTML page that embeds the JSON-LD text ``jsonld``, for publishers to copy."""
     heading = html.escape(title)
     link = html.escape(quote(jsonld_name))
     return (
@@ -181,7 +183,7 @@ def page_to_html(document: dict[str, Any], *, title: str, secid: str, jsonld_nam
         f"<title>{heading}</title>\n"
         f'<link rel="alternate" type="application/ld+json" href="{link}">\n'
         '<script type="application/ld+json">\n'
-        f"{script_json(document)}\n"
+        f"{script_json(jsonld.rstrip())}\n"
         "</script>\n"
         "</head>\n"
         "<body>\n"
@@ -216,13 +218,14 @@ def iter_pages(
         done.add(path)
         document = _namespace_document(iri, _owned(iri, subjects), by_subject, compactor)
         secid = f"secid:{type_name}/{namespace}"
+        jsonld = document_to_bytes(document)
         yield Page(
             type_name=type_name,
             namespace=namespace,
             path=path,
-            jsonld=document_to_bytes(document),
+            jsonld=jsonld,
             html=page_to_html(
-                document,
+                jsonld.decode("utf-8"),
                 title=_title(iri, by_subject, secid),
                 secid=secid,
                 jsonld_name=path.name + ".jsonld",

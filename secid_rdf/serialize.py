@@ -192,12 +192,20 @@ def _turtle(triples: list[Triple], base: str | None, prefixes: Mapping[str, str]
     return "".join(out).encode("utf-8")
 
 
-def serialize(quads: Iterable[Quad], format_name: str, *, base: str | None = None) -> bytes:
+def serialize(
+    quads: Iterable[Quad],
+    format_name: str,
+    *,
+    base: str | None = None,
+    triples: list[Triple] | None = None,
+) -> bytes:
     """Serialise quads in one of :data:`FORMATS`, the same bytes for the same graph.
 
     :param quads: the graph; every quad in a named graph for N-Quads to keep it.
     :param format_name: a key of :data:`FORMATS`.
     :param base: the data base IRI; Turtle writes it as ``@base`` and data IRIs relative.
+    :param triples: ``distinct_triples(quads)`` when the caller already has it (it takes
+        longer than writing a format, so an export of several formats sorts once).
     :returns: UTF-8 bytes.
     :raises UnsupportedFormatError: for a name not in :data:`FORMATS`.
 
@@ -209,12 +217,13 @@ def serialize(quads: Iterable[Quad], format_name: str, *, base: str | None = Non
     fmt = FORMATS.get(format_name)
     if fmt is None:
         raise UnsupportedFormatError(format_name, tuple(sorted(FORMATS)))
-    quads = list(quads)
     if fmt.keeps_graphs:
         return _sorted_lines(oxigraph_serialize(quads, format=fmt.rdf_format))
-    triples = distinct_triples(quads)
     if fmt.rdf_format == RdfFormat.N_TRIPLES:
-        return _sorted_lines(oxigraph_serialize(triples, format=fmt.rdf_format))
+        union = triples if triples is not None else [quad.triple for quad in quads]
+        return _sorted_lines(oxigraph_serialize(union, format=fmt.rdf_format))
+    if triples is None:
+        triples = distinct_triples(quads)
     if fmt.rdf_format == RdfFormat.TURTLE:
         return _turtle(triples, base, PREFIXES)
     compactor = Compactor(read_context()["@context"])

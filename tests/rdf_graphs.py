@@ -7,7 +7,7 @@ canonical N-Triples statements (as pyoxigraph prints them) are equal.
 from __future__ import annotations
 
 import json
-from typing import Any
+from functools import cache
 
 from pyld import jsonld
 from pyoxigraph import RdfFormat, parse
@@ -24,24 +24,22 @@ SYNTAX = {
 }
 
 
+@cache
+def _context() -> dict[str, object]:
+    return dict(read_context()["@context"])
+
+
 def inline_context(data: bytes) -> bytes:
     """A JSON-LD document with its context IRI replaced by the shipped context itself.
 
-    pyoxigraph cannot be given a document loader, so this does the loader's job.
+    pyoxigraph cannot be given a document loader, so this does the loader's job. Only a
+    top-level ``"@context"`` naming our context is replaced (that is where we write it).
     """
     document = json.loads(data)
-
-    def replace(node: Any) -> Any:
-        if isinstance(node, dict):
-            return {
-                key: (read_context()["@context"] if key == "@context" and value == CONTEXT_IRI else replace(value))
-                for key, value in node.items()
-            }
-        if isinstance(node, list):
-            return [replace(item) for item in node]
-        return node
-
-    return json.dumps(replace(document)).encode("utf-8")
+    if not isinstance(document, dict) or document.get("@context") != CONTEXT_IRI:
+        return data
+    document["@context"] = _context()
+    return json.dumps(document).encode("utf-8")
 
 
 def statements(data: bytes, syntax: RdfFormat, *, base: str | None = None) -> set[str]:

@@ -185,6 +185,6 @@ def test_html_page_keeps_json_ld_intact_whatever_the_registry_text() -> None:
 
 def test_script_json_escapes_what_could_end_the_script() -> None:
     document = {"x": "</SCRIPT> <!-- --> & \u2028\u2029"}
-    text = script_json(document)
+    text = script_json(json.dumps(document, ensure_ascii=False))
     assert not any(char in text for char in "<>&\u2028\u2029")
     assert json.loads(text) == document

@@ -1,0 +1,306 @@
+"""``secid-rdf export`` on the bundled registry and both corpora: four dumps of one graph,
+offline JSON-LD, pages that are subgraphs, a truthful dataset description, exit codes and
+atomic writes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pyoxigraph import Literal, NamedNode, RdfFormat, parse
+
+from rdf_graphs import SYNTAX, parse_graph, pyld_graph, statements
+from secid_rdf.cli import main
+from secid_rdf.context import context_to_text, read_context
+from secid_rdf.dataset import CC0_IRI, MEDIA_TYPES
+from secid_rdf.export import ExportOptions, ExportResult, export_registry
+from secid_rdf.iris import DEFAULT_BASE, GRAPH_NAMESPACE, commit_iri, graph_iri, namespace_iri
+from secid_rdf.pages import page_path
+from secid_rdf.reader import read_registry
+from secid_rdf.serialize import FORMATS
+from secid_rdf.vocab import DCAT, DCTERMS, PROV, VOID, XSD
+
+REGISTRIES = ["bundled", "markdown", "json"]
+MODIFIED = "2026-02-10"
+DATASET = NamedNode("https://w3id.org/secid/dump/void.ttl#dataset")
+
+
+@pytest.fixture(scope="module")
+def registry_paths(bundled_registry: Path, markdown_corpus: Path, json_corpus: Path) -> dict[str, Path]:
+    return {"bundled": bundled_registry, "markdown": markdown_corpus, "json": json_corpus}
+
+
+@pytest.fixture(scope="module")
+def namespaces(registry_paths: dict[str, Path]) -> dict[str, set[tuple[str, str]]]:
+    """The ``(type, namespace)`` pairs of each registry."""
+    return {
+        name: {(ns.type, ns.namespace) for ns in read_registry(path).namespaces}
+        for name, path in registry_paths.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def exports(
+    registry_paths: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, ExportResult]:
+    """Each registry exported once for the whole module."""
+    options = ExportOptions(modified=MODIFIED)
+    return {
+        name: export_registry(path, tmp_path_factory.mktemp(name), options, show_progress=False)
+        for name, path in registry_paths.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def whole_graphs(exports: dict[str, ExportResult]) -> dict[str, set[str]]:
+    """The triples of each export, as N-Triples read it."""
+    return {
+        name: parse_graph((result.out_dir / "secid.nt").read_bytes(), "secid.nt")
+        for name, result in exports.items()
+    }
+
+
+def void_graph(result: ExportResult) -> list[tuple[NamedNode, NamedNode, object]]:
+    data = (result.out_dir / "void.ttl").read_bytes()
+    return [(q.subject, q.predicate, q.object) for q in parse(data, format=RdfFormat.TURTLE)]
+
+
+def objects(triples: list[tuple[NamedNode, NamedNode, object]], s: NamedNode, p: NamedNode) -> list:
+    return [o for subject, predicate, o in triples if subject == s and predicate == p]
+
+
+@pytest.mark.parametrize("name", REGISTRIES)
+def test_all_four_dumps_are_the_same_graph(
+    name: str, exports: dict[str, ExportResult], whole_graphs: dict[str, set[str]]
+) -> None:
+    out = exports[name].out_dir
+    assert whole_graphs[name], "the export is empty"
+    for file_name in SYNTAX:
+        read = parse_graph((out / file_name).read_bytes(), file_name)
+        assert read == whole_graphs[name], f"{file_name} is not the same graph as secid.nt"
+
+
+@pytest.mark.parametrize("name", REGISTRIES)
+def test_jsonld_expands_offline_with_pyld_to_the_same_graph(
+    name: str, exports: dict[str, ExportResult], whole_graphs: dict[str, set[str]]
+) -> None:
+    data = (exports[name].out_dir / "secid.jsonld").read_bytes()
+    assert pyld_graph(data) == whole_graphs[name]
+
+
+@pytest.mark.parametrize("name", REGISTRIES)
+def test_nquads_has_one_named_graph_per_type(
+    name: str, exports: dict[str, ExportResult], namespaces: dict[str, set[tuple[str, str]]]
+) -> None:
+    data = (exports[name].out_dir / "secid.nq").read_bytes()
+    graphs = {quad.graph_name.value for quad in parse(data, format=RdfFormat.N_QUADS)}
+    types = {type_name for type_name, _ in namespaces[name]}
+    assert {graph_iri(t).value for t in types} <= graphs
+    assert all(graph.startswith(GRAPH_NAMESPACE) for graph in graphs)
+
+
+@pytest.mark.parametrize("name", REGISTRIES)
+def test_every_namespace_has_a_page_that_is_a_subgraph_of_the_whole(
+    name: str,
+    exports: dict[str, ExportResult],
+    whole_graphs: dict[str, set[str]],
+    namespaces: dict[str, set[tuple[str, str]]],
+) -> None:
+    result = exports[name]
+    pages = result.out_dir / "pages"
+    assert result.pages == len(namespaces[name])
+    for type_name, namespace in sorted(namespaces[name]):
+        path = pages / f"{page_path(type_name, namespace)}.jsonld"
+        read = statements(path.read_bytes(), RdfFormat.JSON_LD)
+        iri = namespace_iri(DEFAULT_BASE, type_name, namespace).value
+        assert any(line.startswith(f"<{iri}> ") for line in read), path
+        assert read <= whole_graphs[name], f"{path} holds triples that are not in the export"
+
+
+class _LdJson(HTMLParser):
+    """The text of each ``<script type="application/ld+json">``, as a browser reads it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self._inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._inside = tag == "script" and ("type", "application/ld+json") in attrs
+        if self._inside:
+            self.blocks.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self._inside:
+            self.blocks[-1] += data
+
+
+@pytest.mark.parametrize("name", REGISTRIES)
+def test_every_html_page_embeds_its_jsonld_intact(
+    name: str, exports: dict[str, ExportResult]
+) -> None:
+    pages = exports[name].out_dir / "pages"
+    html_files = sorted(pages.rglob("*.html"))
+    assert len(html_files) == exports[name].pages
+    for html_file in html_files:
+        parser = _LdJson()
+        parser.feed(html_file.read_text(encoding="utf-8"))
+        parser.close()
+        expected = json.loads(html_file.with_suffix(".jsonld").read_bytes())
+        assert [json.loads(block) for block in parser.blocks] == [expected], html_file
+
+
+@pytest.mark.parametrize("name", REGISTRIES)
+def test_dataset_description_counts_and_files_match_the_export(
+    name: str, exports: dict[str, ExportResult], whole_graphs: dict[str, set[str]]
+) -> None:
+    result = exports[name]
+    void = void_graph(result)
+    assert objects(void, DATASET, VOID.triples) == [
+        Literal(str(len(whole_graphs[name])), datatype=XSD.integer)
+    ]
+    assert result.triples == len(whole_graphs[name])
+    assert objects(void, DATASET, DCTERMS.license) == [NamedNode(CC0_IRI)]
+    assert objects(void, DATASET, DCTERMS.modified) == [Literal(MODIFIED, datatype=XSD.date)]
+    dumps = {o.value.rsplit("/", 1)[1] for o in objects(void, DATASET, VOID.dataDump)}
+    assert dumps == set(SYNTAX)
+    distributions = objects(void, DATASET, DCAT.distribution)
+    assert len(distributions) == len(FORMATS)
+    for distribution in distributions:
+        (url,) = objects(void, distribution, DCAT.downloadURL)
+        file_name = url.value.rsplit("/", 1)[1]
+        (size,) = objects(void, distribution, DCAT.byteSize)
+        assert int(size.value) == (result.out_dir / file_name).stat().st_size, file_name
+        (media_type,) = objects(void, distribution, DCAT.mediaType)
+        fmt = next(fmt for fmt in FORMATS.values() if fmt.file_name == file_name)
+        assert media_type == NamedNode(MEDIA_TYPES + fmt.media_type)
+
+
+@pytest.mark.parametrize("name", REGISTRIES)
+def test_class_partitions_count_the_typed_entities(
+    name: str, exports: dict[str, ExportResult], whole_graphs: dict[str, set[str]]
+) -> None:
+    void = void_graph(exports[name])
+    type_marker = " <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+    typed = Counter(
+        line.split(type_marker, 1)[1] for line in whole_graphs[name] if type_marker in line
+    )
+    partitions = objects(void, DATASET, VOID.classPartition)
+    assert len(partitions) == len(typed)
+    for partition in partitions:
+        (class_iri,) = objects(void, partition, VOID["class"])
+        (count,) = objects(void, partition, VOID.entities)
+        assert int(count.value) == typed[f"<{class_iri.value}>"], class_iri
+
+
+def test_bundled_registry_in_git_is_derived_from_its_commit(
+    exports: dict[str, ExportResult], bundled_registry: Path
+) -> None:
+    commit = read_registry(bundled_registry).commit
+    if commit is None:
+        pytest.fail("the bundled registry is expected inside the project's git work tree")
+    assert objects(void_graph(exports["bundled"]), DATASET, PROV.wasDerivedFrom) == [
+        commit_iri(commit)
+    ]
+
+
+def test_context_file_is_the_shipped_context(exports: dict[str, ExportResult]) -> None:
+    written = (exports["bundled"].out_dir / "context.jsonld").read_text(encoding="utf-8")
+    assert written == context_to_text(read_context())
+
+
+def test_cli_export_writes_everything_and_says_where(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["export", "--out", str(out), "--modified", MODIFIED])
+    assert result.exit_code == 0, result.output
+    assert str(out) in result.stderr
+    assert {"secid.ttl", "secid.nt", "secid.nq", "secid.jsonld", "context.jsonld", "void.ttl"} <= {
+        p.name for p in out.iterdir()
+    }
+    assert list((out / "pages").rglob("*.jsonld"))
+    assert not list(out.rglob("*.tmp")), "temporary files left behind"
+
+
+def test_cli_format_subset_and_no_pages(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["export", "--out", str(out), "--format", "turtle", "--format", "jsonld", "--no-pages"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "context.jsonld",
+        "secid.jsonld",
+        "secid.ttl",
+        "void.ttl",
+    ]
+    void = void_graph(ExportResult(out, (), 0, 0, ()))
+    assert len(objects(void, DATASET, VOID.dataDump)) == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--format", "rdfxml"],
+        ["--modified", "10/02/2026"],
+        ["--modified", "2026-02-30"],
+        ["--base", "not an iri"],
+        ["--base", "https://example.org/no-slash"],
+    ],
+)
+def test_cli_usage_errors_exit_2_and_write_nothing(tmp_path: Path, args: list[str]) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["export", "--out", str(out), *args])
+    assert result.exit_code == 2, result.output
+    assert not out.exists()
+
+
+def test_registry_with_errors_exits_1_and_exports_the_rest(
+    tmp_path: Path, bundled_registry: Path
+) -> None:
+    registry = tmp_path / "registry"
+    shutil.copytree(bundled_registry, registry)
+    broken = registry / "advisory" / "broken.md"
+    broken.write_text("---\ntype: advisory\nnamespace: [unclosed\n---\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["export", str(registry), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "advisory/broken.md:" in result.stderr and "error" in result.stderr
+    read = parse_graph((out / "secid.nt").read_bytes(), "secid.nt")
+    iri = namespace_iri(DEFAULT_BASE, "reference", "aisi").value
+    assert any(line.startswith(f"<{iri}> ") for line in read)
+
+
+def test_failed_run_leaves_earlier_files_whole(
+    tmp_path: Path, bundled_registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    export_registry(bundled_registry, out, show_progress=False)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    import secid_rdf.export as export_module
+
+    calls = {"n": 0}
+    real_replace = export_module.os.replace
+
+    def failing_replace(source: str, target: str) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError("disk full")
+        real_replace(source, target)
+
+    monkeypatch.setattr(export_module.os, "replace", failing_replace)
+    with pytest.raises(OSError, match="disk full"):
+        export_registry(bundled_registry, out, ExportOptions(base="https://example.org/kg/"))
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert set(after) == set(before), "a temporary file was left behind"
+    changed = [p.name for p in before if after[p] != before[p]]
+    assert len(changed) == 2  # the two files renamed before the failure, each complete
+    for path in changed:
+        if path in SYNTAX:
+            assert parse_graph(after[out / path], path)
