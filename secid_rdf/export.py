@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import click
 from pyoxigraph import Quad
@@ -157,12 +157,11 @@ def _progress(length: int, *, show: bool) -> Iterator[Callable[[], None]]:
         yield lambda: bar.update(1)
 
 
-def _inside(folder: Path, relative: str) -> Path:
-    """``folder / relative``, refusing any path that would resolve outside ``folder``."""
-    target = folder / relative
-    if not target.resolve().is_relative_to(folder.resolve()):
+def _inside(folder: Path, relative: PurePosixPath) -> Path:
+    """``folder / relative``, refusing a path that is absolute or climbs with ``..``."""
+    if relative.is_absolute() or any(part in ("", ".", "..") for part in relative.parts):
         raise SecidRdfError(f"refusing to write outside {folder}: {relative}")
-    return target
+    return folder / relative
 
 
 def export_registry(
@@ -229,7 +228,7 @@ def export_registry(
         compactor = Compactor(context["@context"])
         for page in iter_pages(triples, namespaces, base=options.base, compactor=compactor):
             for suffix, data in ((".jsonld", page.jsonld), (".html", page.html)):
-                relative = f"{page.path}{suffix}"
+                relative = page.path.with_name(page.path.name + suffix)
                 write_atomic(_inside(out_dir / PAGES_FOLDER, relative), data)
                 written.append(f"{PAGES_FOLDER}/{relative}")
             pages += 1

@@ -13,6 +13,7 @@ Order: nodes by ``@id``; values of a key by their JSON text; keys sorted when wr
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring as _encode_string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -82,6 +83,7 @@ class Compactor:
                         coercion if coercion in (None, "@id") else self._expand(coercion),
                     ),
                 )
+        self._namespaces = tuple(self._prefixes.values())
         self._curies: dict[str, str] = {}
 
     def _expand(self, value: str) -> str:
@@ -95,7 +97,10 @@ class Compactor:
         """``iri`` as a compact IRI when a prefix fits, else unchanged (cached)."""
         text = self._curies.get(iri)
         if text is None:
-            text = compact_iri(iri, self._prefixes) or iri
+            if iri.startswith(self._namespaces):
+                text = compact_iri(iri, self._prefixes) or iri
+            else:
+                text = iri
             self._curies[iri] = text
         return text
 
@@ -262,6 +267,46 @@ def triples_to_document(triples: Iterable[Triple], compactor: Compactor) -> dict
 
 
 def document_to_bytes(document: Mapping[str, Any]) -> bytes:
-    """The canonical JSON text of a document: sorted keys, two-space indent, UTF-8."""
-    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
-    return (text + "\n").encode("utf-8")
+    """The canonical JSON text of a document, UTF-8: what ``json.dumps(document, indent=2,
+    sort_keys=True, ensure_ascii=False)`` gives, plus a final newline, about three times
+    faster (the standard encoder drops to pure Python when indenting).
+
+    >>> document_to_bytes({"b": [1, {"c": None}], "a": "é"}).decode()
+    '{\\n  "a": "é",\\n  "b": [\\n    1,\\n    {\\n      "c": null\\n    }\\n  ]\\n}\\n'
+    """
+    out: list[str] = []
+    _write_json(document, "\n", out)
+    out.append("\n")
+    return "".join(out).encode("utf-8")
+
+
+def _write_json(value: Any, newline: str, out: list[str]) -> None:
+    """Append ``value`` as indented JSON; ``newline`` is a line break plus this depth's indent."""
+    if isinstance(value, str):
+        out.append(_encode_string(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        separator = "{" + inner
+        for key in sorted(value):
+            out.append(separator)
+            out.append(_encode_string(key))
+            out.append(": ")
+            _write_json(value[key], inner, out)
+            separator = "," + inner
+        out.append(newline + "}")
+    elif isinstance(value, list):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            out.append(separator)
+            _write_json(item, inner, out)
+            separator = "," + inner
+        out.append(newline + "]")
+    else:
+        out.append(json.dumps(value))
