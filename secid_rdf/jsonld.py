@@ -285,28 +285,25 @@ def _write_json(value: Any, newline: str, out: list[str]) -> None:
     if isinstance(value, str):
         out.append(_encode_string(value))
     elif isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = newline + "  "
-        separator = "{" + inner
-        for key in sorted(value):
-            out.append(separator)
-            out.append(_encode_string(key))
-            out.append(": ")
-            _write_json(value[key], inner, out)
-            separator = "," + inner
-        out.append(newline + "}")
+        _write_container("{}", ((key, value[key]) for key in sorted(value)), newline, out)
     elif isinstance(value, list):
-        if not value:
-            out.append("[]")
-            return
-        inner = newline + "  "
-        separator = "[" + inner
-        for item in value:
-            out.append(separator)
-            _write_json(item, inner, out)
-            separator = "," + inner
-        out.append(newline + "]")
+        _write_container("[]", ((None, item) for item in value), newline, out)
     else:
         out.append(json.dumps(value))
+
+
+def _write_container(
+    brackets: str, items: Iterable[tuple[str | None, Any]], newline: str, out: list[str]
+) -> None:
+    """Append an object (items with keys) or an array (keys ``None``), one item per line."""
+    inner = newline + "  "
+    separator = brackets[0] + inner
+    empty = True
+    for key, item in items:
+        out.append(separator)
+        if key is not None:
+            out.append(_encode_string(key) + ": ")
+        _write_json(item, inner, out)
+        separator = "," + inner
+        empty = False
+    out.append(brackets if empty else newline + brackets[1])

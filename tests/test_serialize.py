@@ -23,6 +23,7 @@ from secid_rdf.context import (
 from secid_rdf.findings import SecidRdfError, UnsupportedFormatError
 from secid_rdf.iris import DEFAULT_BASE, encode_segment, graph_iri
 from secid_rdf.resources import context_path, ontology_path
+from secid_rdf.jsonld import document_to_bytes
 from secid_rdf.serialize import FORMATS, serialize
 from secid_rdf.vocab import DCTERMS, RDF, RDFS, SECID, SECID_NAMESPACE, SKOS, XSD
 
@@ -253,3 +254,17 @@ def test_any_registry_text_round_trips_through_every_format(
     for name, fmt in FORMATS.items():
         data = serialize(quads, name, base=DEFAULT_BASE)
         assert parse_graph(data, fmt.file_name) == expected_triples(quads), name
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | TEXT,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(TEXT, children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=st.dictionaries(TEXT, JSON_VALUES, max_size=5))
+def test_json_writer_matches_the_standard_encoder(value: dict[str, object]) -> None:
+    expected = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert document_to_bytes(value) == expected.encode("utf-8")
