@@ -218,26 +218,37 @@ def store_credentials(user: str | None, password: str | None) -> Credentials | N
     return Credentials(user, password)
 
 
-def graph_quads(registry: Path | None, export_dir: Path | None) -> tuple[list[Quad], int]:
+def graph_quads(
+    registry: Path | None, export_dir: Path | None, *, include_description: bool
+) -> tuple[list[Quad], int]:
     """The quads to load or query, and the number of errors met while converting REGISTRY.
 
     With ``export_dir`` they are read from an existing export; otherwise REGISTRY is converted
-    in memory (its findings are printed on stderr).
+    in memory (its findings are printed on stderr) and, with ``include_description``,
+    described (VoID/DCAT/PROV counts; no dump files, since none were written).
     """
+    from secid_rdf.dataset import DatasetInfo, default_dump_base, describe_dataset
+    from secid_rdf.export import registry_to_quads
+    from secid_rdf.iris import DEFAULT_BASE
     from secid_rdf.store import read_export
 
     if export_dir is not None:
         if registry is not None:
             raise click.UsageError("give REGISTRY or --from, not both")
-        return list(read_export(export_dir)), 0
-    from secid_rdf.export import registry_to_quads
-
+        return list(read_export(export_dir, include_description=include_description)), 0
     exported = registry_to_quads(resolve_registry(registry))
     for finding in exported.findings:
         click.echo(str(finding), err=True)
-    errors = sum(finding.severity is Severity.ERROR for finding in exported.findings)
-    return list(exported.quads), errors
-
+    quads = list(exported.quads)
+    if include_description:
+        info = DatasetInfo(
+            base=DEFAULT_BASE,
+            dump_base=default_dump_base(DEFAULT_BASE),
+            commit=exported.registry.commit,
+            version=__version__,
+        )
+        quads.extend(describe_dataset(exported.quads, (), info))
+    return quads, sum(finding.severity is Severity.ERROR for finding in exported.findings)
 
 
 def query_arguments(
@@ -316,7 +327,7 @@ def load(
     from secid_rdf.store import load_graphs, rebase_graphs, split_graphs
 
     credentials = store_credentials(user, password)
-    quads, errors = graph_quads(registry, export_dir)
+    quads, errors = graph_quads(registry, export_dir, include_description=True)
     if graph_prefix is not None:
         quads = rebase_graphs(quads, GRAPH_NAMESPACE, check_base(graph_prefix))
     graphs = split_graphs(quads)
@@ -412,7 +423,7 @@ def query(
             raise click.UsageError("--endpoint queries a remote store: give no REGISTRY or --from")
         result = query_endpoint(endpoint, text, credentials=credentials, timeout=timeout)
     else:
-        quads, errors = graph_quads(registry, export_dir)
+        quads, errors = graph_quads(registry, export_dir, include_description=False)
         result = query_store(build_store(quads), text)
     click.echo(format_results(result, fmt), nl=False)
     if errors:

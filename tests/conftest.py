@@ -80,6 +80,8 @@ class OxigraphServer:
     """A real ``oxigraph serve`` process on a free loopback port, for store tests.
 
     ``store_url`` is its Graph Store Protocol endpoint, ``query_url`` its SPARQL endpoint.
+    Queries see the union of all graphs as default graph (``--union-default-graph``), as the
+    shipped queries expect.
     """
 
     def __init__(self, location: Path) -> None:
@@ -93,7 +95,8 @@ class OxigraphServer:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.store_url = f"{self.base_url}/store"
         self.query_url = f"{self.base_url}/query"
-        command = [found, "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}"]
+        command = [found, "serve", "--location", str(location), "--union-default-graph"]
+        command += ["--bind", f"127.0.0.1:{self.port}"]
         self.log = location.with_suffix(".log")
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
