@@ -11,6 +11,7 @@ The ontology itself is not copied into the data.
 from __future__ import annotations
 
 import datetime
+import heapq
 import json
 import re
 from collections import Counter
@@ -150,8 +151,10 @@ def registry_to_graph(registry: Registry, *, base: str = DEFAULT_BASE) -> Conver
     """
     builder = _Builder(check_base(base), registry)
     builder.types(registry.types, registry.namespaces)
+    builder.close_chunk()
     for namespace in registry.namespaces:
         builder.namespace(namespace)
+        builder.close_chunk()
     return builder.result()
 
 
@@ -163,6 +166,7 @@ class _Builder:
         self.known = frozenset((ns.type, ns.namespace) for ns in registry.namespaces)
         self.commit = commit_iri(registry.commit) if registry.commit else None
         self.quads: list[Quad] = []
+        self.chunks: list[list[Quad]] = []
         self.provenance: dict[str, Location] = {}
         self.property_provenance: dict[tuple[str, str], Location] = {}
         self.findings: list[Finding] = []
@@ -170,11 +174,20 @@ class _Builder:
         self.declared: set[tuple[NamedNode, NamedNode]] = set()
         self.translations: dict[str, XPathRegex | UntranslatableRegexError] = {}
 
-    def result(self) -> Conversion:
-        """Deduplicate and sort the quads and freeze what was collected."""
+    def close_chunk(self) -> None:
+        """Sort and deduplicate the quads of one namespace (or of the types) on their own.
+
+        Sorting small chunks and merging them keeps only one chunk's sort keys in memory;
+        chunks never share a quad (their subjects differ, concepts are declared once).
+        """
         unique = {str(quad): quad for quad in self.quads}
+        self.chunks.append([unique[key] for key in sorted(unique)])
+        self.quads = []
+
+    def result(self) -> Conversion:
+        """Merge the sorted chunks and freeze what was collected."""
         return Conversion(
-            quads=tuple(unique[key] for key in sorted(unique)),
+            quads=tuple(heapq.merge(*self.chunks, key=str)),
             provenance=MappingProxyType(self.provenance),
             property_provenance=MappingProxyType(self.property_provenance),
             findings=tuple(self.findings),

@@ -56,14 +56,16 @@ class Vocabulary:
     AttributeError: 'Thingy' is not a term of ex: (https://example.org/ns#)
     """
 
-    __slots__ = ("_namespace", "_nodes", "_prefix")
-
     def __init__(self, prefix: str, namespace: str, terms: Iterable[str]) -> None:
         # private names, so that no attribute hides a term (SECID.namespace is a term)
         self._prefix = prefix
         self._namespace = namespace
         self._nodes: Mapping[str, NamedNode] = MappingProxyType(
             {name: NamedNode(namespace + name) for name in sorted(set(terms))}
+        )
+        # terms as instance attributes: found without a __getattr__ call (hot in the converter)
+        self.__dict__.update(
+            {name: node for name, node in self._nodes.items() if name.isidentifier()}
         )
 
     def __getattr__(self, name: str) -> NamedNode:
