@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
-from rdf_graphs import SYNTAX, parse_graph, pyld_graph, statements
+from rdf_graphs import SYNTAX, inline_context, parse_graph, pyld_graph, statements
 from secid_rdf.cli import main
 from secid_rdf.context import context_to_text, read_context
 from secid_rdf.dataset import CC0_IRI, MEDIA_TYPES
@@ -304,3 +304,21 @@ def test_failed_run_leaves_earlier_files_whole(
     for path in changed:
         if path in SYNTAX:
             assert parse_graph(after[out / path], path)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's own JSON-LD parser
+@pytest.mark.parametrize("name", ["bundled", "markdown"])
+def test_rdflib_reads_the_same_graph_from_turtle_and_jsonld(
+    name: str, exports: dict[str, ExportResult], whole_graphs: dict[str, set[str]]
+) -> None:
+    import rdflib
+
+    out = exports[name].out_dir
+    sources = {
+        "turtle": (out / "secid.ttl").read_bytes(),
+        "json-ld": inline_context((out / "secid.jsonld").read_bytes()),
+    }
+    for rdflib_format, data in sources.items():
+        graph = rdflib.Graph().parse(data=data, format=rdflib_format)
+        as_ntriples = graph.serialize(format="nt", encoding="utf-8")
+        assert statements(as_ntriples, RdfFormat.N_TRIPLES) == whole_graphs[name], rdflib_format
