@@ -286,8 +286,9 @@ class _Builder:
             self.graph = graph_iri(name)
             subject = type_iri(self.base, name)
             item = by_name.get(name)
-            location = item.location if item and item.location else first_use[name]
-            self.locate(subject, location)
+            location = item.location if item and item.location else first_use.get(name)
+            if location is not None:
+                self.locate(subject, location)
             self.add(subject, RDF.type, SECID.SecidType)
             self.add(subject, RDF.type, SKOS.Concept)
             self.add(subject, SKOS.inScheme, SECID.TypeScheme)
@@ -641,7 +642,6 @@ class _Builder:
             self.entry(owner, SECID.extra, subject, SECID.ExtraValue, extra.location)
             self.add(subject, SECID.keyPath, Literal(extra.location.field or extra.path))
             self.add(subject, RDF.value, Literal(extra.value_json))
-
 
     def mapped_extra(self, owner: NamedNode, extra: Extra) -> bool:
         """Write an extra key with its own term when one fits; False when none does.
