@@ -18,8 +18,8 @@ from secid_rdf.model import Extra
 
 __all__ = [
     "READ_RULE",
-    "FileContext",
     "Fields",
+    "FileContext",
     "Item",
     "describe",
     "format_path",
@@ -69,6 +69,8 @@ class FileContext:
     lines: dict[KeyPath, int]
     findings: list[Finding] = field(default_factory=list)
     first_line: int = 1
+    root_field: str | None = None
+    """The FIELD word for problems with the document as a whole (``json``, ``frontmatter``)."""
 
     def line(self, path: KeyPath) -> int:
         """The line of ``path``, or of its nearest located ancestor."""
@@ -81,8 +83,8 @@ class FileContext:
         return self.first_line
 
     def location(self, path: KeyPath) -> Location:
-        """The :class:`Location` of a key path (``field`` is ``None`` for the root)."""
-        return Location(self.file, self.line(path), format_path(path) or None)
+        """The :class:`Location` of a key path (the root's field is :attr:`root_field`)."""
+        return Location(self.file, self.line(path), format_path(path) or self.root_field)
 
     def report(self, path: KeyPath, message: str, severity: Severity = Severity.ERROR) -> None:
         """Record a finding at ``path``."""

@@ -17,6 +17,7 @@ from secid_rdf.model import Extra, IdPattern, MatchNode, Namespace, Source, Url,
 from secid_rdf.parts import (
     read_example,
     read_id_pattern,
+    read_identity,
     read_note,
     read_tags,
     read_url_object,
@@ -132,10 +133,10 @@ def namespace_from_json(value: object, context: FileContext) -> Namespace | None
             f"schema version {schema_version!r} is not {SCHEMA_VERSION!r}; read as 1.0",
             Severity.WARNING,
         )
-    type_name = fields.text("type", required=True)
-    namespace = fields.text("namespace", required=True)
-    if not type_name or not namespace:
+    identity = read_identity(fields)
+    if identity is None:
         return None
+    type_name, namespace = identity
     fields.text("official_name", required=True)
     builder = _NodeReader(context, type_name, namespace)
     sources = tuple(

@@ -14,15 +14,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
 __all__ = [
-    "KeyPath",
     "MAX_DEPTH",
     "MAX_NODES",
-    "Parsed",
+    "KeyPath",
     "ParseError",
+    "Parsed",
     "parse_json",
     "parse_yaml",
 ]
@@ -52,10 +53,15 @@ _YAML_CONSTRUCTED = {
 
 @dataclass(frozen=True)
 class Parsed:
-    """A parsed document: its value and the line of each key path inside it."""
+    """A parsed document: its value and the line of each key path inside it.
+
+    ``duplicates`` holds the paths of keys found twice in one mapping (the last value
+    wins, as in PyYAML and :mod:`json`).
+    """
 
     value: object
     lines: dict[KeyPath, int]
+    duplicates: tuple[KeyPath, ...] = ()
 
 
 class ParseError(Exception):
@@ -67,15 +73,12 @@ class ParseError(Exception):
         super().__init__(message)
 
 
-def parse_yaml(
-    text: str, *, first_line: int = 1, duplicates: list[KeyPath] | None = None
-) -> Parsed:
+def parse_yaml(text: str, *, first_line: int = 1) -> Parsed:
     """Parse one YAML document safely, keeping the line of every key.
 
     Mapping keys become strings exactly as written (``27001:`` gives ``"27001"``), and
     timestamps stay the text that was written. ``first_line`` is the file line where the
-    YAML text starts (frontmatter starts on line 2). Keys found twice in one mapping are
-    appended to ``duplicates``; the last value wins, as in PyYAML.
+    YAML text starts (frontmatter starts on line 2).
 
     :raises ParseError: on a syntax error, a non-scalar key, or too deep/large a document.
 
@@ -98,8 +101,9 @@ def parse_yaml(
         loader.dispose()
     if node is None:
         return Parsed(None, {})
-    walker = _YamlWalker(loader, first_line, duplicates if duplicates is not None else [])
-    return Parsed(walker.value(node, (), 0), walker.lines)
+    walker = _YamlWalker(loader, first_line)
+    value = walker.value(node, (), 0)
+    return Parsed(value, walker.lines, tuple(walker.duplicates))
 
 
 def _yaml_problem(error: yaml.MarkedYAMLError, first_line: int) -> str:
@@ -113,10 +117,10 @@ def _yaml_problem(error: yaml.MarkedYAMLError, first_line: int) -> str:
 class _YamlWalker:
     """Turn composed YAML nodes into plain values, recording lines and bounding size."""
 
-    def __init__(self, loader: yaml.SafeLoader, first_line: int, duplicates: list[KeyPath]) -> None:
+    def __init__(self, loader: yaml.SafeLoader, first_line: int) -> None:
         self.loader = loader
         self.first_line = first_line
-        self.duplicates = duplicates
+        self.duplicates: list[KeyPath] = []
         self.lines: dict[KeyPath, int] = {}
         self.count = 0
 
@@ -156,7 +160,9 @@ class _YamlWalker:
         return node.value if node.tag == _YAML_STR else str(node.value)
 
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
+_JSON_TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")\s*:|"(?:[^"\\]|\\.)*"|[{}\[\]]|[^\s{}\[\],:"]+')
+"""JSON tokens that matter for lines: a key with its colon (group 1), a string, a bracket,
+or a number/literal. Commas and colons are skipped: list indexes count value starts."""
 
 
 def parse_json(text: str) -> Parsed:
@@ -178,7 +184,9 @@ def parse_json(text: str) -> Parsed:
         raise ParseError(f"JSON nesting is deeper than {MAX_DEPTH} levels", None) from error
     except ValueError as error:
         raise ParseError(f"JSON syntax error: {error}", None) from error
-    return Parsed(value, _json_lines(text))
+    lines: dict[KeyPath, int] = {}
+    duplicates = _json_lines(text, lines)
+    return Parsed(value, lines, duplicates)
 
 
 def _reject_constant(name: str) -> object:
@@ -186,14 +194,15 @@ def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not a JSON value")
 
 
-def _json_lines(text: str) -> dict[KeyPath, int]:
-    """Scan tokens of (already valid) JSON and record where keys and list items start.
+def _json_lines(text: str, lines: dict[KeyPath, int]) -> tuple[KeyPath, ...]:
+    """Record in ``lines`` where the keys and list items of (valid) JSON start.
+
+    Returns the paths of keys found twice in one object.
 
     The stack holds one frame per open container: ``[path, is_object, key_or_index]``.
     """
-    lines: dict[KeyPath, int] = {}
-    stack: list[list[object]] = []
-    expect_key = False
+    duplicates: list[KeyPath] = []
+    stack: list[list[Any]] = []
     line = 1
     position = 0
     count = text.count
@@ -201,43 +210,34 @@ def _json_lines(text: str) -> dict[KeyPath, int]:
         start = match.start()
         line += count("\n", position, start)
         position = start
-        token = match.group()
-        first = token[0]
-        if first == ",":
+        key = match.group(1)
+        if key is not None:
+            frame = stack[-1]
+            name = key[1:-1] if "\\" not in key else json.loads(key)
+            frame[2] = name
+            key_path = (*frame[0], name)
+            if key_path in lines:
+                duplicates.append(key_path)
+            lines[key_path] = line
+            continue
+        first = text[start]
+        if first == "}" or first == "]":
+            stack.pop()
+            continue
+        if not stack:  # the root value
+            path: KeyPath = ()
+        else:
             frame = stack[-1]
             if frame[1]:
-                expect_key = True
+                if first != "{" and first != "[":
+                    continue  # a scalar value of a key: the key's line is recorded
+                path = (*frame[0], frame[2])
             else:
-                frame[2] = int(frame[2]) + 1  # type: ignore[call-overload]
-            continue
-        if first == ":":
-            continue
-        if first in "}]":
-            stack.pop()
-            expect_key = False
-            continue
-        if expect_key:  # a string token in key position
-            frame = stack[-1]
-            key = token[1:-1] if "\\" not in token else json.loads(token)
-            frame[2] = key
-            lines[(*frame[0], key)] = line  # type: ignore[misc]
-            expect_key = False
-            continue
-        # a value starts here
-        if stack:
-            frame = stack[-1]
-            path: KeyPath = (*frame[0], frame[2])  # type: ignore[misc]
-            if not frame[1]:
+                frame[2] += 1
+                path = (*frame[0], frame[2])
                 lines[path] = line
-        else:
-            path = ()
-        if first == "{":
+        if first == "{" or first == "[":
             if len(stack) >= MAX_DEPTH:
                 raise ParseError(f"JSON nesting is deeper than {MAX_DEPTH} levels", line)
-            stack.append([path, True, None])
-            expect_key = True
-        elif first == "[":
-            if len(stack) >= MAX_DEPTH:
-                raise ParseError(f"JSON nesting is deeper than {MAX_DEPTH} levels", line)
-            stack.append([path, False, 0])
-    return lines
+            stack.append([path, first == "{", None if first == "{" else -1])
+    return tuple(duplicates)

@@ -14,7 +14,14 @@ from dataclasses import dataclass, replace
 from secid_rdf.fields import Fields, FileContext, Item
 from secid_rdf.lines import ParseError
 from secid_rdf.model import IdPattern, Namespace, Source, Url
-from secid_rdf.parts import read_example, read_id_pattern, read_note, read_tags, read_version
+from secid_rdf.parts import (
+    read_example,
+    read_id_pattern,
+    read_identity,
+    read_note,
+    read_tags,
+    read_version,
+)
 from secid_rdf.secid import SecID, format_secid
 
 __all__ = [
@@ -157,10 +164,10 @@ def namespace_from_markdown(value: object, body: str, context: FileContext) -> N
     fields = Item(value, (), "").fields(context, "a YAML mapping in the frontmatter")
     if fields is None:
         return None
-    type_name = fields.text("type", required=True)
-    namespace = fields.text("namespace", required=True)
-    if not type_name or not namespace:
+    identity = read_identity(fields)
+    if identity is None:
         return None
+    type_name, namespace = identity
     names = [*_keys(fields, "sources"), *_keys(fields, "names")]
     prose, sections = split_prose(body, names)
     reader = _SourceReader(context, type_name, namespace, sections)

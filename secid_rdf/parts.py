@@ -6,12 +6,45 @@ the model object, or ``None`` after reporting why the value could not be used.
 
 from __future__ import annotations
 
+import re
+
 from secid_rdf.fields import Fields, FileContext, Item, describe
 from secid_rdf.model import Example, IdPattern, Url, Variable, Version
+from secid_rdf.secid import TYPE_PATTERN
+
+NAMESPACE_PATTERN = re.compile(r"[^\s/@?#]+(?:/[^\s/@?#]+)*")
+"""A namespace: ``/``-separated non-empty segments without spaces, ``@``, ``?`` or ``#``."""
+
+
+def read_identity(fields: Fields) -> tuple[str, str] | None:
+    """A file's ``type`` and ``namespace``; ``None`` (after an error) when unusable.
+
+    Both must be present and fit the SecID grammar, since every SecID and IRI of the file
+    is built from them.
+    """
+    type_name = fields.text("type", required=True)
+    namespace = fields.text("namespace", required=True)
+    if type_name and not TYPE_PATTERN.fullmatch(type_name):
+        message = f"type {type_name!r} must be lower-case letters, digits, '-' or '_'"
+        fields.context.report(fields.at("type"), message)
+        return None
+    if namespace and not NAMESPACE_PATTERN.fullmatch(namespace):
+        message = (
+            f"namespace {namespace!r} must be '/'-separated segments without spaces, '@', '?'"
+            " or '#'"
+        )
+        fields.context.report(fields.at("namespace"), message)
+        return None
+    if not type_name or not namespace:
+        return None
+    return type_name, namespace
+
 
 __all__ = [
+    "NAMESPACE_PATTERN",
     "read_example",
     "read_id_pattern",
+    "read_identity",
     "read_note",
     "read_tags",
     "read_url_object",

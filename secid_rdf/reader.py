@@ -26,7 +26,7 @@ from secid_rdf.findings import Finding, Location, RegistryNotFoundError, Severit
 from secid_rdf.json_reader import namespace_from_json
 from secid_rdf.lines import ParseError, parse_json, parse_yaml
 from secid_rdf.markdown_reader import namespace_from_markdown, split_frontmatter
-from secid_rdf.model import Namespace, Registry, SecidType
+from secid_rdf.model import Namespace, Registry, SecidType, Source
 from secid_rdf.secid import TYPE_PATTERN
 from secid_rdf.twins import merge_twins
 from secid_rdf.type_reader import merge_type_files, type_from_json, type_from_markdown
@@ -231,28 +231,27 @@ def _read_namespace_file(file: _File, findings: list[Finding]) -> Namespace | No
     if text is None:
         return None
     is_json = file.rel.endswith(".json")
-    context = FileContext(file.rel, {})
+    context = FileContext(file.rel, {}, root_field=_parse_field(file.rel))
     namespace: Namespace | None = None
     try:
         if is_json:
             parsed = parse_json(text)
-            context.lines = parsed.lines
-            namespace = namespace_from_json(parsed.value, context)
+            body = None
         else:
             split = split_frontmatter(text)
             if split is None:
                 return None  # a document, not a namespace file
-            duplicates: list[tuple[str | int, ...]] = []
-            parsed = parse_yaml(split.yaml, first_line=2, duplicates=duplicates)
-            context.lines = parsed.lines
+            parsed = parse_yaml(split.yaml, first_line=2)
+            body = split.body
             context.first_line = 2
-            for path in duplicates:
-                context.report(
-                    path,
-                    "key appears twice in one mapping; the last value is used",
-                    Severity.WARNING,
-                )
-            namespace = namespace_from_markdown(parsed.value, split.body, context)
+        context.lines = parsed.lines
+        for path in parsed.duplicates:
+            message = "key appears twice in one mapping; the last value is used"
+            context.report(path, message, Severity.WARNING)
+        if body is None:
+            namespace = namespace_from_json(parsed.value, context)
+        else:
+            namespace = namespace_from_markdown(parsed.value, body, context)
     except ParseError as error:
         context.findings.append(
             _finding(file.rel, error.line, _parse_field(file.rel), error.message)
@@ -260,7 +259,25 @@ def _read_namespace_file(file: _File, findings: list[Finding]) -> Namespace | No
     findings += context.findings
     if namespace is not None:
         _check_layout(file.rel, namespace, findings)
+        _check_source_names(namespace, findings)
     return namespace
+
+
+def _check_source_names(namespace: Namespace, findings: list[Finding]) -> None:
+    """Two sources with one name would share one SecID: report every repeat."""
+    first_seen: dict[str, Source] = {}
+    for source in namespace.sources:
+        if source.name is None:
+            continue
+        first = first_seen.setdefault(source.name, source)
+        if first is not source:
+            message = (
+                f"source name {source.name!r} is already used at line {first.location.line};"
+                " both would have the SecID " + (source.secid or "")
+            )
+            findings.append(
+                Finding(source.location, Severity.ERROR, READ_RULE, message, secid=source.secid)
+            )
 
 
 def _check_layout(rel: str, namespace: Namespace, findings: list[Finding]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import json
 import os
 import subprocess
@@ -504,3 +506,70 @@ def test_git_commit_is_recorded_inside_a_work_tree(tmp_path: Path) -> None:
     subprocess.run([*git, "commit", "-qm", "registry"], check=True)
     head = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True)
     assert read_registry(root).commit == head.stdout.strip()
+
+
+def test_type_and_namespace_must_fit_the_secid_grammar(tmp_path: Path) -> None:
+    root = make_registry(
+        tmp_path,
+        {
+            "advisory/bad.md": md("type: Advisory", "namespace: bad", "full_name: B"),
+            "advisory/org/space.md": md("type: advisory", "namespace: my org", "full_name: S"),
+        },
+    )
+    code, errors = run_stats(root)
+    assert errors == [
+        "advisory/bad.md:2: error: type: type 'Advisory' must be lower-case letters, digits,"
+        " '-' or '_'",
+        "advisory/org/space.md:3: error: namespace: namespace 'my org' must be '/'-separated"
+        " segments without spaces, '@', '?' or '#'",
+    ]
+    assert code == 1
+    assert [ns.namespace for ns in read_registry(root).namespaces] == ["good"]
+
+
+def test_json_root_must_be_an_object(tmp_path: Path) -> None:
+    root = make_registry(tmp_path, {"advisory/org/list.json": "[1, 2]\n"})
+    code, errors = run_stats(root)
+    assert errors == ["advisory/org/list.json:1: error: json: expected a JSON object, found a list"]
+    assert code == 1
+
+
+def test_json_duplicate_key_is_a_warning(tmp_path: Path) -> None:
+    text = (
+        '{"schema_version": "1.0", "type": "advisory", "namespace": "d.org",\n'
+        ' "official_name": "First",\n "official_name": "Second", "status": "draft"}\n'
+    )
+    root = make_registry(tmp_path, {"advisory/org/d.json": text})
+    registry = read_registry(root)
+    assert [str(f) for f in registry.findings] == [
+        "advisory/org/d.json:3: warning: official_name: key appears twice in one mapping;"
+        " the last value is used"
+    ]
+    assert namespace(registry, "advisory", "d.org").official_name == "Second"
+
+
+def test_two_sources_with_one_name_are_an_error(tmp_path: Path) -> None:
+    node = '  {"patterns": ["(?i)^cve$"], "weight": 1}'
+    text = (
+        '{"schema_version": "1.0", "type": "advisory", "namespace": "t.org", "status": "draft",\n'
+        ' "official_name": "T", "match_nodes": [\n' + node + ",\n" + node + "\n]}\n"
+    )
+    root = make_registry(tmp_path, {"advisory/org/t.json": text})
+    code, errors = run_stats(root)
+    assert errors == [
+        "advisory/org/t.json:4: error: match_nodes[1]: source name 'cve' is already used at"
+        " line 3; both would have the SecID secid:advisory/t.org/cve"
+    ]
+    assert code == 1
+    assert len(namespace(read_registry(root), "advisory", "t.org").sources) == 2
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["secid", "lines", "fields", "json_reader", "markdown_reader", "reader", "twins", "stats"],
+)
+def test_docstring_examples_run(module: str) -> None:
+    imported = importlib.import_module(f"secid_rdf.{module}")
+    result = doctest.testmod(imported, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0
