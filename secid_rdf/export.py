@@ -7,12 +7,12 @@ run leaves every file either as it was or complete.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -118,15 +118,21 @@ def registry_to_quads(registry_path: Path, *, base: str = DEFAULT_BASE) -> Expor
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+
+    :raises SecidRdfError: when the file cannot be written (the old file, if any, is kept).
+    """
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(temporary, "xb") as handle:
             handle.write(data)
         os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise SecidRdfError(f"cannot write {path}: {error.strerror or error}") from error
         raise
 
 
@@ -147,7 +153,7 @@ def _commit_date(root: Path, commit: str) -> str | None:
     return date if completed.returncode == 0 and date else None
 
 
-@contextmanager
+@contextlib.contextmanager
 def _progress(length: int, *, show: bool) -> Iterator[Callable[[], None]]:
     """A function that advances a progress bar on stderr by one step (a no-op when hidden)."""
     if not show:

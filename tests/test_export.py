@@ -19,6 +19,7 @@ from secid_rdf.cli import main
 from secid_rdf.context import context_to_text, read_context
 from secid_rdf.dataset import CC0_IRI, MEDIA_TYPES
 from secid_rdf.export import ExportOptions, ExportResult, export_registry
+from secid_rdf.findings import SecidRdfError
 from secid_rdf.iris import DEFAULT_BASE, GRAPH_NAMESPACE, commit_iri, graph_iri, namespace_iri
 from secid_rdf.pages import page_path
 from secid_rdf.reader import read_registry
@@ -244,6 +245,15 @@ def test_cli_format_subset_and_no_pages(tmp_path: Path) -> None:
     assert len(objects(void, DATASET, VOID.dataDump)) == 2
 
 
+def test_cli_unwritable_output_exits_2_with_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = CliRunner().invoke(main, ["export", "--out", str(blocker / "out")])
+    assert result.exit_code == 2, result.output
+    assert "cannot write" in result.stderr
+    assert "Traceback" not in result.output
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -295,7 +305,7 @@ def test_failed_run_leaves_earlier_files_whole(
         real_replace(source, target)
 
     monkeypatch.setattr(export_module.os, "replace", failing_replace)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(SecidRdfError, match="disk full"):
         export_registry(bundled_registry, out, ExportOptions(base="https://example.org/kg/"))
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert set(after) == set(before), "a temporary file was left behind"
