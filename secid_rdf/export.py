@@ -140,7 +140,8 @@ def _commit_date(root: Path, commit: str) -> str | None:
     """The committer date of ``commit`` (strict ISO 8601), or ``None`` when git cannot tell."""
     try:
         completed = subprocess.run(
-            ["git", "-c", "core.fsmonitor=false", "-C", str(root), "show", "-s", "--format=%cI", commit],
+            ["git", "-c", "core.fsmonitor=false", "-C", str(root)]
+            + ["show", "-s", "--format=%cI", commit],
             capture_output=True,
             text=True,
             timeout=10,

@@ -13,9 +13,9 @@ Order: nodes by ``@id``; values of a key by their JSON text; keys sorted when wr
 from __future__ import annotations
 
 import json
-from json.encoder import encode_basestring as _encode_string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _encode_string
 from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
@@ -165,7 +165,9 @@ class Compactor:
             raise SecidRdfError(f"cannot write datatype {datatype!r} in compacted JSON-LD")
         return {"@type": datatype_text, "@value": literal.value}
 
-    def _coerced_literal(self, literal: Literal, coercion: str | None) -> str | dict[str, Any] | None:
+    def _coerced_literal(
+        self, literal: Literal, coercion: str | None
+    ) -> str | dict[str, Any] | None:
         """The literal under a term with ``coercion``, or ``None`` when it does not fit."""
         if coercion is None:
             return self._literal(literal)

@@ -67,14 +67,16 @@ def _segment(text: str) -> str:
     """One path segment: percent-encoded, never ``.``, ``..`` or empty, not over-long.
 
     Encoding leaves only ``A-Z a-z 0-9 - . _ ~`` raw, so ``%`` alone (empty) and ``%2E``
-    (dots) cannot come from any other text.
+    (dots) cannot come from any other text. A segment longer than :data:`_MAX_SEGMENT` is
+    cut and ends with a hash of the text, one character longer than any uncut segment, so
+    cut and uncut segments never meet.
     """
     encoded = encode_segment(text)
     if encoded.strip(".") == "":
         encoded = "%" if not encoded else "%2E" * len(encoded)
     if len(encoded) > _MAX_SEGMENT:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-        encoded = f"{encoded[:_MAX_SEGMENT - 18]}~~{digest}"
+        encoded = f"{encoded[: _MAX_SEGMENT - 16]}~{digest}"
     return encoded
 
 

@@ -88,7 +88,12 @@ def distinct_triples(quads: Iterable[Quad]) -> list[Triple]:
     triples = {quad.triple for quad in quads}
     return sorted(
         triples,
-        key=lambda t: (_term_key(t.subject), t.predicate != RDF.type, t.predicate.value, str(t.object)),
+        key=lambda t: (
+            _term_key(t.subject),
+            t.predicate != RDF.type,
+            t.predicate.value,
+            str(t.object),
+        ),
     )
 
 

@@ -32,7 +32,9 @@ DATASET = NamedNode("https://w3id.org/secid/dump/void.ttl#dataset")
 
 
 @pytest.fixture(scope="module")
-def registry_paths(bundled_registry: Path, markdown_corpus: Path, json_corpus: Path) -> dict[str, Path]:
+def registry_paths(
+    bundled_registry: Path, markdown_corpus: Path, json_corpus: Path
+) -> dict[str, Path]:
     return {"bundled": bundled_registry, "markdown": markdown_corpus, "json": json_corpus}
 
 

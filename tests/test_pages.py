@@ -104,6 +104,10 @@ def test_long_namespace_segment_is_shortened_but_stays_unique() -> None:
     a, b = page_path("advisory", first), page_path("advisory", second)
     assert a != b
     assert all(len(part) + len(".jsonld") <= 255 for part in (*a.parts, *b.parts))
+    # cut segments are one character longer than any uncut one, so no namespace written to
+    # look like a cut segment can take its path
+    assert len(a.name) == 201
+    assert len(page_path("advisory", "y" * 200).name) == 200
 
 
 def test_page_holds_exactly_the_triples_minted_under_its_namespace() -> None:

@@ -33,6 +33,7 @@ NS = NamedNode(DEFAULT_BASE + "advisory/mitre.org")
 CVE = NamedNode(DEFAULT_BASE + "advisory/mitre.org/cve")
 ODD = NamedNode(DEFAULT_BASE + "advisory/%2E%2E;node=0")
 DOTS = NamedNode(DEFAULT_BASE + "advisory/..")
+HOSTILE_TEXT = 'Quote " backslash \\ new\nline </script> & ünïcödé ✓'
 ARXIV = NamedNode(DEFAULT_BASE + "reference/arxiv.org")
 
 
@@ -46,14 +47,14 @@ def sample_quads() -> list[Quad]:
         (NS, SKOS.prefLabel, Literal("The MITRE Corporation", language="en"), ADVISORY),
         (NS, DCTERMS.identifier, Literal("secid:advisory/mitre.org"), ADVISORY),
         (NS, SECID.established, Literal("1958", datatype=XSD.gYear), ADVISORY),
-        (NS, SECID.prose, Literal('Quotes " and \\ and\nnew lines, </script> & ünïcödé ✓'), ADVISORY),
+        (NS, SECID.prose, Literal(HOSTILE_TEXT), ADVISORY),
         (CVE, RDF.type, SECID.Source, ADVISORY),
         (CVE, SECID.namespace, NS, ADVISORY),
         (CVE, SECID.weight, Literal("100", datatype=XSD.integer), ADVISORY),
         (CVE, SECID.weight, Literal("not a number"), ADVISORY),  # does not fit the coercion
         (CVE, SECID.versionRequired, Literal("false", datatype=XSD.boolean), ADVISORY),
         (CVE, SECID.hasSource, Literal("a literal where an IRI belongs"), ADVISORY),
-        (CVE, SECID.target, NamedNode("https://www.cve.org/CVERecord?id=CVE-2024-1%20x&y=é"), ADVISORY),
+        (CVE, SECID.target, NamedNode("https://www.cve.org/Record?id=CVE-1%20x&y=é"), ADVISORY),
         (CVE, SECID.crossReference, NamedNode("secid:advisory/nvd.nist.gov/cve"), ADVISORY),
         (CVE, RDFS.seeAlso, NamedNode("secid:weakness/mitre.org/cwe"), ADVISORY),
         (CVE, SECID.extra, Literal('{"a": [1, 2]}', datatype=RDF.JSON), ADVISORY),
@@ -120,7 +121,7 @@ def test_turtle_has_readable_prefixes_and_relative_data_iris() -> None:
     assert "\n<advisory/mitre.org>\n\ta secid:Namespace ;\n" in text
     assert "\tsecid:status secid:status-active" in text
     # other IRIs stay absolute, never relative to the base's scheme or host
-    assert "<https://www.cve.org/CVERecord?id=CVE-2024-1%20x&y=é>" in text
+    assert "<https://www.cve.org/Record?id=CVE-1%20x&y=é>" in text
     # a dot segment would be resolved away if written relative: it must stay absolute
     assert f"\n<{DOTS.value}>\n" in text
 
@@ -184,8 +185,9 @@ def test_iri_with_a_context_prefix_as_scheme_keeps_its_meaning() -> None:
     # "secid:" is both a context prefix and the scheme of these IRIs
     quads = sample_quads()
     data = serialize(quads, "jsonld")
+    target = "<secid:advisory/nvd.nist.gov/cve>"
     for read in (pyld_graph(data), statements(data, RdfFormat.JSON_LD)):
-        assert f"<{CVE.value}> <{SECID.crossReference.value}> <secid:advisory/nvd.nist.gov/cve>" in read
+        assert f"<{CVE.value}> <{SECID.crossReference.value}> {target}" in read
 
 
 def test_unknown_format_is_refused_with_the_choices() -> None:
@@ -210,7 +212,9 @@ def test_context_has_a_term_for_every_ontology_class_and_property() -> None:
     declared = {
         q.subject.value.rsplit("#", 1)[1]
         for q in parse(path=ontology_path(), format=RdfFormat.TURTLE)
-        if q.predicate == RDF.type and q.object in kinds and q.subject.value.startswith(SECID_NAMESPACE)
+        if q.predicate == RDF.type
+        and q.object in kinds
+        and q.subject.value.startswith(SECID_NAMESPACE)
     }
     terms = read_context()["@context"]
     assert declared and declared <= set(terms)
