@@ -13,6 +13,7 @@ so the peak resident memory reported for the export is the export's own. Each st
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gc
 import json
 import resource
@@ -79,9 +80,15 @@ class NotAvailable(Exception):
     """A stage whose module or function does not exist (yet): shown as n/a."""
 
 
-def _timed(
-    record: Measurement, runs: int, action: Callable[[], Any], *, traced: bool
-) -> Any:
+@dataclass(frozen=True)
+class Probes:
+    """Optional extra runs per stage: tracemalloc's peak, and a cProfile dump per stage."""
+
+    traced: bool = False
+    profile_dir: Path | None = None
+
+
+def _timed(record: Measurement, runs: int, action: Callable[[], Any], probes: Probes) -> Any:
     """Run ``action`` ``runs`` times, record each time; return the last result."""
     result = None
     for _ in range(runs):
@@ -91,13 +98,20 @@ def _timed(
         result = action()
         record.seconds.append(time.perf_counter() - start)
     record.peak_rss_mb = _rss_mb()
-    if traced:
+    if probes.traced:
         result = None
         gc.collect()
         tracemalloc.start()
         result = action()
         record.py_peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
+    if probes.profile_dir is not None:
+        result = None
+        gc.collect()
+        profiler = cProfile.Profile()
+        result = profiler.runcall(action)
+        name = f"{record.input}-{record.stage}".replace(":", "-")
+        profiler.dump_stats(probes.profile_dir / f"{name}.prof")
     return result
 
 
@@ -142,9 +156,9 @@ def serialize(conversion: Any, fmt: str) -> bytes:
     return _import("secid_rdf.serialize", "serialize")(conversion.quads, fmt, base=base)
 
 
-def validate(conversion: Any) -> Any:
-    """Validate the conversion against the shipped shapes."""
-    return _import("secid_rdf.validate", "validate_conversion")(conversion)
+def validate(path: Path) -> Any:
+    """``secid-rdf validate``: read, convert and check against the shipped shapes."""
+    return _import("secid_rdf.validate", "validate_registry")(path)
 
 
 def export(path: Path, out: Path) -> Any:
@@ -170,14 +184,14 @@ def rdflib_serialize(graph: Any, fmt: str) -> bytes:
 
 
 def _stage(
-    results: list[Measurement], name: str, label: str, runs: int, traced: bool,
+    results: list[Measurement], name: str, label: str, runs: int, probes: Probes,
     action: Callable[[], Any], triples: int | None = None,
 ) -> Any:
     """Measure one stage; record n/a or the error instead of stopping the run."""
     record = Measurement(label, name, triples=triples)
     results.append(record)
     try:
-        return _timed(record, runs, action, traced=traced)
+        return _timed(record, runs, action, probes)
     except NotAvailable as error:
         record.note = f"n/a ({error})"
     except Exception as error:  # noqa: BLE001 - a failing stage must not hide the others
@@ -187,14 +201,14 @@ def _stage(
 
 
 def pipeline_worker(
-    path: Path, label: str, runs: int, *, traced: bool, rdflib_limit: int, skip: set[str]
+    path: Path, label: str, runs: int, probes: Probes, *, rdflib_limit: int, skip: set[str]
 ) -> list[Measurement]:
     """Read, convert, serialise each format, rdflib's writers, validate: one process."""
     results: list[Measurement] = []
-    registry = _stage(results, "read", label, runs, traced, lambda: read(path))
+    registry = _stage(results, "read", label, runs, probes, lambda: read(path))
     if registry is None:
         return results
-    conversion = _stage(results, "convert", label, runs, traced, lambda: convert(registry))
+    conversion = _stage(results, "convert", label, runs, probes, lambda: convert(registry))
     if conversion is None:
         return results
     count = triple_count(conversion)
@@ -207,23 +221,23 @@ def pipeline_worker(
         names = ()
     for fmt in names:
         if f"serialize:{fmt}" not in skip:
-            _stage(results, f"serialize:{fmt}", label, runs, traced,
+            _stage(results, f"serialize:{fmt}", label, runs, probes,
                    lambda fmt=fmt: serialize(conversion, fmt), count)
     if "rdflib" not in skip and count <= rdflib_limit:
-        graph = _stage(results, "rdflib:parse", label, 1, False,
+        graph = _stage(results, "rdflib:parse", label, 1, Probes(),
                        lambda: rdflib_graph(conversion), count)
         for fmt in RDFLIB_FORMATS if graph is not None else ():
-            _stage(results, f"rdflib:{fmt}", label, runs, False,
+            _stage(results, f"rdflib:{fmt}", label, runs, Probes(),
                    lambda fmt=fmt: rdflib_serialize(graph, fmt), count)
         graph = None
     elif "rdflib" not in skip:
         results.append(Measurement(label, "rdflib", note=f"skipped: over {rdflib_limit} triples"))
     if "validate" not in skip:
-        _stage(results, "validate", label, runs, traced, lambda: validate(conversion), count)
+        _stage(results, "validate", label, runs, probes, lambda: validate(path), count)
     return results
 
 
-def export_worker(path: Path, label: str, runs: int, *, traced: bool) -> list[Measurement]:
+def export_worker(path: Path, label: str, runs: int, probes: Probes) -> list[Measurement]:
     """The whole export into a fresh folder per run, alone in its process."""
     results: list[Measurement] = []
     work = Path(tempfile.mkdtemp(prefix="secid-bench-export-"))
@@ -237,7 +251,7 @@ def export_worker(path: Path, label: str, runs: int, *, traced: bool) -> list[Me
             shutil.rmtree(out, ignore_errors=True)
 
     try:
-        _stage(results, "export", label, runs, traced, action)
+        _stage(results, "export", label, runs, probes, action)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return results
@@ -250,6 +264,7 @@ def _run_worker(kind: str, path: Path, label: str, args: argparse.Namespace) -> 
         "--label", label, "--runs", str(args.runs), "--rdflib-limit", str(args.rdflib_limit),
     ]
     command += ["--tracemalloc"] if args.tracemalloc else []
+    command += ["--profile", str(args.profile.resolve())] if args.profile else []
     command += [f"--skip={name}" for name in args.skip]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -346,6 +361,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic registries")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="one extra traced run per stage for the Python allocation peak")
+    parser.add_argument("--profile", type=Path, metavar="DIR",
+                        help="one extra run per stage under cProfile, saved as "
+                             "DIR/<input>-<stage>.prof (read with python -m pstats)")
     parser.add_argument("--rdflib-limit", type=int, default=2_000_000, metavar="TRIPLES",
                         help="skip rdflib's writers above this many triples (its Turtle "
                              "writer grows faster than linearly)")
@@ -363,14 +381,17 @@ def main(argv: list[str] | None = None) -> int:
     """Measure every requested input and print the table (and JSON when asked)."""
     args = _parser().parse_args(argv)
     if args.worker:
+        probes = Probes(traced=args.tracemalloc, profile_dir=args.profile)
         if args.worker == "pipeline":
-            results = pipeline_worker(args.path, args.label, args.runs, traced=args.tracemalloc,
+            results = pipeline_worker(args.path, args.label, args.runs, probes,
                                       rdflib_limit=args.rdflib_limit, skip=set(args.skip))
         else:
-            results = export_worker(args.path, args.label, args.runs, traced=args.tracemalloc)
+            results = export_worker(args.path, args.label, args.runs, probes)
         sys.stdout.write(json.dumps([asdict(m) for m in results]))
         return 0
     args.corpus = [] if args.no_corpora else (args.corpus or sorted(CORPORA))
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="secid-bench-"))
     results: list[Measurement] = []
     try:
