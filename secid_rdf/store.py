@@ -211,6 +211,8 @@ def load_graphs(
     _check_http_url(store_url)
     opener = _opener(store_url, credentials)
     started = time.perf_counter()
+    if credentials is not None:
+        _learn_challenge(opener, store_url, timeout)
     uploads: list[GraphUpload] = []
     for graph, triples in graphs.items():
         url = graph_store_url(store_url, graph)
@@ -369,12 +371,64 @@ def _opener(url: str, credentials: Credentials | None) -> urllib.request.OpenerD
     """A URL opener that answers basic and digest challenges with the credentials."""
     if credentials is None:
         return urllib.request.build_opener()
-    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords = urllib.request.HTTPPasswordMgrWithPriorAuth()
     passwords.add_password(None, url, credentials.user, credentials.password)
-    return urllib.request.build_opener(
-        urllib.request.HTTPBasicAuthHandler(passwords),
-        urllib.request.HTTPDigestAuthHandler(passwords),
-    )
+    return urllib.request.build_opener(_BasicAuthHandler(passwords), _DigestAuthHandler(passwords))
+
+
+class _BasicAuthHandler(urllib.request.HTTPBasicAuthHandler):
+    """Basic authentication that, once the store has asked for it, sends the credentials with
+    every later request from the start (see :class:`_DigestAuthHandler` for why)."""
+
+    passwd: urllib.request.HTTPPasswordMgrWithPriorAuth
+
+    def retry_http_basic_auth(self, host: str, req: urllib.request.Request, realm: str) -> object:
+        """Answer as urllib does, and remember that this store wants basic credentials."""
+        response = super().retry_http_basic_auth(host, req, realm)
+        self.passwd.update_authenticated(req.full_url, True)
+        return response
+
+
+class _DigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
+    """Digest authentication that answers the last challenge before being asked again.
+
+    urllib sends every request without credentials first. A store that then answers 401 and
+    closes the connection before reading the body (Virtuoso 7.2 does) breaks every ``PUT``
+    whose body outgrows the socket buffers ("Broken pipe"). Once a challenge is known, each
+    request carries a fresh answer to it (next nonce count) from the start.
+    """
+
+    challenge: dict[str, str] | None = None
+
+    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
+        """Add ``Authorization`` from the known challenge (urllib's request hook)."""
+        if self.challenge is not None and not req.has_header(self.auth_header):
+            answer = self.get_authorization(req, self.challenge)
+            if answer:
+                req.add_unredirected_header(self.auth_header, f"Digest {answer}")
+        return req
+
+    https_request = http_request
+
+    def retry_http_digest_auth(self, req: urllib.request.Request, auth: str) -> object:
+        """Remember the challenge, then answer it as urllib does."""
+        _, _, challenge = auth.partition(" ")
+        items = urllib.request.parse_http_list(challenge)
+        self.challenge = urllib.request.parse_keqv_list(filter(None, items))
+        return super().retry_http_digest_auth(req, auth)
+
+
+def _learn_challenge(opener: urllib.request.OpenerDirector, url: str, timeout: float) -> None:
+    """Send a bodiless ``HEAD`` so the store's challenge is known before the first ``PUT``.
+
+    Whatever the store answers (stores need not support ``HEAD``) is fine; only an
+    unreachable store is an error, reported before anything is sent.
+    """
+    try:
+        _send(opener, urllib.request.Request(url, method="HEAD"), timeout)
+    except StoreError as error:
+        if not isinstance(error.__cause__, urllib.error.HTTPError):
+            raise
 
 
 def _send(

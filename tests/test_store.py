@@ -231,27 +231,36 @@ def _md5(text: str) -> str:
 
 
 class AuthHandler(http.server.BaseHTTPRequestHandler):
-    """Answers PUT with 204 when the credentials check out, else 401 with a challenge."""
+    """A store behind basic or digest authentication that, like Virtuoso, answers a request
+    without valid credentials with 401 at once, never reading its body, and hangs up."""
 
     scheme = "Basic"
+    protocol_version = "HTTP/1.1"
+
+    def do_HEAD(self) -> None:  # noqa: N802 (http.server's naming)
+        self._answer()
 
     def do_PUT(self) -> None:  # noqa: N802 (http.server's naming)
-        self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        if self._authorised():
-            self.send_response(204)
+        self._answer()
+
+    def _answer(self) -> None:
+        if not self._authorised():
+            challenge = (
+                f'Basic realm="{REALM}"'
+                if self.scheme == "Basic"
+                else f'Digest realm="{REALM}", nonce="{NONCE}", qop="auth", algorithm=MD5'
+            )
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", challenge)
+            self.send_header("Content-Length", "0")
+            self.send_header("Connection", "close")
             self.end_headers()
+            self.close_connection = True
             return
-        challenge = (
-            f'Basic realm="{REALM}"'
-            if self.scheme == "Basic"
-            else f'Digest realm="{REALM}", nonce="{NONCE}", qop="auth", algorithm=MD5'
-        )
-        body = b"wrong user or password"
-        self.send_response(401)
-        self.send_header("WWW-Authenticate", challenge)
-        self.send_header("Content-Length", str(len(body)))
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.send_response(204 if self.command == "PUT" else 200)
+        self.send_header("Content-Length", "0")
         self.end_headers()
-        self.wfile.write(body)
 
     def _authorised(self) -> bool:
         header = self.headers.get("Authorization", "")
@@ -261,7 +270,7 @@ class AuthHandler(http.server.BaseHTTPRequestHandler):
             return False
         fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(header[7:]))
         ha1 = _md5(f"{USER}:{REALM}:{PASSWORD}")
-        ha2 = _md5(f"PUT:{fields.get('uri')}")
+        ha2 = _md5(f"{self.command}:{fields.get('uri')}")
         expected = _md5(f"{ha1}:{NONCE}:{fields.get('nc')}:{fields.get('cnonce')}:auth:{ha2}")
         return fields.get("username") == USER and fields.get("response") == expected
 
@@ -284,6 +293,14 @@ def auth_store_url(request: pytest.FixtureRequest) -> Iterator[str]:
 def test_credentials_answer_basic_and_digest_challenges(auth_store_url: str) -> None:
     report = load_graphs(auth_store_url, split_graphs(QUADS), credentials=Credentials(USER, PASSWORD))
     assert [u.status for u in report.uploads] == [204, 204]
+
+
+def test_large_graph_reaches_a_store_that_hangs_up_on_unauthenticated_requests(
+    auth_store_url: str,
+) -> None:
+    big = [quad(f"s{i}", ox.Literal("x" * 100), G_ADVISORY) for i in range(40_000)]
+    report = load_graphs(auth_store_url, split_graphs(big), credentials=Credentials(USER, PASSWORD))
+    assert [(u.triples, u.status) for u in report.uploads] == [(40_000, 204)]
 
 
 @pytest.mark.parametrize("credentials", [None, Credentials(USER, "wrong")])
