@@ -648,7 +648,9 @@ class _Builder:
 
         ``updated`` (a date) is ``dcterms:modified``; a ``url`` that is an absolute IRI is
         ``rdfs:seeAlso``; a ``lookup_table`` ``{value: {url, title}}`` gives one known value
-        per entry with its ``secid:target`` page, which a resolver needs.
+        per entry with its ``secid:target`` page, and ``lang`` ``{available, default,
+        url_transform}`` the ``{lang}`` variable with its choices: both are what a resolver
+        needs where a template alone does not say it.
         """
         key = extra.path.rsplit(".", 1)[-1]
         value = json.loads(extra.value_json)
@@ -662,7 +664,15 @@ class _Builder:
                 self.entry(owner, SECID.hasKnownValue, known, SECID.KnownValue, extra.location)
                 self.add(known, RDF.value, Literal(entry))
                 self.add(known, SECID.target, absolute_iri(item["url"]))
+                self.text(known, RDFS.label, item.get("title"))
                 self.text(known, SKOS.prefLabel, item.get("title"))
+        elif key == "lang" and _is_language_choice(value):
+            variable = variable_iri(owner, "lang")
+            self.entry(owner, SECID.hasVariable, variable, SECID.Variable, extra.location)
+            self.add(variable, SECID.variableName, Literal("lang"))
+            self.text(variable, SECID.defaultValue, value.get("default"))
+            self.text(variable, SECID.valueTransform, value.get("url_transform"))
+            self.texts(variable, SECID.allowedValue, value.get("available", ()))
         else:
             return False
         self.property_provenance.setdefault((owner.value, _EXTRA_TERMS[key].value), extra.location)
@@ -751,7 +761,12 @@ def _example_urls(
 
 
 _EXTRA_TERMS: Mapping[str, NamedNode] = MappingProxyType(
-    {"updated": DCTERMS.modified, "url": RDFS.seeAlso, "lookup_table": SECID.hasKnownValue}
+    {
+        "updated": DCTERMS.modified,
+        "url": RDFS.seeAlso,
+        "lookup_table": SECID.hasKnownValue,
+        "lang": SECID.hasVariable,
+    }
 )
 """Extra keys with a clear term of their own (last key of the path → property)."""
 
@@ -769,6 +784,21 @@ def _is_lookup_table(value: object) -> bool:
         for item in value.values()
     )
 
+
+def _is_language_choice(value: object) -> bool:
+    """True for ``{available?: [text...], default?: text, url_transform?: text}``."""
+    if not isinstance(value, dict) or not value or not set(value) <= _LANGUAGE_KEYS:
+        return False
+    available = value.get("available", [])
+    return (
+        isinstance(available, list)
+        and all(isinstance(item, str) for item in available)
+        and isinstance(value.get("default", ""), str)
+        and isinstance(value.get("url_transform", ""), str)
+    )
+
+
+_LANGUAGE_KEYS = frozenset({"available", "default", "url_transform"})
 
 _IRI_SAFE = "!#$%&'()*+,-./:;=?@_~"
 """ASCII punctuation an IRI may hold as it is (RFC 3987 ``ipchar``, ``iquery``, ``ifragment``

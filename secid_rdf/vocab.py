@@ -190,6 +190,9 @@ SECID_PROPERTIES = (
     "extractPattern",
     "extractXPath",
     "valueFormat",
+    "defaultValue",
+    "allowedValue",
+    "valueTransform",
     # id patterns
     "regex",
     "xpathRegex",

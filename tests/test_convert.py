@@ -322,6 +322,9 @@ def test_extras_with_a_clear_meaning_get_their_term_and_the_rest_stay_json() -> 
               location=at(6)),
         Extra(path="match_nodes[].data.lookup_table", value_json='{"A02": {"url": "no"}}',
               location=at(7)),
+        Extra(path="match_nodes[].children[].data.lang",
+              value_json='{"available": ["en", "de"], "default": "en", "url_transform": "upper"}',
+              location=at(8)),
     )
     result = convert(namespace(sources=(Source(name="s", extras=extras, location=at(3)),)))
     src = f"{ID}advisory/example.org/s"
@@ -329,6 +332,11 @@ def test_extras_with_a_clear_meaning_get_their_term_and_the_rest_stay_json() -> 
     assert objects(result, f"{src};value=A01", SKOS.prefLabel) == ['"Broken Access Control"']
     assert objects(result, src, DCTERMS.modified) == [str(Literal("2026-05-01", datatype=XSD.date))]
     assert objects(result, src, RDFS.seeAlso) == ["<https://example.org/p>"]
+    lang = f"{src};var=lang"
+    assert objects(result, src, SECID.hasVariable) == [f"<{lang}>"]
+    assert objects(result, lang, SECID.allowedValue) == ['"de"', '"en"']
+    assert objects(result, lang, SECID.defaultValue) == ['"en"']
+    assert objects(result, lang, SECID.valueTransform) == ['"upper"']
     # a table whose URL is not an IRI is kept whole, as JSON text, under its position
     assert objects(result, src, SECID.extra) == [f"<{src};extra=3>"]
     assert result.property_provenance[(src, SECID.hasKnownValue.value)] == at(4)
