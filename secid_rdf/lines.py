@@ -160,9 +160,15 @@ class _YamlWalker:
         return node.value if node.tag == _YAML_STR else str(node.value)
 
 
-_JSON_TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")\s*:|"(?:[^"\\]|\\.)*"|[{}\[\]]|[^\s{}\[\],:"]+')
-"""JSON tokens that matter for lines: a key with its colon (group 1), a string, a bracket,
-or a number/literal. Commas and colons are skipped: list indexes count value starts."""
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_SCALAR = r'[^\s{}\[\],:"]+'
+_JSON_TOKEN = re.compile(
+    rf"({_STRING})\s*:\s*(?:{_STRING}|{_SCALAR}|([{{\[]))|{_STRING}|{_SCALAR}|([{{\[])|[}}\]]"
+)
+"""The JSON tokens that matter for lines. A key swallows its colon and, when it is a scalar,
+its value (group 1 is the key, group 2 an opening bracket after it); otherwise a list item
+or root value (a string, a scalar, or an opening bracket in group 3), or a closing bracket.
+Commas are skipped: list indexes count item starts."""
 
 
 def parse_json(text: str) -> Parsed:
@@ -197,9 +203,8 @@ def _reject_constant(name: str) -> object:
 def _json_lines(text: str, lines: dict[KeyPath, int]) -> tuple[KeyPath, ...]:
     """Record in ``lines`` where the keys and list items of (valid) JSON start.
 
-    Returns the paths of keys found twice in one object.
-
-    The stack holds one frame per open container: ``[path, is_object, key_or_index]``.
+    Returns the paths of keys found twice in one object. The stack holds one frame per
+    open container: ``[path, index of the last list item seen]``.
     """
     duplicates: list[KeyPath] = []
     stack: list[list[Any]] = []
@@ -210,34 +215,28 @@ def _json_lines(text: str, lines: dict[KeyPath, int]) -> tuple[KeyPath, ...]:
         start = match.start()
         line += count("\n", position, start)
         position = start
-        key = match.group(1)
+        key, opening, item_opening = match.group(1, 2, 3)
         if key is not None:
-            frame = stack[-1]
             name = key[1:-1] if "\\" not in key else json.loads(key)
-            frame[2] = name
-            key_path = (*frame[0], name)
-            if key_path in lines:
-                duplicates.append(key_path)
-            lines[key_path] = line
-            continue
-        first = text[start]
-        if first == "}" or first == "]":
-            stack.pop()
-            continue
-        if not stack:  # the root value
-            path: KeyPath = ()
+            path: KeyPath = (*stack[-1][0], name)
+            if path in lines:
+                duplicates.append(path)
+            lines[path] = line
         else:
-            frame = stack[-1]
-            if frame[1]:
-                if first != "{" and first != "[":
-                    continue  # a scalar value of a key: the key's line is recorded
-                path = (*frame[0], frame[2])
-            else:
-                frame[2] += 1
-                path = (*frame[0], frame[2])
+            first = text[start]
+            if first == "}" or first == "]":
+                stack.pop()
+                continue
+            opening = item_opening
+            if stack:
+                frame = stack[-1]
+                frame[1] += 1
+                path = (*frame[0], frame[1])
                 lines[path] = line
-        if first == "{" or first == "[":
+            else:
+                path = ()
+        if opening is not None:
             if len(stack) >= MAX_DEPTH:
                 raise ParseError(f"JSON nesting is deeper than {MAX_DEPTH} levels", line)
-            stack.append([path, first == "{", None if first == "{" else -1])
+            stack.append([path, -1])
     return tuple(duplicates)

@@ -573,3 +573,16 @@ def test_docstring_examples_run(module: str) -> None:
     result = doctest.testmod(imported, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_json_lines_survive_escapes_and_nesting() -> None:
+    text = (
+        '{"a" : [ 1 , -2.5e3, true, null, "x\\"y", {"b":{}}, [] , [[3]]],\n'
+        ' "c\\u00e9": {"d": "e:f,{g}"},\n "a": 0}'
+    )
+    parsed = lines.parse_json(text)
+    assert parsed.value == {"a": 0, "cé": {"d": "e:f,{g}"}}
+    assert parsed.lines[("a", 7, 0, 0)] == 1
+    assert parsed.lines[("cé", "d")] == 2
+    assert parsed.lines[("a",)] == 3
+    assert parsed.duplicates == (("a",),)
