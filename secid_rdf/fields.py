@@ -71,6 +71,8 @@ class FileContext:
     first_line: int = 1
     root_field: str | None = None
     """The FIELD word for problems with the document as a whole (``json``, ``frontmatter``)."""
+    located: dict[KeyPath, Location] = field(default_factory=dict)
+    """Locations already made, shared by every object at one path."""
 
     def line(self, path: KeyPath) -> int:
         """The line of ``path``, or of its nearest located ancestor."""
@@ -84,7 +86,11 @@ class FileContext:
 
     def location(self, path: KeyPath) -> Location:
         """The :class:`Location` of a key path (the root's field is :attr:`root_field`)."""
-        return Location(self.file, self.line(path), format_path(path) or self.root_field)
+        found = self.located.get(path)
+        if found is None:
+            found = Location(self.file, self.line(path), format_path(path) or self.root_field)
+            self.located[path] = found
+        return found
 
     def report(self, path: KeyPath, message: str, severity: Severity = Severity.ERROR) -> None:
         """Record a finding at ``path``."""

@@ -210,9 +210,8 @@ def _read_types(files: list[_File], findings: list[Finding]) -> list[SecidType]:
                     context.lines, value, body = parsed.lines, parsed.value, split.body
                 found = type_from_markdown(name, value, body, context)
         except ParseError as error:
-            context.report((), error.message)
-            context.findings[-1] = _finding(
-                file.rel, error.line, _parse_field(file.rel), error.message
+            context.findings.append(
+                _finding(file.rel, error.line, _parse_field(file.rel), error.message)
             )
         findings += context.findings
         if found is not None:

@@ -586,3 +586,10 @@ def test_json_lines_survive_escapes_and_nesting() -> None:
     assert parsed.lines[("cé", "d")] == 2
     assert parsed.lines[("a",)] == 3
     assert parsed.duplicates == (("a",),)
+
+
+def test_unparseable_type_description_is_an_error(tmp_path: Path) -> None:
+    root = make_registry(tmp_path, {"advisory.json": '{"type": "advisory",\n "x": }'})
+    code, errors = run_stats(root)
+    assert errors == ["advisory.json:2: error: json: JSON syntax error: Expecting value (column 7)"]
+    assert code == 1
