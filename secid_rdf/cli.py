@@ -331,21 +331,21 @@ def load(
     if graph_prefix is not None:
         quads = rebase_graphs(quads, GRAPH_NAMESPACE, check_base(graph_prefix))
     graphs = split_graphs(quads)
-    total = sum(len(triples) for triples in graphs.values())
     if dry_run:
-        for graph, triples in graphs.items():
-            click.echo(f"would load {graph or 'default graph'}: {len(triples)} triples", err=True)
-        click.echo(f"dry run: {len(graphs)} graphs, {total} triples, nothing sent to {store_url}", err=True)
+        lines = [("would load", graph, len(triples)) for graph, triples in graphs.items()]
     else:
         report = load_graphs(store_url, graphs, credentials=credentials, timeout=timeout)
-        for upload in report.uploads:
-            verb = "created" if upload.status == 201 else "replaced"
-            click.echo(f"{verb} {upload.graph or 'default graph'}: {upload.triples} triples", err=True)
-        click.echo(
-            f"loaded {len(report.uploads)} graphs, {report.triples} triples into {store_url}"
-            f" in {report.seconds:.2f} s",
-            err=True,
-        )
+        lines = [
+            ("created" if upload.status == 201 else "replaced", upload.graph, upload.triples)
+            for upload in report.uploads
+        ]
+    for verb, graph, count in lines:
+        click.echo(f"{verb} {graph or 'the default graph'}: {count} triples", err=True)
+    counts = f"{len(lines)} graphs, {sum(count for _, _, count in lines)} triples"
+    if dry_run:
+        click.echo(f"dry run: {counts}, nothing sent to {store_url}", err=True)
+    else:
+        click.echo(f"loaded {counts} into {store_url} in {report.seconds:.2f} s", err=True)
     if errors:
         raise click.exceptions.Exit(1)
 
