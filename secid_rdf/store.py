@@ -340,7 +340,9 @@ def bind_values(query: str, bindings: Mapping[str, str]) -> str:
     names = {match.group(1) for match in _VALUES_BLOCK.finditer(query)}
     missing = sorted(set(bindings) - names)
     if missing:
-        raise QueryError(f"the query has no VALUES block for: {', '.join('?' + m for m in missing)}")
+        raise QueryError(
+            f"the query has no VALUES block for: {', '.join('?' + m for m in missing)}"
+        )
     terms = {name: str(_term(value)) for name, value in bindings.items()}
 
     def replace(match: re.Match[str]) -> str:

@@ -54,7 +54,8 @@ def export_graphs(export_dir: Path) -> dict[str, set[ox.Triple]]:
 def store_graphs(server) -> dict[str, set[ox.Triple]]:
     """What the store holds: every named graph, each read back with a Graph Store GET."""
     listing = urllib.request.Request(
-        server.query_url + "?query=SELECT%20DISTINCT%20%3Fg%20WHERE%20%7B%20GRAPH%20%3Fg%20%7B%7D%20%7D",
+        server.query_url
+        + "?query=SELECT%20DISTINCT%20%3Fg%20WHERE%20%7B%20GRAPH%20%3Fg%20%7B%7D%20%7D",
         headers={"Accept": "text/tab-separated-values"},
     )
     with urllib.request.urlopen(listing, timeout=10) as response:
@@ -96,9 +97,9 @@ def test_load_registry_in_memory_matches_its_export(oxigraph_server, export_dir,
     assert loaded == expected
     dataset_triples = [t for t in description if t.predicate == VOID.triples]
     distinct = len(set().union(*expected.values()))
-    assert ox.Literal(str(distinct), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")) in {
-        t.object for t in dataset_triples
-    }
+    assert ox.Literal(
+        str(distinct), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    ) in {t.object for t in dataset_triples}
 
 
 def test_second_load_replaces_and_leaves_every_count_unchanged(oxigraph_server, export_dir):
@@ -124,7 +125,9 @@ def test_load_to_a_stopped_server_fails_with_one_line_naming_the_url(oxigraph_se
 
 
 def test_dry_run_sends_nothing(oxigraph_server, export_dir):
-    result = run("load", "--from", str(export_dir), "--store", oxigraph_server.store_url, "--dry-run")
+    result = run(
+        "load", "--from", str(export_dir), "--store", oxigraph_server.store_url, "--dry-run"
+    )
     assert result.exit_code == 0, result.stderr
     assert "nothing sent" in result.stderr
     assert store_graphs(oxigraph_server) == {}
@@ -133,13 +136,18 @@ def test_dry_run_sends_nothing(oxigraph_server, export_dir):
 def test_graph_prefix_moves_every_graph(oxigraph_server, export_dir):
     prefix = "https://example.org/secid-test/"
     result = run(
-        "load", "--from", str(export_dir), "--store", oxigraph_server.store_url,
-        "--graph-prefix", prefix,
+        "load",
+        "--from",
+        str(export_dir),
+        "--store",
+        oxigraph_server.store_url,
+        "--graph-prefix",
+        prefix,
     )
     assert result.exit_code == 0, result.stderr
     loaded = store_graphs(oxigraph_server)
     expected = export_graphs(export_dir)
-    assert sorted(loaded) == sorted(prefix + name[len(GRAPH_NAMESPACE):] for name in expected)
+    assert sorted(loaded) == sorted(prefix + name[len(GRAPH_NAMESPACE) :] for name in expected)
     subsets = {t.object.value for t in loaded[prefix + "void"] if t.predicate == VOID.subset}
     assert subsets and all(subset in loaded for subset in subsets)
 
@@ -154,7 +162,9 @@ def test_query_counts_each_distinct_triple_once(source, export_dir, bundled_regi
 
 
 def test_query_endpoint_gives_the_embedded_answer(oxigraph_server, export_dir):
-    assert run("load", "--from", str(export_dir), "--store", oxigraph_server.store_url).exit_code == 0
+    assert (
+        run("load", "--from", str(export_dir), "--store", oxigraph_server.store_url).exit_code == 0
+    )
     query = (
         "SELECT ?type (COUNT(?s) AS ?n) WHERE { GRAPH ?g { ?s a ?type } "
         f"FILTER(?g != {DATASET_GRAPH_IRI}) }} GROUP BY ?type ORDER BY ?type"

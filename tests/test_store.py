@@ -115,7 +115,7 @@ def test_silent_server_times_out() -> None:
     with socket.socket() as listener:  # accepts connections (backlog), never answers
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
-        url = "http://127.0.0.1:%d/store" % listener.getsockname()[1]
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/store"
         with pytest.raises(StoreError, match=r"no answer within 0\.3 s"):
             load_graphs(url, split_graphs(QUADS), timeout=0.3)
 
@@ -129,7 +129,11 @@ def test_query_endpoint_matches_the_embedded_store(oxigraph_server) -> None:
     load_graphs(oxigraph_server.store_url, split_graphs(QUADS))
     local = build_store(QUADS)
     union = "SELECT ?s ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?s ?o"
-    for query in (union, "ASK { GRAPH ?g { ?s ?p 'MITRE' } }", "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"):
+    for query in (
+        union,
+        "ASK { GRAPH ?g { ?s ?p 'MITRE' } }",
+        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
+    ):
         remote = format_results(query_endpoint(oxigraph_server.query_url, query), "json")
         assert remote == format_results(query_store(local, query), "json"), query
 
@@ -147,7 +151,9 @@ def test_embedded_store_rejects_bad_sparql() -> None:
 def test_bind_values_replaces_the_default_and_escapes_the_value() -> None:
     query = 'SELECT ?s WHERE { VALUES ?label { "a}b" } ?s ?p ?label }'
     bound = bind_values(query, {"label": 'quote " brace } newline\n'})
-    assert bound == 'SELECT ?s WHERE { VALUES ?label { "quote \\" brace } newline\\n" } ?s ?p ?label }'
+    assert (
+        bound == 'SELECT ?s WHERE { VALUES ?label { "quote \\" brace } newline\\n" } ?s ?p ?label }'
+    )
 
 
 def test_bind_values_finds_the_literal_with_its_exact_text() -> None:
@@ -185,7 +191,10 @@ def test_read_export_puts_the_dataset_description_in_its_own_graph(tmp_path: Pat
     quads = read_export(tmp_path)
     assert set(quads) - set(QUADS) == {
         ox.Quad(
-            ox.NamedNode(EX + "dataset"), ox.NamedNode(EX + "triples"), ox.Literal(4), DATASET_GRAPH_IRI
+            ox.NamedNode(EX + "dataset"),
+            ox.NamedNode(EX + "triples"),
+            ox.Literal(4),
+            DATASET_GRAPH_IRI,
         )
     }
 
@@ -227,7 +236,7 @@ USER, PASSWORD, REALM, NONCE = "loader", "s3cret", "secid-test", "abc123"
 
 
 def _md5(text: str) -> str:
-    return hashlib.md5(text.encode()).hexdigest()  # noqa: S324 (RFC 2617 digest needs MD5)
+    return hashlib.md5(text.encode()).hexdigest()
 
 
 class AuthHandler(http.server.BaseHTTPRequestHandler):
@@ -237,10 +246,10 @@ class AuthHandler(http.server.BaseHTTPRequestHandler):
     scheme = "Basic"
     protocol_version = "HTTP/1.1"
 
-    def do_HEAD(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_HEAD(self) -> None:
         self._answer()
 
-    def do_PUT(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_PUT(self) -> None:
         self._answer()
 
     def _answer(self) -> None:
@@ -291,7 +300,9 @@ def auth_store_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 def test_credentials_answer_basic_and_digest_challenges(auth_store_url: str) -> None:
-    report = load_graphs(auth_store_url, split_graphs(QUADS), credentials=Credentials(USER, PASSWORD))
+    report = load_graphs(
+        auth_store_url, split_graphs(QUADS), credentials=Credentials(USER, PASSWORD)
+    )
     assert [u.status for u in report.uploads] == [204, 204]
 
 
@@ -304,7 +315,9 @@ def test_large_graph_reaches_a_store_that_hangs_up_on_unauthenticated_requests(
 
 
 @pytest.mark.parametrize("credentials", [None, Credentials(USER, "wrong")])
-def test_refused_credentials_are_an_error(auth_store_url: str, credentials: Credentials | None) -> None:
+def test_refused_credentials_are_an_error(
+    auth_store_url: str, credentials: Credentials | None
+) -> None:
     with pytest.raises(StoreError) as caught:
         load_graphs(auth_store_url, split_graphs(QUADS), credentials=credentials, timeout=5)
     assert "HTTP 401" in caught.value.reason and "authentication refused" in caught.value.reason
