@@ -175,8 +175,8 @@ def export(
     for finding in result.findings:
         click.echo(str(finding), err=True)
     click.echo(
-        f"wrote {len(result.files)} files ({result.triples} triples, {result.pages} namespace "
-        f"pages) to {result.out_dir}",
+        f"wrote {len(result.files)} files to {result.out_dir}: {result.triples} triples, "
+        f"pages for {result.pages} namespace(s)",
         err=True,
     )
     if result.has_errors:

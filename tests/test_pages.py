@@ -192,3 +192,20 @@ def test_script_json_escapes_what_could_end_the_script() -> None:
     text = script_json(json.dumps(document, ensure_ascii=False))
     assert not any(char in text for char in "<>&\u2028\u2029")
     assert json.loads(text) == document
+
+
+def test_registry_text_with_closing_script_tags_cannot_break_the_html_page(tmp_path: Path) -> None:
+    from secid_rdf.export import export_registry
+
+    registry = Path(__file__).parent / "fixtures" / "registries" / "script-text"
+    result = export_registry(registry, tmp_path, show_progress=False)
+    assert not result.has_errors
+    pages = tmp_path / "pages" / "advisory"
+    jsonld_text = (pages / "example.org.jsonld").read_text(encoding="utf-8")
+    assert "</script>" in jsonld_text  # the registry text really is in the page
+    parser = ScriptExtractor()
+    parser.feed((pages / "example.org.html").read_text(encoding="utf-8"))
+    parser.close()
+    assert len(parser.scripts) == 1
+    assert json.loads(parser.scripts[0]) == json.loads(jsonld_text)
+    assert "".join(parser.title) == "Example </script><script>alert(1)</script> Advisories"
