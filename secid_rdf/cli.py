@@ -248,7 +248,7 @@ def graph_quads(
             version=__version__,
         )
         quads.extend(describe_dataset(exported.quads, (), info))
-    return quads, sum(finding.severity is Severity.ERROR for finding in exported.findings)
+    return quads, exported.has_errors
 
 
 def query_arguments(
@@ -327,7 +327,7 @@ def load(
     from secid_rdf.store import load_graphs, rebase_graphs, split_graphs
 
     credentials = store_credentials(user, password)
-    quads, errors = graph_quads(registry, export_dir, include_description=True)
+    quads, has_errors = graph_quads(registry, export_dir, include_description=True)
     if graph_prefix is not None:
         quads = rebase_graphs(quads, GRAPH_NAMESPACE, check_base(graph_prefix))
     graphs = split_graphs(quads)
@@ -346,7 +346,7 @@ def load(
         click.echo(f"dry run: {counts}, nothing sent to {store_url}", err=True)
     else:
         click.echo(f"loaded {counts} into {store_url} in {report.seconds:.2f} s", err=True)
-    if errors:
+    if has_errors:
         raise click.exceptions.Exit(1)
 
 
@@ -417,14 +417,108 @@ def query(
     registry, text = query_arguments(arguments, query_file, library_name)
     text = bind_values(text, parse_bindings(bindings))
     credentials = store_credentials(user, password)
-    errors = 0
+    has_errors = False
     if endpoint is not None:
         if registry is not None or export_dir is not None:
             raise click.UsageError("--endpoint queries a remote store: give no REGISTRY or --from")
         result = query_endpoint(endpoint, text, credentials=credentials, timeout=timeout)
     else:
-        quads, errors = graph_quads(registry, export_dir, include_description=False)
+        quads, has_errors = graph_quads(registry, export_dir, include_description=False)
         result = query_store(build_store(quads), text)
     click.echo(format_results(result, fmt), nl=False)
-    if errors:
+    if has_errors:
+        raise click.exceptions.Exit(1)
+
+
+def checkout_relative(path: Path) -> str:
+    """``path`` as CI annotations need it: relative to the working folder when inside it."""
+    import os
+
+    resolved = path.resolve()
+    relative = os.path.relpath(resolved, Path.cwd().resolve())
+    return resolved.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+
+
+@main.command()
+@REGISTRY_ARGUMENT
+@click.option(
+    "--data",
+    "data_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Validate these RDF files (an export, or other data using the ontology) "
+    "instead of a registry; repeat for several.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(REPORT_FORMATS)),
+    default="text",
+    show_default=True,
+    help="text: PATH:LINE lines and a summary; json; github: workflow annotations; "
+    "sarif: SARIF 2.1.0 for code scanning.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on violations.")
+@click.option(
+    "--base",
+    default=DEFAULT_BASE,
+    show_default=True,
+    metavar="IRI",
+    help="Base IRI of the data: <IRI><type>/<namespace>/<name>.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(sorted(ENGINES)),
+    default="turbo",
+    show_default=True,
+    help="SHACL engine: pyshacl-turbo (fast) or pyshacl (the reference, slower).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file (atomically) instead of stdout.",
+)
+def validate(
+    registry: Path | None,
+    data_files: tuple[Path, ...],
+    fmt: str,
+    strict: bool,
+    base: str,
+    engine: str,
+    output: Path | None,
+) -> None:
+    """Check a registry against the SHACL shapes; every finding points at a file and line.
+
+    Reads and converts REGISTRY, validates the graph with the shapes shipped in shapes/,
+    and reports each result at the registry file and line it came from. Reading errors
+    count as violations. Exit code 0: no violations (warnings allowed); 1: violations (or
+    warnings, with --strict); 2: usage or internal error.
+
+    \b
+    Examples:
+      secid-rdf validate ../secid/registry --format github
+      secid-rdf validate --data secid-rdf-out/secid.nq --format sarif -o secid.sarif
+    """
+    from secid_rdf.export import write_atomic
+    from secid_rdf.report import render_findings
+    from secid_rdf.validate import validate_data, validate_registry
+
+    if data_files and registry is not None:
+        raise click.UsageError("give a REGISTRY or --data FILE..., not both")
+    if data_files:
+        result = validate_data(data_files, engine=engine)
+        prefix = ""
+    else:
+        folder = resolve_registry(registry)
+        result = validate_registry(folder, base=base, engine=engine)
+        prefix = checkout_relative(folder) if fmt in {"github", "sarif"} else ""
+    report = render_findings(result.findings, fmt, path_prefix=prefix)
+    if output is None:
+        click.echo(report, nl=False)
+    else:
+        write_atomic(output, report.encode("utf-8"))
+    failing = result.count(Severity.ERROR) + (result.count(Severity.WARNING) if strict else 0)
+    if failing:
         raise click.exceptions.Exit(1)

@@ -132,6 +132,13 @@ GAPS_ROWS: dict[str, list[Row]] = {
 }
 
 
+def write_registry(root: Path, files: dict[str, str]) -> None:
+    """Write registry files (relative path -> text) under ``root``."""
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+
+
 def rows(result: object) -> list[Row]:
     """Solutions as tuples of plain values (None where unbound), in result order."""
     assert isinstance(result, ox.QuerySolutions)
@@ -160,9 +167,7 @@ def test_shipped_query_rows_on_the_bundled_registry(bundled_quads, name, binding
 
 @pytest.mark.parametrize("name", sorted(GAPS_ROWS))
 def test_shipped_query_rows_on_a_registry_with_gaps(tmp_path: Path, name: str) -> None:
-    for relative, text in GAPS_REGISTRY.items():
-        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / relative).write_text(text, encoding="utf-8")
+    write_registry(tmp_path, GAPS_REGISTRY)
     exported = registry_to_quads(tmp_path)
     assert not exported.has_errors, exported.findings
     assert run_library(list(exported.quads), name, {}) == GAPS_ROWS[name]
@@ -258,3 +263,11 @@ def test_query_usage_errors_exit_2_with_a_message(args: list[str], message: str)
     assert result.exit_code == 2
     assert message in result.stderr
     assert result.stdout == ""
+
+
+def test_query_on_a_registry_with_errors_answers_and_exits_1(tmp_path: Path) -> None:
+    write_registry(tmp_path, {**GAPS_REGISTRY, "advisory/org/broken.md": "---\ntype: [\n---\n"})
+    result = invoke("query", str(tmp_path), "--library", "counts-per-type", "--format", "csv")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == ["type,namespaces,sources,matchNodes", "advisory,1,2,0"]
+    assert "advisory/org/broken.md:" in result.stderr and "error" in result.stderr
