@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 
+from secid_rdf.cli import main
 from secid_rdf.findings import QueryError, SecidRdfError, StoreError
 from secid_rdf.iris import DATASET_GRAPH_IRI
 from secid_rdf.store import (
@@ -322,3 +324,18 @@ def test_refused_credentials_are_an_error(
         load_graphs(auth_store_url, split_graphs(QUADS), credentials=credentials, timeout=5)
     assert "HTTP 401" in caught.value.reason and "authentication refused" in caught.value.reason
     assert caught.value.url.startswith(auth_store_url)
+
+
+def test_load_command_takes_the_password_from_the_environment(
+    auth_store_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "secid.nq").write_bytes(ox.serialize(QUADS, format=ox.RdfFormat.N_QUADS))
+    (tmp_path / "void.ttl").write_text(f"<{EX}dataset> <{EX}triples> 4 .\n")
+    args = ["load", "--from", str(tmp_path), "--store", auth_store_url, "--user", USER]
+    result = CliRunner().invoke(main, args, env={"SECID_RDF_STORE_PASSWORD": PASSWORD})
+    assert result.exit_code == 0, result.stderr
+    assert "loaded 3 graphs, 5 triples" in result.stderr
+    refused = CliRunner().invoke(main, args, env={"SECID_RDF_STORE_PASSWORD": "wrong"})
+    assert refused.exit_code == 2 and "HTTP 401" in refused.stderr
+    missing = CliRunner().invoke(main, args, env={"SECID_RDF_STORE_PASSWORD": None})
+    assert missing.exit_code == 2 and "--user needs --password" in missing.stderr
