@@ -72,11 +72,11 @@ class Measurement:
 
 
 def _rss_mb() -> float:
-    """This process's peak resident set size in MB (Linux reports kilobytes)."""
+    """Peak resident set size of this process in MB (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-class NotAvailable(Exception):
+class NotAvailableError(Exception):
     """A stage whose module or function does not exist (yet): shown as n/a."""
 
 
@@ -119,15 +119,15 @@ def _timed(record: Measurement, runs: int, action: Callable[[], Any], probes: Pr
 
 
 def _import(module: str, name: str) -> Any:
-    """``module.name``, or :class:`NotAvailable` when it is not there (yet)."""
+    """``module.name``, or :class:`NotAvailableError` when it is not there (yet)."""
     try:
         loaded = __import__(module, fromlist=[name])
     except ImportError as error:
-        raise NotAvailable(f"{module} not importable: {error}") from error
+        raise NotAvailableError(f"{module} not importable: {error}") from error
     try:
         return getattr(loaded, name)
     except AttributeError as error:
-        raise NotAvailable(f"{module}.{name} missing") from error
+        raise NotAvailableError(f"{module}.{name} missing") from error
 
 
 def read(path: Path) -> Any:
@@ -176,7 +176,7 @@ def rdflib_graph(conversion: Any) -> Any:
 
 
 def rdflib_serialize(graph: Any, fmt: str) -> bytes:
-    """rdflib alone writing ``fmt``: the reference the export is compared with."""
+    """Serialise with rdflib alone: the reference the export is compared with."""
     return graph.serialize(format=fmt, encoding="utf-8")
 
 
@@ -192,7 +192,7 @@ def _stage(
     results.append(record)
     try:
         return _timed(record, runs, action, probes)
-    except NotAvailable as error:
+    except NotAvailableError as error:
         record.note = f"n/a ({error})"
     except Exception as error:  # noqa: BLE001 - a failing stage must not hide the others
         record.seconds.clear()
@@ -216,7 +216,7 @@ def pipeline_worker(
         record.triples = count
     try:
         names = formats()
-    except NotAvailable as error:
+    except NotAvailableError as error:
         results.append(Measurement(label, "serialize", note=f"n/a ({error})"))
         names = ()
     for fmt in names:
@@ -335,7 +335,7 @@ def render_table(results: list[Measurement]) -> str:
             _fmt(m.peak_rss_mb, ".0f"), _fmt(m.py_peak_mb, ".0f"), m.note,
         ))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1]
              for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append("")
@@ -380,6 +380,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Measure every requested input and print the table (and JSON when asked)."""
     args = _parser().parse_args(argv)
+    results: list[Measurement] = []
     if args.worker:
         probes = Probes(traced=args.tracemalloc, profile_dir=args.profile)
         if args.worker == "pipeline":
@@ -393,7 +394,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="secid-bench-"))
-    results: list[Measurement] = []
     try:
         for label, path, generated in _inputs(args, work):
             sys.stderr.write(f"measuring {label} ({path})\n")

@@ -54,7 +54,9 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dest
 
 
-def test_same_seed_gives_identical_bytes_under_any_hash_seed(tmp_path: Path, synthetic: Path) -> None:
+def test_same_seed_gives_identical_bytes_under_any_hash_seed(
+    tmp_path: Path, synthetic: Path
+) -> None:
     """Output depends on the seed only: not on the run or on PYTHONHASHSEED."""
     for hash_seed in ("1", "2"):
         dest = tmp_path / hash_seed

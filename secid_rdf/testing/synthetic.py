@@ -330,7 +330,10 @@ def _child(rng: random.Random, content: _Content, prefix: str, depth: int) -> _N
                     "extract": rf"^{prefix}-(\d{{4}})[-:]\d+$",
                     "description": "Four-digit year of the identifier",
                 },
-                "id": {"extract": rf"^({prefix}-\d{{4}}[-:]\d+)$", "description": "Full identifier"},
+                "id": {
+                    "extract": rf"^({prefix}-\d{{4}}[-:]\d+)$",
+                    "description": "Full identifier",
+                },
             }
     if depth == 1 and rng.random() < 0.025:
         node.children.append(_child(rng, content, prefix, 2))
@@ -413,14 +416,16 @@ def _type_data(rng: random.Random, content: _Content, node: _Node) -> None:
                 "assignerShortName": content.official_name.split()[0],
                 "scope": "Vulnerabilities in products of the organisation.",
             },
-            security_txt=None if rng.random() < 0.6 else f"https://{domain}/.well-known/security.txt",
+            security_txt=(
+                None if rng.random() < 0.6 else f"https://{domain}/.well-known/security.txt"
+            ),
             disclosure_policy={"url": f"https://{domain}/security/policy", "checked": "2026-04-08"},
         )
         node.examples = []
     elif kind == "capability":
         node.data.update(
             options=[{"setting": "enabled", "description": "Turn the control on"}],
-            audit={"cli": f"tool show --name {{name}} --check {node.literal}", "note": "Read-only."},
+            audit={"cli": f"tool show --check {node.literal}", "note": "Read-only."},
             configure={"cli": f"tool update --set {node.literal}=true"},
             vendor_recommendation=_prose(rng, 1, 1),
         )
@@ -644,9 +649,11 @@ def _render_markdown(content: _Content) -> str:
         lines += ["---", "", f"## {node.literal}", "", str(node.data.get("description", ""))]
         lines += ["", "### Format", "", "```", f"secid:{plan.type}/{plan.namespace}/{node.literal}"]
         lines += ["```"]
-        templates = [c.template for c in node.children if c.template] or [node.lookup]
-        if any(templates):
-            lines += ["", "### Resolution", "", "```", *filter(None, templates), "```"]
+        templates = [c.template for c in node.children if c.template]
+        if node.lookup:
+            templates.append(node.lookup)
+        if templates:
+            lines += ["", "### Resolution", "", "```", *templates, "```"]
         lines += ["", "### Notes", "", f"- {node.data.get('notes') or content.notes}", ""]
     return "\n".join(lines) + "\n"
 
