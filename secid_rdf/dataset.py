@@ -92,7 +92,7 @@ def parse_modified(text: str) -> Literal:
         date.fromisoformat(text)
         return Literal(text, datatype=XSD.date)
     if _DATE_TIME.fullmatch(text):
-        datetime.fromisoformat(text.replace("Z", "+00:00"))
+        datetime.fromisoformat(text)
         return Literal(text, datatype=XSD.dateTime)
     raise ValueError(f"not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDThh:mm:ssZ): {text!r}")
 

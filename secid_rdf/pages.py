@@ -193,7 +193,7 @@ def page_to_html(jsonld: str, *, title: str, secid: str, jsonld_name: str) -> by
         f"<p><code>{html.escape(secid)}</code></p>\n"
         "</body>\n"
         "</html>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def iter_pages(

@@ -156,8 +156,11 @@ class _TurtleTerms:
 
 
 def _is_plain_base(base: str) -> bool:
-    """True when data IRIs may be written relative to ``base``: it ends with ``/`` and has
-    no query, fragment or dot segment (relative resolution would change the IRI)."""
+    """True when data IRIs may be written relative to ``base``.
+
+    It must end with ``/`` and have no query, fragment or dot segment: relative resolution
+    would otherwise change the IRI.
+    """
     path = base.partition("://")[2]
     return base.endswith("/") and not any(c in base for c in "?#") and not _DOT_SEGMENT.search(path)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
-
 from rdf_graphs import SYNTAX, inline_context, parse_graph, pyld_graph, statements
+
 from secid_rdf.cli import main
 from secid_rdf.context import context_to_text, read_context
 from secid_rdf.dataset import CC0_IRI, MEDIA_TYPES

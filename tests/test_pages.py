@@ -9,8 +9,8 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
-
 from rdf_graphs import pyld_graph, statements
+
 from secid_rdf.context import CONTEXT_IRI, read_context
 from secid_rdf.iris import DEFAULT_BASE, namespace_iri, source_iri, template_iri, type_iri
 from secid_rdf.jsonld import Compactor

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat
-
 from rdf_graphs import SYNTAX, parse_graph, pyld_graph, statements
+
 from secid_rdf.context import (
     CONTEXT_IRI,
     context_to_text,
@@ -22,8 +22,8 @@ from secid_rdf.context import (
 )
 from secid_rdf.findings import SecidRdfError, UnsupportedFormatError
 from secid_rdf.iris import DEFAULT_BASE, encode_segment, graph_iri
-from secid_rdf.resources import context_path, ontology_path
 from secid_rdf.jsonld import document_to_bytes
+from secid_rdf.resources import context_path, ontology_path
 from secid_rdf.serialize import FORMATS, serialize
 from secid_rdf.vocab import DCTERMS, RDF, RDFS, SECID, SECID_NAMESPACE, SKOS, XSD
 
