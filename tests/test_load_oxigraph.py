@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import urllib.parse
 import urllib.request
 from collections import defaultdict
 from pathlib import Path
@@ -16,9 +17,10 @@ from click.testing import CliRunner, Result
 from secid_rdf.cli import main
 from secid_rdf.iris import DATASET_GRAPH_IRI, GRAPH_NAMESPACE
 from secid_rdf.store import graph_store_url
-from secid_rdf.vocab import VOID
+from secid_rdf.vocab import VOID, XSD
 
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+LIST_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }"
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -54,8 +56,7 @@ def export_graphs(export_dir: Path) -> dict[str, set[ox.Triple]]:
 def store_graphs(server) -> dict[str, set[ox.Triple]]:
     """What the store holds: every named graph, each read back with a Graph Store GET."""
     listing = urllib.request.Request(
-        server.query_url
-        + "?query=SELECT%20DISTINCT%20%3Fg%20WHERE%20%7B%20GRAPH%20%3Fg%20%7B%7D%20%7D",
+        server.query_url + "?" + urllib.parse.urlencode({"query": LIST_GRAPHS}),
         headers={"Accept": "text/tab-separated-values"},
     )
     with urllib.request.urlopen(listing, timeout=10) as response:
@@ -95,11 +96,9 @@ def test_load_registry_in_memory_matches_its_export(oxigraph_server, export_dir,
     description = loaded.pop(DATASET_GRAPH_IRI.value)
     del expected[DATASET_GRAPH_IRI.value]
     assert loaded == expected
-    dataset_triples = [t for t in description if t.predicate == VOID.triples]
     distinct = len(set().union(*expected.values()))
-    assert ox.Literal(
-        str(distinct), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-    ) in {t.object for t in dataset_triples}
+    counts = {t.object for t in description if t.predicate == VOID.triples}
+    assert ox.Literal(str(distinct), datatype=XSD.integer) in counts
 
 
 def test_second_load_replaces_and_leaves_every_count_unchanged(oxigraph_server, export_dir):
