@@ -320,7 +320,7 @@ def load(
 
     \b
     Example:
-      oxigraph serve --location store-data &
+      oxigraph serve --location store-data --union-default-graph &
       secid-rdf load --store http://localhost:7878/store
     """
     from secid_rdf.iris import GRAPH_NAMESPACE, check_base
