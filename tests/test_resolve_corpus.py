@@ -1,0 +1,200 @@
+"""Resolution over the real registries: every documented example URL comes back from the graph.
+
+The SecIDs are built from the registry's own examples (read with the reader); the URLs come
+only from the converted graph, through the shipped SPARQL query. Examples the graph cannot
+resolve are listed in ``JSON_GAPS`` / ``MARKDOWN_GAPS`` with the reason, as strict xfails, so
+fixing one shows up as an unexpected pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from secid_rdf.convert import registry_to_graph
+from secid_rdf.model import MatchNode, Namespace, Registry, Source
+from secid_rdf.reader import read_registry
+from secid_rdf.resolve import Resolution, resolve_secids
+from secid_rdf.secid import SecID, format_secid, parse_secid
+from secid_rdf.store import build_store, query_store
+
+from conftest import JSON_CORPUS, MARKDOWN_CORPUS
+
+JSON_GAPS = {
+    "advisory/debian.org": "{year} comes from a DSA/DLA number-to-year range table kept only in "
+    "prose notes (variable 'lookup: range_table'); the graph has no table to compute it",
+}
+"""Namespaces (type/namespace) whose JSON examples cannot resolve from the graph, and why."""
+
+_UNDECLARED = "is not declared: Markdown has no template variables, so the graph cannot fill it"
+MARKDOWN_GAPS = {
+    "secid:advisory/apache.org/jira#LOG4J2-3201": "the example does not match the source's "
+    "id_pattern [A-Z]+-\\d+ (LOG4J2 holds a digit), so no item is matched",
+    "secid:advisory/cisa.gov/vulnrichment": "{year} " + _UNDECLARED,
+    "secid:advisory/debian.org/dla": "{year} and {num} " + _UNDECLARED,
+    "secid:advisory/debian.org/dsa": "{year} and {num} " + _UNDECLARED,
+    "secid:advisory/google.com/android": "{date} " + _UNDECLARED,
+    "secid:advisory/huawei.com/security-advisories": "{year} " + _UNDECLARED,
+    "secid:advisory/microsoft.com/bulletin": "{year} " + _UNDECLARED,
+    "secid:advisory/openssl.org/secadv": "{date} " + _UNDECLARED,
+    "secid:advisory/oracle.com/cpu": "{year} " + _UNDECLARED,
+    "secid:ttp/mitre.org/capec": "{num} " + _UNDECLARED,
+    "secid:weakness/mitre.org/cwe": "{num} " + _UNDECLARED,
+    "secid:weakness/owasp.org/top10": "{num}, {year} and {name} " + _UNDECLARED,
+}
+"""Markdown examples (by SecID, or by the SecID of their source) whose lookup template the
+graph cannot fill, and why."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One example: the SecID built from its node, and the URL the registry says it gives."""
+
+    secid: str
+    expected: str
+    namespace: str
+    where: str
+
+
+def _version_of(node: MatchNode) -> str | None:
+    """The version a literal version node stands for (its canonical SecID's ``@version``)."""
+    return parse_secid(node.secid).version if node.secid else None
+
+
+def _json_cases(registry: Registry) -> Iterator[Case]:
+    """Cases from JSON examples with both an input and a URL, at any depth of the tree."""
+    for namespace in registry.namespaces:
+        for source in namespace.sources:
+            yield from _node_cases(namespace, source, source, ())
+
+
+def _node_cases(
+    namespace: Namespace, source: Source, node: MatchNode, ancestors: tuple[MatchNode, ...]
+) -> Iterator[Case]:
+    for example in node.examples:
+        if example.url is None or example.is_secid or not example.location.file.endswith(".json"):
+            continue
+        version = example.version or next(
+            (v for v in map(_version_of, ancestors[1:]) if v is not None), None
+        )
+        if node.secid is not None and node.secid.endswith(("@" + example.value, "#" + example.value)):
+            parts = parse_secid(node.secid, namespaces={namespace.namespace})
+        elif not ancestors and source.name is None:
+            parts = SecID(type=namespace.type, namespace=namespace.namespace, name=example.value)
+        else:
+            parts = SecID(
+                type=namespace.type,
+                namespace=namespace.namespace,
+                name=source.name or "",
+                version=version,
+                subpath=example.value,
+            )
+        yield Case(
+            secid=format_secid(parts),
+            expected=example.url,
+            namespace=f"{namespace.type}/{namespace.namespace}",
+            where=f"{example.location.file}:{example.location.line or ''}",
+        )
+    for child in node.children:
+        yield from _node_cases(namespace, source, child, (*ancestors, node))
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    """A regex any URL filled in from ``template`` matches (placeholders: any text)."""
+    parts = re.split(r"\{[A-Za-z_][A-Za-z0-9_]*\}", template)
+    return re.compile(".+".join(re.escape(part) for part in parts))
+
+
+def _markdown_cases(registry: Registry) -> Iterator[tuple[str, str, str]]:
+    """(example SecID, lookup template, file) for every full-SecID example of an entry that
+    has a ``lookup`` URL template."""
+    for namespace in registry.namespaces:
+        owners: list[Namespace | Source] = [namespace, *namespace.sources]
+        for owner in owners:
+            templates = [u.value for u in owner.urls if u.kind == "lookup" and u.is_template]
+            for example in owner.examples:
+                if example.is_secid and templates:
+                    yield example.value, templates[0], example.location.file
+
+
+@pytest.fixture(scope="session")
+def json_registry(json_corpus: Path) -> Registry:
+    return read_registry(json_corpus)
+
+
+@pytest.fixture(scope="session")
+def markdown_registry(markdown_corpus: Path) -> Registry:
+    return read_registry(markdown_corpus)
+
+
+def _resolve_all(registry: Registry, secids: list[str]) -> dict[str, Resolution]:
+    store = build_store(registry_to_graph(registry).quads)
+    unique = sorted(set(secids))
+    resolutions = resolve_secids(unique, lambda text: query_store(store, text))
+    return {resolution.secid: resolution for resolution in resolutions}
+
+
+JSON_CASES = sorted(
+    _json_cases(read_registry(JSON_CORPUS)) if JSON_CORPUS.is_dir() else [],
+    key=lambda case: (case.secid, case.expected),
+)
+MARKDOWN_CASES = sorted(
+    _markdown_cases(read_registry(MARKDOWN_CORPUS)) if MARKDOWN_CORPUS.is_dir() else []
+)
+
+
+@pytest.fixture(scope="session")
+def json_resolutions(json_registry: Registry) -> dict[str, Resolution]:
+    return _resolve_all(json_registry, [case.secid for case in JSON_CASES])
+
+
+@pytest.fixture(scope="session")
+def markdown_resolutions(markdown_registry: Registry) -> dict[str, Resolution]:
+    return _resolve_all(markdown_registry, [secid for secid, _, _ in MARKDOWN_CASES])
+
+
+def _json_param(case: Case) -> object:
+    gap = JSON_GAPS.get(case.namespace)
+    marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
+    return pytest.param(case, id=f"{case.secid} -> {case.expected}", marks=marks)
+
+
+@pytest.mark.parametrize("case", [_json_param(case) for case in JSON_CASES])
+def test_json_example_url_is_among_resolved_urls(
+    case: Case, json_resolutions: dict[str, Resolution]
+) -> None:
+    urls = [resolved.url for resolved in json_resolutions[case.secid].urls]
+    assert case.expected in urls, (
+        f"{case.where}: {case.secid} should resolve to {case.expected}; the graph gave {urls}"
+    )
+
+
+def test_json_corpus_has_the_documented_number_of_examples() -> None:
+    per_namespace = Counter(case.namespace for case in JSON_CASES)
+    assert sum(per_namespace.values()) == 216, per_namespace
+
+
+def _markdown_param(case: tuple[str, str, str]) -> object:
+    parts = parse_secid(case[0])
+    source = format_secid(SecID(type=parts.type, namespace=parts.namespace, name=parts.name))
+    gap = MARKDOWN_GAPS.get(case[0]) or MARKDOWN_GAPS.get(source)
+    marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
+    return pytest.param(*case, id=case[0], marks=marks)
+
+
+@pytest.mark.parametrize(
+    ("secid", "template", "where"), [_markdown_param(case) for case in MARKDOWN_CASES]
+)
+def test_markdown_example_resolves_through_its_lookup_template(
+    secid: str, template: str, where: str, markdown_resolutions: dict[str, Resolution]
+) -> None:
+    pattern = _template_pattern(template)
+    urls = [resolved.url for resolved in markdown_resolutions[secid].urls]
+    assert any(pattern.fullmatch(url) for url in urls), (
+        f"{where}: {secid} should resolve through {template}; the graph gave {urls}"
+    )
