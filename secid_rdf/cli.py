@@ -428,3 +428,74 @@ def query(
     click.echo(format_results(result, fmt), nl=False)
     if has_errors:
         raise click.exceptions.Exit(1)
+
+
+@main.command()
+@click.argument("secids", nargs=-1, required=True, metavar="SECID...")
+@click.option(
+    "--registry",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Convert this registry folder and resolve against its graph (default: bundled registry).",
+)
+@EXPORT_DIR_OPTION
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Ask this SPARQL 1.1 endpoint holding the export instead (Oxigraph: http://HOST:7878/query).",
+)
+@STORE_USER_OPTION
+@STORE_PASSWORD_OPTION
+@STORE_TIMEOUT_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one URL per line (SECID<TAB>URL for several SecIDs); json: SecID, URL, weight, entry.",
+)
+def resolve(
+    secids: tuple[str, ...],
+    registry: Path | None,
+    export_dir: Path | None,
+    endpoint: str | None,
+    user: str | None,
+    password: str | None,
+    timeout: float,
+    fmt: str,
+) -> None:
+    """Resolve SECIDs to URLs, highest weight first, by querying the graph.
+
+    The lookup is the shipped SPARQL query resolve.rq (see docs/resolve.md), run in an
+    embedded store holding the graph of --registry (or of an export folder, --from), or on a
+    remote store with --endpoint. A SecID that names a namespace or source, or whose item
+    matches nothing, gives that entry's own pages. Exit code 1 when a SecID gives no URL.
+
+    \b
+    Examples:
+      secid-rdf resolve 'secid:advisory/mitre.org/cve#CVE-2024-1234'
+      secid-rdf resolve --endpoint http://localhost:7878/query secid:weakness/mitre.org/cwe#CWE-79
+    """
+    from secid_rdf.resolve import format_resolutions, resolve_secids
+    from secid_rdf.store import build_store, query_endpoint, query_store
+
+    if endpoint is not None:
+        if registry is not None or export_dir is not None:
+            raise click.UsageError("--endpoint asks a remote store: give no --registry or --from")
+        credentials = store_credentials(user, password)
+        resolutions = resolve_secids(
+            secids, lambda text: query_endpoint(endpoint, text, credentials=credentials, timeout=timeout)
+        )
+    else:
+        quads, _ = graph_quads(registry, export_dir, include_description=False)
+        store = build_store(quads)
+        resolutions = resolve_secids(secids, lambda text: query_store(store, text))
+    click.echo(format_resolutions(resolutions, fmt), nl=False)
+    unresolved = [resolution.secid for resolution in resolutions if not resolution.urls]
+    for secid in unresolved:
+        click.echo(
+            f"{secid}: no URL: the graph has no namespace, source or item for it that gives one",
+            err=True,
+        )
+    if unresolved:
+        raise click.exceptions.Exit(1)

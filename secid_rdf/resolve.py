@@ -9,21 +9,24 @@ store holding the export resolves SecIDs exactly as ``secid-rdf resolve`` does.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from secid_rdf.findings import QueryError
+from secid_rdf.findings import QueryError, UnsupportedFormatError
 from secid_rdf.secid import SecID, parse_secid
 from secid_rdf.store import QueryResult, read_library_query
 
 __all__ = [
     "BATCH_SIZE",
+    "RESOLUTION_FORMATS",
     "RESOLVE_QUERY",
     "Resolution",
     "ResolvedUrl",
+    "format_resolutions",
     "resolve_query",
     "resolve_secids",
 ]
@@ -34,6 +37,9 @@ RESOLVE_QUERY = "resolve"
 BATCH_SIZE = 100
 """SecIDs sent in one query: the graph is scanned once per query, so batches are cheaper
 than single SecIDs (200 SecIDs resolve in well under a second on the May 2026 registry)."""
+
+RESOLUTION_FORMATS = ("text", "json")
+"""Output formats of :func:`format_resolutions`."""
 
 _PAIRS_HEADER = "VALUES (?type ?path)"
 _ROWS_HEADER = "VALUES (?secid ?type ?path ?version ?qualifiers ?subpath ?itemVersion)"
@@ -174,3 +180,37 @@ def _ordered(urls: list[ResolvedUrl]) -> tuple[ResolvedUrl, ...]:
             seen.add(resolved.url)
             unique.append(resolved)
     return tuple(unique)
+
+
+def format_resolutions(resolutions: Sequence[Resolution], fmt: str) -> str:
+    """Render resolutions: ``text`` gives one URL per line (``SECID<TAB>URL`` when there are
+    several SecIDs), ``json`` a list of ``{secid, url, weight, entry, kind}`` objects.
+
+    :raises UnsupportedFormatError: ``fmt`` is neither.
+
+    >>> r = Resolution("secid:a/b.org/c", (ResolvedUrl("https://b.org/c", 100, "urn:x", "page"),))
+    >>> format_resolutions([r], "text")
+    'https://b.org/c\\n'
+    """
+    if fmt == "json":
+        records = [
+            {
+                "secid": resolution.secid,
+                "url": resolved.url,
+                "weight": resolved.weight,
+                "entry": resolved.entry,
+                "kind": resolved.kind,
+            }
+            for resolution in resolutions
+            for resolved in resolution.urls
+        ]
+        return json.dumps(records, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    if fmt != "text":
+        raise UnsupportedFormatError(fmt, RESOLUTION_FORMATS)
+    several = len(resolutions) > 1
+    lines = [
+        f"{resolution.secid}\t{resolved.url}" if several else resolved.url
+        for resolution in resolutions
+        for resolved in resolution.urls
+    ]
+    return "".join(line + "\n" for line in lines)
