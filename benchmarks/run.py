@@ -88,8 +88,17 @@ class Probes:
     profile_dir: Path | None = None
 
 
-def _timed(record: Measurement, runs: int, action: Callable[[], Any], probes: Probes) -> Any:
-    """Run ``action`` ``runs`` times, record each time; return the last result."""
+def _timed(
+    record: Measurement,
+    runs: int,
+    action: Callable[[], Any],
+    probes: Probes,
+    after: Callable[[], None] | None = None,
+) -> Any:
+    """Run ``action`` ``runs`` times, record each time; return the last result.
+
+    ``after`` runs after each run, untimed (the export's output folder is removed there).
+    """
     result = None
     for _ in range(runs):
         result = None
@@ -97,6 +106,8 @@ def _timed(record: Measurement, runs: int, action: Callable[[], Any], probes: Pr
         start = time.perf_counter()
         result = action()
         record.seconds.append(time.perf_counter() - start)
+        if after is not None:
+            after()
     record.peak_rss_mb = _rss_mb()
     if probes.traced:
         result = None
@@ -105,6 +116,8 @@ def _timed(record: Measurement, runs: int, action: Callable[[], Any], probes: Pr
         result = action()
         record.py_peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
+        if after is not None:
+            after()
     if probes.profile_dir is not None:
         result = None
         gc.collect()
@@ -112,6 +125,8 @@ def _timed(record: Measurement, runs: int, action: Callable[[], Any], probes: Pr
         result = profiler.runcall(action)
         name = f"{record.input}-{record.stage}".replace(":", "-")
         profiler.dump_stats(probes.profile_dir / f"{name}.prof")
+        if after is not None:
+            after()
     return result
 
 
@@ -186,12 +201,13 @@ def rdflib_serialize(graph: Any, fmt: str) -> bytes:
 def _stage(
     results: list[Measurement], name: str, label: str, runs: int, probes: Probes,
     action: Callable[[], Any], triples: int | None = None,
+    after: Callable[[], None] | None = None,
 ) -> Any:
     """Measure one stage; record n/a or the error instead of stopping the run."""
     record = Measurement(label, name, triples=triples)
     results.append(record)
     try:
-        return _timed(record, runs, action, probes)
+        return _timed(record, runs, action, probes, after)
     except NotAvailableError as error:
         record.note = f"n/a ({error})"
     except Exception as error:  # noqa: BLE001 - a failing stage must not hide the others
@@ -241,19 +257,13 @@ def export_worker(path: Path, label: str, runs: int, probes: Probes) -> list[Mea
     """The whole export into a fresh folder per run, alone in its process."""
     results: list[Measurement] = []
     work = Path(tempfile.mkdtemp(prefix="secid-bench-export-"))
-    counter = iter(range(runs + 2))
-
-    def action() -> Any:
-        out = work / f"run{next(counter)}"
-        try:
-            return export(path, out)
-        finally:
-            shutil.rmtree(out, ignore_errors=True)
-
+    out = work / "out"
     try:
-        _stage(results, "export", label, runs, probes, action)
+        exported = _stage(results, "export", label, runs, probes, lambda: export(path, out),
+                          after=lambda: shutil.rmtree(out, ignore_errors=True))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    results[0].triples = getattr(exported, "triples", None)
     return results
 
 
