@@ -15,9 +15,11 @@ from secid_rdf import __version__
 from secid_rdf.dataset import CC0_IRI
 from secid_rdf.findings import SecidRdfError, Severity
 from secid_rdf.iris import DEFAULT_BASE
+from secid_rdf.report import REPORT_FORMATS
 from secid_rdf.resources import bundled_registry_path
 from secid_rdf.serialize import FORMATS
 from secid_rdf.tables import RESULT_FORMATS, format_results
+from secid_rdf.validate import ENGINES
 
 if TYPE_CHECKING:
     from pyoxigraph import Quad
@@ -32,6 +34,14 @@ REGISTRY_ARGUMENT = click.argument(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
 
+
+BASE_OPTION = click.option(
+    "--base",
+    default=DEFAULT_BASE,
+    show_default=True,
+    metavar="IRI",
+    help="Base IRI of the data: <IRI><type>/<namespace>/<name>.",
+)
 
 def resolve_registry(registry: Path | None) -> Path:
     """The registry folder to use: the one given, or the bundled one."""
@@ -114,13 +124,7 @@ def check_modified(_ctx: click.Context, _param: click.Parameter, value: str | No
     multiple=True,
     help="Dump format to write; repeat for several. Default: all.",
 )
-@click.option(
-    "--base",
-    default=DEFAULT_BASE,
-    show_default=True,
-    metavar="IRI",
-    help="Base IRI of the data: <IRI><type>/<namespace>/<name>.",
-)
+@BASE_OPTION
 @click.option(
     "--dump-base",
     metavar="IRI",
@@ -498,4 +502,92 @@ def resolve(
             err=True,
         )
     if unresolved:
+        raise click.exceptions.Exit(1)
+
+
+def checkout_relative(path: Path) -> str:
+    """``path`` as CI annotations need it: relative to the working folder when inside it."""
+    import os
+
+    resolved = path.resolve()
+    relative = os.path.relpath(resolved, Path.cwd().resolve())
+    return resolved.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+
+
+@main.command()
+@REGISTRY_ARGUMENT
+@click.option(
+    "--data",
+    "data_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Validate these RDF files (an export, or other data using the ontology) "
+    "instead of a registry; repeat for several.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(REPORT_FORMATS)),
+    default="text",
+    show_default=True,
+    help="text: PATH:LINE lines and a summary; json; github: workflow annotations; "
+    "sarif: SARIF 2.1.0 for code scanning.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on violations.")
+@BASE_OPTION
+@click.option(
+    "--engine",
+    type=click.Choice(sorted(ENGINES)),
+    default="turbo",
+    show_default=True,
+    help="SHACL engine: pyshacl-turbo (fast) or pyshacl (the reference, slower).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file (atomically) instead of stdout.",
+)
+def validate(
+    registry: Path | None,
+    data_files: tuple[Path, ...],
+    fmt: str,
+    strict: bool,
+    base: str,
+    engine: str,
+    output: Path | None,
+) -> None:
+    """Check a registry against the SHACL shapes; every finding points at a file and line.
+
+    Reads and converts REGISTRY, validates the graph with the shapes shipped in shapes/,
+    and reports each result at the registry file and line it came from. Reading errors
+    count as violations. Exit code 0: no violations (warnings allowed); 1: violations (or
+    warnings, with --strict); 2: usage or internal error.
+
+    \b
+    Examples:
+      secid-rdf validate ../secid/registry --format github
+      secid-rdf validate --data secid-rdf-out/secid.nq --format sarif -o secid.sarif
+    """
+    from secid_rdf.export import write_atomic
+    from secid_rdf.report import render_findings
+    from secid_rdf.validate import validate_data, validate_registry
+
+    if data_files and registry is not None:
+        raise click.UsageError("give a REGISTRY or --data FILE..., not both")
+    if data_files:
+        result = validate_data(data_files, engine=engine)
+        prefix = ""
+    else:
+        folder = resolve_registry(registry)
+        result = validate_registry(folder, base=base, engine=engine)
+        prefix = checkout_relative(folder) if fmt in {"github", "sarif"} else ""
+    report = render_findings(result.findings, fmt, path_prefix=prefix)
+    if output is None:
+        click.echo(report, nl=False)
+    else:
+        write_atomic(output, report.encode("utf-8"))
+    failing = result.count(Severity.ERROR) + (result.count(Severity.WARNING) if strict else 0)
+    if failing:
         raise click.exceptions.Exit(1)

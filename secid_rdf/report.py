@@ -214,12 +214,12 @@ REPORT_FORMATS: dict[str, Callable[..., str]] = {
 
 
 def render_findings(findings: Sequence[Finding], fmt: str, *, path_prefix: str = "") -> str:
-    """Render findings in the named format (a key of :data:`REPORT_FORMATS`).
+    r"""Render findings in the named format (a key of :data:`REPORT_FORMATS`).
 
     :raises UnsupportedFormatError: when ``fmt`` is not a known format.
 
     >>> render_findings([], "text")
-    '0 errors, 0 warnings, 0 info\\n'
+    '0 errors, 0 warnings, 0 info\n'
     """
     try:
         renderer = REPORT_FORMATS[fmt]
@@ -229,7 +229,7 @@ def render_findings(findings: Sequence[Finding], fmt: str, *, path_prefix: str =
 
 
 def _one_line(text: str) -> str:
-    """Show line breaks inside registry text as ``\\n`` so one finding stays one line."""
+    r"""Show line breaks inside registry text as ``\n`` so one finding stays one line."""
     return text.replace("\r", "\\r").replace("\n", "\\n")
 
 

@@ -1,28 +1,36 @@
 """Validate a registry graph against the shipped SHACL shapes and locate every result.
 
-pyshacl checks the shapes (no inference: every class is written explicitly, so the ontology
-stays out of the data graph); :func:`iter_extra_findings` adds what SHACL cannot say
-portably (a Python regex that does not compile, a ``secid:`` term the ontology does not
-declare). Each SHACL result is mapped back to the registry file and line of its focus node,
-or of the exact key when the converter recorded one for (focus node, path).
+A SHACL engine checks the shapes with no inference: every class is written explicitly, so
+the ontology stays out of the data graph. The default engine is pyshacl-turbo (a Rust
+engine with pyshacl's API; a registry of 1,300 namespaces validates in about two seconds);
+pyshacl, the reference engine, gives the same verdicts (the shape tests run both) and is one
+``engine=`` away. :func:`iter_extra_findings` adds what SHACL cannot say portably (a Python
+regex that does not compile, a ``secid:`` term the ontology does not declare).
+
+Each result is mapped back to the registry file and line of its focus node, or of the exact
+key when the converter recorded one for (focus node, path).
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import rdflib
-from pyoxigraph import Store
-from rdflib.term import BNode, Identifier, Literal, Node, URIRef
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
+from rdflib.term import BNode, Literal, Node, URIRef
 
-from secid_rdf.findings import Finding, Location, Severity, ShapesError
+from secid_rdf.findings import Finding, Location, Severity, ShapesError, sort_findings
+from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.resources import shapes_dir
-from secid_rdf.vocab import DCTERMS, SECID, SECID_CLASSES, SECID_NAMESPACE
+from secid_rdf.vocab import SECID, SECID_CLASSES, SECID_NAMESPACE
 
 __all__ = [
+    "ENGINES",
     "SHAPES_NAMESPACE",
     "ShaclResult",
     "Validation",
@@ -31,12 +39,20 @@ __all__ = [
     "load_shapes",
     "results_to_findings",
     "run_shacl",
+    "validate_data",
+    "validate_registry",
 ]
 
 SHAPES_NAMESPACE = "https://w3id.org/secid/shapes#"
 """Namespace of the shipped shapes; a result's rule id is its shape's ``secidsh:`` name."""
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+
+RULE_REGEX = "secidsh:regex-compiles"
+"""A ``secid:regex`` or ``secid:extractPattern`` that Python's ``re`` rejects."""
+
+RULE_TERM = "secidsh:declared-term"
+"""A ``secid:`` class or property the ontology does not declare."""
 
 _SEVERITIES = {SH.Violation: Severity.ERROR, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 
@@ -55,19 +71,21 @@ _PREFIXES = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 
-_REGEX_PREDICATES = (SECID.regex.value, SECID.extractPattern.value)
-_OPEN_CONCEPT_PREFIXES = ("status-", "urlkind-", "tag-")
+_RESTATED_BY_VALIDATION = frozenset({"convert-regex"})
+"""Converter finding rules that the graph checks restate (a pattern without an XPath form
+is ``IdPattern-xpathMissing`` / ``Variable-xpath``); reported once, by validation."""
 
 
 @dataclass(frozen=True)
 class ShaclResult:
-    """One ``sh:ValidationResult``, reduced to what reports and tests compare.
+    """One top-level ``sh:ValidationResult``, reduced to what reports and tests use.
 
     ``path`` is rendered with :func:`format_term` (``secid:status``,
     ``secid:secidType/skos:inScheme``, ``^secid:hasExample``); ``None`` for node shapes.
+    ``path_iri`` is set when the path is a single predicate.
     """
 
-    focus: Identifier
+    focus: Node
     path: str | None
     path_iri: str | None
     value: Node | None
@@ -111,15 +129,14 @@ def load_shapes(paths: Sequence[Path] | None = None) -> rdflib.Graph:
 def format_term(graph: rdflib.Graph, node: Node) -> str:
     """A short readable form of an IRI or a SHACL property path, with the usual prefixes.
 
-    >>> g = rdflib.Graph()
-    >>> format_term(g, rdflib.URIRef(SECID_NAMESPACE + "status"))
+    >>> format_term(rdflib.Graph(), rdflib.URIRef(SECID_NAMESPACE + "status"))
     'secid:status'
     """
     if isinstance(node, URIRef):
         text = str(node)
         for prefix, namespace in _PREFIXES.items():
             if text.startswith(namespace) and len(text) > len(namespace):
-                return f"{prefix}:{text[len(namespace):]}"
+                return f"{prefix}:{text[len(namespace) :]}"
         return f"<{text}>"
     if isinstance(node, BNode):
         inverse = graph.value(node, SH.inversePath)
@@ -136,30 +153,64 @@ def format_term(graph: rdflib.Graph, node: Node) -> str:
     return str(node)
 
 
-def run_shacl(data: rdflib.Graph | Store, shapes: rdflib.Graph) -> list[ShaclResult]:
-    """Validate ``data`` with pyshacl: no inference, the data graph used in place.
+def _run_turbo(data: rdflib.Graph | Store, shapes: rdflib.Graph) -> rdflib.Graph:
+    """pyshacl-turbo: reads an Oxigraph store directly, all constraints in Rust."""
+    import pyshacl_turbo
 
-    :param data: an rdflib graph, or a pyoxigraph store whose named graphs are validated
-        as their union (shapes cross graphs: a namespace's operator lives in another type's
-        graph).
-    :returns: every result, sorted so the order never depends on hashing.
-    """
+    _, report, _ = pyshacl_turbo.validate(
+        data, shacl_graph=shapes, inference="none", allow_infos=True
+    )
+    return report
+
+
+def _run_pyshacl(data: rdflib.Graph | Store, shapes: rdflib.Graph) -> rdflib.Graph:
+    """pyshacl, the reference engine, on its Oxigraph backend for stores."""
     from pyshacl import Validator
-    from pyshacl.graph_abstraction import DataGraph
+    from pyshacl.graph_abstraction import DataGraph, OxigraphDataGraph
 
-    if isinstance(data, Store):
-        data_graph = DataGraph.from_oxigraph_store(data)
-        data_graph.default_union = True
-    else:
-        data_graph = DataGraph.from_rdflib(data)
+    class _StoreGraph(OxigraphDataGraph):  # type: ignore[misc]
+        """A store-backed data graph that is always true.
+
+        pyshacl tests ``datagraph or shapes`` for every result; the default truth test
+        counts the whole store each time (seconds per result on a real registry).
+        """
+
+        def __bool__(self) -> bool:
+            return True
+
+    data_graph = _StoreGraph(data) if isinstance(data, Store) else DataGraph.from_rdflib(data)
     validator = Validator(
         data_graph,
         shacl_graph=shapes,
         options={"inference": "none", "inplace": True, "allow_infos": True},
     )
     _, report, _ = validator.run()
+    return report
+
+
+ENGINES: dict[str, Callable[[rdflib.Graph | Store, rdflib.Graph], rdflib.Graph]] = {
+    "turbo": _run_turbo,
+    "pyshacl": _run_pyshacl,
+}
+"""SHACL engine per ``--engine`` name; each returns the ``sh:ValidationReport`` graph."""
+
+
+def run_shacl(
+    data: rdflib.Graph | Store, shapes: rdflib.Graph, *, engine: str = "turbo"
+) -> list[ShaclResult]:
+    """Validate ``data`` (triples in the default graph) with no inference.
+
+    :param engine: a key of :data:`ENGINES`.
+    :returns: every top-level result (not the ``sh:detail`` of ``sh:or``), sorted so the
+        order never depends on hashing.
+    :raises ShapesError: when the engine cannot use the shapes.
+    """
+    try:
+        report = ENGINES[engine](data, shapes)
+    except (RuntimeError, ValueError) as error:  # the engines' "cannot validate" errors
+        raise ShapesError(f"SHACL engine {engine} failed: {error}") from error
     results = []
-    for node in report.objects(None, SH.result):  # top-level results, not sh:detail
+    for node in report.objects(None, SH.result):
         path_node = report.value(node, SH.resultPath)
         shape = report.value(node, SH.sourceShape)
         message = min((str(m) for m in report.objects(node, SH.resultMessage)), default="")
@@ -178,15 +229,27 @@ def run_shacl(data: rdflib.Graph | Store, shapes: rdflib.Graph) -> list[ShaclRes
     return results
 
 
-def _describe_value(value: Node | None, focus: Node) -> str | None:
-    """The offending value as users wrote it, or ``None`` when it adds nothing."""
+def _describe_value(value: Node | None, focus: Node, base: str) -> str | None:
+    """The offending value as users wrote it, or ``None`` when it adds nothing.
+
+    Data IRIs are shown as the SecID they were minted from, concepts by their local name.
+
+    >>> _describe_value(URIRef(DEFAULT_BASE + "entity/usgov%2Fhhs;ref=%23x"), None, DEFAULT_BASE)
+    'secid:entity/usgov/hhs#x'
+    """
     if value is None or value == focus:
         return None
     if isinstance(value, Literal):
         return repr(str(value))
     if isinstance(value, URIRef):
         text = str(value)
-        return text[len(SECID_NAMESPACE) :] if text.startswith(SECID_NAMESPACE) else f"<{text}>"
+        if text.startswith(SECID_NAMESPACE):  # a concept: status-<value>, urlkind-<value>
+            local = text[len(SECID_NAMESPACE) :]
+            return repr(unquote(local.partition("-")[2])) if "-" in local else local
+        if text.startswith(base):
+            path, _, suffix = text[len(base) :].partition(";ref=")
+            return "secid:" + unquote(path) + unquote(suffix)
+        return f"<{text}>"
     return None
 
 
@@ -198,93 +261,229 @@ def _owner_chain(iri: str) -> Iterator[str]:
         yield iri
 
 
+Locator = Callable[[str, str | None], Location | None]
+"""(focus IRI, path IRI or ``None``) → where the user should look, if known."""
+
+
 def results_to_findings(
     results: Iterable[ShaclResult],
-    provenance: Mapping[object, Location],
+    locate: Locator,
     identifiers: Mapping[str, str],
+    *,
+    base: str = DEFAULT_BASE,
 ) -> list[Finding]:
-    """Turn SHACL results into findings located in the registry.
+    """Turn SHACL results into findings.
 
-    :param provenance: subject IRI → location, and (subject IRI, predicate IRI) → location
-        of the key that gave that triple (IRIs as plain strings).
-    :param identifiers: subject IRI → its SecID (``dcterms:identifier``), for the report.
+    :param locate: where a (focus, path) pair came from; see :func:`registry_locator`.
+    :param identifiers: subject IRI → its SecID (``dcterms:identifier``), shown in reports.
+    :param base: the data base IRI, to show data IRIs as SecIDs.
 
-    A result about a property uses the key's own line when it was recorded, else the focus
-    node's; nodes without a location of their own (a variable binding, a pattern) use their
-    nearest owner's.
+    A result whose focus node has no location of its own (a pattern, a variable binding)
+    is placed at its nearest owner's. The offending value is added to the message when the
+    message does not already show it; a result nobody can locate names its focus node.
     """
     findings = []
     for result in results:
         focus = str(result.focus)
         location = None
-        if result.path_iri is not None:
-            location = provenance.get((focus, result.path_iri))
-        owner = focus
         for owner in _owner_chain(focus):
+            location = locate(owner, result.path_iri if owner == focus else None)
             if location is not None:
                 break
-            location = provenance.get(owner)
         message = result.message or f"fails {result.shape}"
-        shown = _describe_value(result.value, result.focus)
+        shown = _describe_value(result.value, result.focus, base)
         if shown is not None and shown.strip("'<>") not in message:
             message = f"{message} (found {shown})"
+        if location is None or location.line is None:
+            where = focus if result.path is None else f"{focus} {result.path}"
+            message = f"{message} [{where}]"
         secid = next((identifiers[o] for o in _owner_chain(focus) if o in identifiers), None)
-        if location is None:
-            message = f"{message} [{focus}]"
-        findings.append(
-            Finding(location, result.severity, result.shape, message, secid=secid)
-        )
+        findings.append(Finding(location, result.severity, result.shape, message, secid=secid))
     return findings
 
 
-def iter_extra_findings(
-    data: rdflib.Graph, provenance: Mapping[object, Location]
-) -> Iterator[Finding]:
+def registry_locator(
+    provenance: Mapping[str, Location], property_provenance: Mapping[tuple[str, str], Location]
+) -> Locator:
+    """A locator from the converter's provenance.
+
+    It gives the key's line when the converter recorded one for (subject, predicate), else
+    the subject's own line.
+    """
+
+    def locate(subject: str, predicate: str | None) -> Location | None:
+        if predicate is not None:
+            found = property_provenance.get((subject, predicate))
+            if found is not None:
+                return found
+        return provenance.get(subject)
+
+    return locate
+
+
+_REGEX_QUERY = f"""
+SELECT ?s ?p ?r WHERE {{
+    ?s ?p ?r .
+    FILTER (?p IN (<{SECID_NAMESPACE}regex>, <{SECID_NAMESPACE}extractPattern>))
+}}
+"""
+
+_CLASSES_QUERY = f"""
+SELECT DISTINCT ?term WHERE {{ ?s a ?term FILTER (STRSTARTS(STR(?term), "{SECID_NAMESPACE}")) }}
+"""
+
+_TERMS_QUERY = f"""
+SELECT ?term (MIN(STR(?s)) AS ?subject) WHERE {{
+    {{ ?s ?term ?o }} UNION {{ ?s a ?term }}
+    FILTER (STRSTARTS(STR(?term), "{SECID_NAMESPACE}"))
+}} GROUP BY ?term
+"""
+
+
+def iter_extra_findings(data: Store, locate: Locator) -> Iterator[Finding]:
     """Checks SHACL cannot express portably, as findings located like SHACL results.
 
     - every ``secid:regex`` and ``secid:extractPattern`` compiles with Python ``re``, the
-      dialect the registry is written in (a SHACL engine only has its own regex engine);
-    - every ``secid:`` class and property used is declared by the ontology (a misspelt
-      term would otherwise pass every shape unnoticed). Concepts of the open schemes
-      (``status-``, ``urlkind-``, ``tag-``) are judged by the shapes instead.
+      dialect the registry is written in (each SHACL engine has only its own regex engine);
+    - every ``secid:`` class and property used is one the ontology declares (a misspelt
+      term would otherwise pass every shape unnoticed; concepts such as ``status-bogus``
+      are objects of ``secid:status``, judged by the shapes).
     """
-    for predicate in _REGEX_PREDICATES:
-        for subject, pattern in data.subject_objects(URIRef(predicate)):
-            try:
-                re.compile(str(pattern))
-            except (re.error, RecursionError, OverflowError) as error:
-                location = provenance.get((str(subject), predicate)) or provenance.get(str(subject))
-                yield Finding(
-                    location,
-                    Severity.ERROR,
-                    "secidsh:regex-compiles",
-                    f"{str(pattern)!r} is not a valid regular expression: {error}",
-                )
+    for row in data.query(_REGEX_QUERY):
+        pattern = row["r"].value
+        try:
+            re.compile(pattern)
+        except (re.error, RecursionError, OverflowError) as error:
+            subject, predicate = row["s"].value, row["p"].value
+            yield Finding(
+                locate(subject, predicate),
+                Severity.ERROR,
+                RULE_REGEX,
+                f"{pattern!r} is not a valid regular expression: {error}",
+            )
     declared = {SECID.iri(name) for name in SECID}
     classes = {SECID.iri(name) for name in SECID_CLASSES}
-    used: dict[str, str] = {}
-    for subject, predicate, obj in data:
-        if str(predicate).startswith(SECID_NAMESPACE) and str(predicate) not in declared:
-            used.setdefault(str(predicate), str(subject))
-        if predicate == rdflib.RDF.type and str(obj).startswith(SECID_NAMESPACE):
-            if str(obj) not in classes:
-                used.setdefault(str(obj), str(subject))
-    for term, subject in sorted(used.items()):
-        local = term[len(SECID_NAMESPACE) :]
-        if local.startswith(_OPEN_CONCEPT_PREFIXES):
+    used_as_class = {row["term"].value for row in data.query(_CLASSES_QUERY)}
+    for row in data.query(_TERMS_QUERY):
+        term, subject = row["term"].value, row["subject"].value
+        if term in declared and (term not in used_as_class or term in classes):
             continue
         yield Finding(
-            provenance.get(subject),
+            locate(subject, None),
             Severity.ERROR,
-            "secidsh:declared-term",
-            f"secid:{local} is not a term of the SecID ontology (used on <{subject}>)",
+            RULE_TERM,
+            f"secid:{term[len(SECID_NAMESPACE) :]} is not a "
+            f"{'class' if term in used_as_class else 'term'} of the SecID ontology "
+            f"(used on <{subject}>)",
         )
 
 
-def identifiers_of(data: rdflib.Graph) -> dict[str, str]:
+def _identifiers(data: Store) -> dict[str, str]:
     """Subject IRI → SecID string, from ``dcterms:identifier``."""
-    return {
-        str(s): str(o)
-        for s, o in data.subject_objects(URIRef(DCTERMS.identifier.value))
-        if isinstance(s, URIRef)
-    }
+    query = "SELECT ?s ?id WHERE { ?s <http://purl.org/dc/terms/identifier> ?id }"
+    return {row["s"].value: row["id"].value for row in data.query(query)}
+
+
+def _validate_store(
+    store: Store, locate: Locator, *, shapes: rdflib.Graph | None, engine: str, base: str
+) -> list[Finding]:
+    """SHACL results and extra checks of one store, as located findings.
+
+    An invalid regex is reported once, as an error: the warning that it has no XPath form
+    (which follows from it) is left out for that pattern.
+    """
+    results = run_shacl(store, shapes if shapes is not None else load_shapes(), engine=engine)
+    extra = list(iter_extra_findings(store, locate))
+    invalid_regex_at = {finding.location for finding in extra if finding.rule == RULE_REGEX}
+    findings = results_to_findings(results, locate, _identifiers(store), base=base)
+    findings = [
+        finding
+        for finding in findings
+        if not (finding.severity is Severity.WARNING and finding.location in invalid_regex_at)
+    ]
+    return findings + extra
+
+
+def validate_registry(
+    path: Path,
+    *,
+    base: str = DEFAULT_BASE,
+    engine: str = "turbo",
+    shapes: rdflib.Graph | None = None,
+) -> Validation:
+    """Read, convert and validate a registry; every finding points at a registry file.
+
+    Reader and converter findings are included (a file that does not parse is a violation
+    with its own line), except converter notes the graph checks restate.
+
+    :param engine: a key of :data:`ENGINES`.
+    :param shapes: shapes to use instead of the shipped ones.
+    :raises RegistryNotFoundError: when ``path`` is not a folder.
+    :raises ShapesError: when the shapes cannot be loaded or used.
+    """
+    from secid_rdf.convert import registry_to_graph
+    from secid_rdf.reader import read_registry
+
+    registry = read_registry(path)
+    conversion = registry_to_graph(registry, base=base)
+    store = Store()
+    store.bulk_extend(Quad(q.subject, q.predicate, q.object) for q in conversion.quads)
+    locate = registry_locator(conversion.provenance, conversion.property_provenance)
+    findings = [
+        *registry.findings,
+        *(f for f in conversion.findings if f.rule not in _RESTATED_BY_VALIDATION),
+        *_validate_store(store, locate, shapes=shapes, engine=engine, base=base),
+    ]
+    return Validation(tuple(sort_findings(findings)))
+
+
+def _read_rdf(file: Path) -> list[Quad]:
+    """The quads of an RDF file, its format told by the extension.
+
+    A JSON-LD document that names the secid-rdf context by its IRI gets the copy shipped in
+    the package, so nothing is fetched.
+
+    :raises ShapesError: when the format is unknown or the file does not parse.
+    """
+    from secid_rdf.context import CONTEXT_IRI, read_context
+
+    rdf_format = RdfFormat.from_extension(file.suffix.lstrip("."))
+    if rdf_format is None:
+        raise ShapesError(f"cannot tell the RDF format of {file} from its extension")
+    try:
+        data = file.read_bytes()
+        if rdf_format == RdfFormat.JSON_LD:
+            document = json.loads(data)
+            if isinstance(document, dict) and document.get("@context") == CONTEXT_IRI:
+                document["@context"] = read_context()["@context"]
+                data = json.dumps(document).encode("utf-8")
+        return list(parse(data, format=rdf_format, base_iri=file.resolve().as_uri()))
+    except (OSError, SyntaxError, ValueError) as error:
+        raise ShapesError(f"cannot read RDF data {file}: {error}") from error
+
+
+def validate_data(
+    files: Sequence[Path], *, engine: str = "turbo", shapes: rdflib.Graph | None = None
+) -> Validation:
+    """Validate RDF files (an export, or other data using the SecID ontology) as one graph.
+
+    Named graphs are merged: shapes follow links across them. Findings name the file
+    that describes the focus node (first file wins) and the node itself; RDF files keep no
+    line numbers once parsed.
+
+    :raises ShapesError: when a file cannot be parsed as RDF, or the shapes are unusable.
+    """
+    store = Store()
+    origin: dict[str, Location] = {}
+    for file in files:
+        quads = _read_rdf(file)
+        for quad in quads:
+            if isinstance(quad.subject, NamedNode):
+                origin.setdefault(quad.subject.value, Location(file.as_posix()))
+        store.bulk_extend(Quad(q.subject, q.predicate, q.object) for q in quads)
+
+    def locate(subject: str, _predicate: str | None) -> Location | None:
+        return origin.get(subject)
+
+    findings = _validate_store(store, locate, shapes=shapes, engine=engine, base=DEFAULT_BASE)
+    return Validation(tuple(sort_findings(findings)))

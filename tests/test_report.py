@@ -10,10 +10,18 @@ from secid_rdf.findings import Finding, Location, Severity, UnsupportedFormatErr
 from secid_rdf.report import REPORT_FORMATS, render_findings
 
 FINDINGS = [
-    Finding(Location("reference/aisi.md", 14, "sources.uk.urls.website"), Severity.ERROR,
-            "secidsh:UrlLink-target", "not an absolute http(s) IRI: 'not a url'"),
-    Finding(Location("reference/aisi.md", 4, "operator"), Severity.WARNING,
-            "secidsh:Namespace-operatorExists", "names no entity, 100%\nreally"),
+    Finding(
+        Location("reference/aisi.md", 14, "sources.uk.urls.website"),
+        Severity.ERROR,
+        "secidsh:UrlLink-target",
+        "not an absolute http(s) IRI: 'not a url'",
+    ),
+    Finding(
+        Location("reference/aisi.md", 4, "operator"),
+        Severity.WARNING,
+        "secidsh:Namespace-operatorExists",
+        "names no entity, 100%\nreally",
+    ),
     Finding(Location("entity/aisi.md", None, None), Severity.INFO, "R9", "a note"),
     Finding(None, Severity.ERROR, "SRD001", "registry-wide problem"),
 ]
@@ -25,12 +33,16 @@ def test_text_lists_findings_sorted_then_counts_by_severity_and_rule() -> None:
         "<registry>: error: registry-wide problem",
         "entity/aisi.md: info: a note",
         "reference/aisi.md:4: warning: operator: names no entity, 100%\\nreally",
-        "reference/aisi.md:14: error: sources.uk.urls.website: not an absolute http(s) IRI: "
-        "'not a url'",
+        (
+            "reference/aisi.md:14: error: sources.uk.urls.website: not an absolute http(s) IRI: "
+            "'not a url'"
+        ),
     ]
     assert "2 errors, 1 warning, 1 info" in lines
     assert any(line.split() == ["1", "error", "SRD001"] for line in lines)
-    assert any(line.split() == ["1", "warning", "secidsh:Namespace-operatorExists"] for line in lines)
+    assert any(
+        line.split() == ["1", "warning", "secidsh:Namespace-operatorExists"] for line in lines
+    )
 
 
 def test_text_prefix_puts_paths_under_the_registry_folder() -> None:
@@ -43,7 +55,7 @@ def test_json_is_parseable_and_keeps_every_field() -> None:
     assert doc["summary"] == {"error": 2, "warning": 1, "info": 1}
     first = doc["findings"][0]
     assert first == {"severity": "error", "rule": "SRD001", "message": "registry-wide problem"}
-    located = [f for f in doc["findings"] if f.get("line") == 14][0]
+    located = next(f for f in doc["findings"] if f.get("line") == 14)
     assert located["file"] == "registry/reference/aisi.md"
     assert located["field"] == "sources.uk.urls.website"
 
@@ -73,11 +85,11 @@ def test_sarif_has_the_structure_code_scanning_requires() -> None:
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["level"] in {"error", "warning", "note"}
         assert result["message"]["text"]
-    located = [r for r in run["results"] if r["ruleId"] == "secidsh:UrlLink-target"][0]
+    located = next(r for r in run["results"] if r["ruleId"] == "secidsh:UrlLink-target")
     physical = located["locations"][0]["physicalLocation"]
     assert physical["artifactLocation"]["uri"] == "registry/reference/aisi.md"
     assert physical["region"]["startLine"] == 14
-    info = [r for r in run["results"] if r["ruleId"] == "R9"][0]
+    info = next(r for r in run["results"] if r["ruleId"] == "R9")
     assert info["level"] == "note"
     assert "region" not in info["locations"][0]["physicalLocation"]  # no line: no region
 

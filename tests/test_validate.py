@@ -1,0 +1,231 @@
+"""``secid-rdf validate``, the CI gate for registry changes.
+
+It fails on real mistakes, warns on doubtful data, and points at the registry file and line
+to change.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from secid_rdf.cli import main
+from secid_rdf.findings import Severity
+from secid_rdf.validate import RULE_REGEX, RULE_TERM, validate_data, validate_registry
+
+SEED = "reference/aisi.md"
+FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
+
+
+def run(*args: str) -> Result:
+    """Invoke the command line in-process."""
+    return CliRunner().invoke(main, ["validate", *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def registry(tmp_path: Path, bundled_registry: Path) -> Path:
+    """A private copy of the bundled registry that a test may edit."""
+    copy = tmp_path / "registry"
+    shutil.copytree(bundled_registry, copy)
+    return copy
+
+
+def edit(registry: Path, old: str, new: str) -> int:
+    """Replace one line of the seed file; returns that line's number (1-based)."""
+    path = registry / SEED
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    matches = [i for i, line in enumerate(lines) if line.rstrip("\n") == old]
+    assert len(matches) == 1, f"{old!r} is not exactly one line of {SEED}"
+    lines[matches[0]] = new + "\n" if new else ""
+    path.write_text("".join(lines), encoding="utf-8")
+    return matches[0] + 1
+
+
+def line_of(registry: Path, text: str) -> int:
+    """The number of the only line of the seed file equal to ``text``."""
+    lines = (registry / SEED).read_text(encoding="utf-8").splitlines()
+    assert lines.count(text) == 1
+    return lines.index(text) + 1
+
+
+def test_bundled_registry_validates_clean() -> None:
+    result = run()
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("0 errors, 0 warnings, 0 info\n")
+
+
+# Each case: (what the user does to the seed file, the rule that must fire at that line).
+Change = Callable[[Path], int]
+
+
+def bogus_status(registry: Path) -> int:
+    return edit(registry, "status: active", "status: bogus")
+
+
+def url_not_a_url(registry: Path) -> int:
+    return edit(
+        registry,
+        '      research: "https://www.aisi.gov.uk/research"',
+        '      research: "not a url"',
+    )
+
+
+def example_in_other_namespace(registry: Path) -> int:
+    return edit(
+        registry, '      - "secid:reference/aisi/japan"', '      - "secid:reference/nist/japan"'
+    )
+
+
+def full_name_removed(registry: Path) -> int:
+    key_line = line_of(registry, "  us:")
+    edit(registry, '    full_name: "US AI Safety Institute"', "")
+    return key_line
+
+
+@pytest.mark.parametrize(
+    ("change", "rule", "words"),
+    [
+        (bogus_status, "secidsh:Namespace-status", "bogus"),
+        (url_not_a_url, "convert-iri", "not a url"),
+        (example_in_other_namespace, "secidsh:Example-belongs", "secid:reference/nist/japan"),
+        (full_name_removed, "secidsh:Source-label", "no name"),
+    ],
+    ids=["status-bogus", "url-not-a-url", "example-moved", "full-name-removed"],
+)
+def test_one_mistake_fails_at_its_line(
+    registry: Path, change: Change, rule: str, words: str
+) -> None:
+    line = change(registry)
+    result = run(str(registry), "--format", "json")
+    assert result.exit_code == 1, result.output
+    findings = json.loads(result.output)["findings"]
+    errors = [f for f in findings if f["severity"] == "error"]
+    assert len(errors) == 1, errors
+    (error,) = errors
+    assert (error["file"], error["line"], error["rule"]) == (SEED, line, rule)
+    assert words in error["message"]
+
+
+def test_unknown_operator_is_a_warning_not_a_failure(registry: Path) -> None:
+    line = edit(
+        registry, 'operator: "secid:entity/aisi"', 'operator: "secid:entity/nobody.example"'
+    )
+    result = run(str(registry))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        f"{SEED}:{line}: warning: operator: operator names no namespace or source"
+    )
+    assert "secid:entity/nobody.example" in result.output
+    assert run(str(registry), "--strict").exit_code == 1
+
+
+def test_reader_errors_count_as_violations_with_their_own_lines(registry: Path) -> None:
+    broken = registry / "reference" / "broken.md"
+    broken.write_text("---\ntype: reference\nnamespace: [unclosed\n---\n", encoding="utf-8")
+    result = run(str(registry), "--format", "json")
+    assert result.exit_code == 1
+    located = [
+        f for f in json.loads(result.output)["findings"] if f["file"] == "reference/broken.md"
+    ]
+    assert located and all(f["severity"] == "error" and f.get("line") for f in located)
+
+
+def test_invalid_regex_is_one_error_at_the_pattern(registry: Path) -> None:
+    line = edit(
+        registry,
+        '    full_name: "Japan AI Safety Institute"',
+        '    full_name: "Japan AI Safety Institute"\n    id_pattern: "[a-z"',
+    )
+    findings = validate_registry(registry).findings
+    assert [(f.location.line if f.location else None, f.rule, f.severity) for f in findings] == [
+        (line + 1, RULE_REGEX, Severity.ERROR)
+    ]
+
+
+def test_github_and_sarif_paths_are_relative_to_the_checkout(
+    registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit(registry, "status: active", "status: bogus")
+    monkeypatch.chdir(registry.parent)
+    github = run("registry", "--format", "github").output
+    assert github.startswith("::error file=registry/reference/aisi.md,line=7,")
+    sarif = json.loads(run("registry", "--format", "sarif").output)
+    location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "registry/reference/aisi.md"
+    assert location["region"]["startLine"] == 7
+
+
+def test_report_can_go_to_a_file(registry: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.sarif"
+    result = run(str(registry), "--format", "sarif", "-o", str(out))
+    assert result.exit_code == 0 and result.output == ""
+    assert json.loads(out.read_text(encoding="utf-8"))["version"] == "2.1.0"
+
+
+def test_registry_and_data_together_is_a_usage_error(registry: Path) -> None:
+    data = FIXTURES / "Namespace-status" / "PASS.ttl"
+    assert run(str(registry), "--data", str(data)).exit_code == 2
+
+
+def test_data_files_are_validated_against_the_shipped_shapes() -> None:
+    good = FIXTURES / "Namespace-status" / "PASS.ttl"
+    bad = FIXTURES / "Namespace-status" / "FAIL.ttl"
+    assert run("--data", str(good)).exit_code == 0
+    result = run("--data", str(bad))
+    assert result.exit_code == 1
+    first = result.output.splitlines()[0]
+    assert first.startswith(f"{bad.as_posix()}: error: Unknown status")
+    assert "https://w3id.org/secid/id/reference/aisi" in first  # RDF has no lines: name the node
+
+
+def test_unknown_data_format_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    odd = tmp_path / "graph.unknown"
+    odd.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--data", str(odd)])
+    assert result.exit_code == 2
+    assert "RDF format" in result.output
+
+
+def test_misspelt_ontology_term_in_data_is_a_violation(tmp_path: Path) -> None:
+    data = tmp_path / "typo.ttl"
+    data.write_text(
+        (FIXTURES / "Namespace-status" / "PASS.ttl").read_text(encoding="utf-8")
+        + '\n<reference/aisi> secid:officialName "AISI" .\n',
+        encoding="utf-8",
+    )
+    findings = validate_data([data]).findings
+    assert [(f.rule, f.severity) for f in findings] == [(RULE_TERM, Severity.ERROR)]
+    assert "secid:officialName" in findings[0].message
+
+
+def test_exported_files_validate_including_offline_json_ld(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    exported = CliRunner().invoke(main, ["export", "--out", str(out), "--no-pages"])
+    assert exported.exit_code == 0, exported.output
+    for name in ("secid.nq", "secid.jsonld", "void.ttl"):
+        result = run("--data", str(out / name))
+        assert result.exit_code == 0, f"{name}: {result.output}"
+
+
+@pytest.mark.parametrize("corpus", ["markdown_corpus", "json_corpus"])
+def test_corpora_validate_and_every_finding_has_a_line(
+    corpus: str, request: pytest.FixtureRequest
+) -> None:
+    path = request.getfixturevalue(corpus)
+    findings = validate_registry(path).findings
+    assert findings, "real registries have dangling operators at least"
+    unlocated = [str(f) for f in findings if f.location is None or f.location.line is None]
+    assert unlocated == []
+    for finding in findings:
+        assert (path / finding.location.file).is_file(), str(finding)
+
+
+def test_reference_engine_agrees_with_the_default_engine(markdown_corpus: Path) -> None:
+    turbo = validate_registry(markdown_corpus, engine="turbo").findings
+    reference = validate_registry(markdown_corpus, engine="pyshacl").findings
+    assert [str(f) for f in turbo] == [str(f) for f in reference]
