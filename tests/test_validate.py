@@ -7,7 +7,10 @@ to change.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -229,3 +232,18 @@ def test_reference_engine_agrees_with_the_default_engine(markdown_corpus: Path) 
     turbo = validate_registry(markdown_corpus, engine="turbo").findings
     reference = validate_registry(markdown_corpus, engine="pyshacl").findings
     assert [str(f) for f in turbo] == [str(f) for f in reference]
+
+
+def test_report_bytes_do_not_depend_on_hash_seed(markdown_corpus: Path) -> None:
+    script = str(Path(sys.executable).parent / "secid-rdf")
+    outputs = set()
+    for seed in ("0", "1"):
+        completed = subprocess.run(
+            [script, "validate", str(markdown_corpus), "--format", "json"],
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=False,
+        )
+        assert completed.returncode == 1, completed.stderr  # the corpus has real violations
+        outputs.add(completed.stdout)
+    assert len(outputs) == 1
