@@ -32,7 +32,7 @@ identifier pattern means).
 
 Untranslatable (:class:`UntranslatableRegexError`): lookarounds, back-references,
 ``\\b``/``\\B``, atomic groups and possessive quantifiers, conditionals, scoped flags
-``(?i:...)``, the ``L`` flag, and any pattern Python itself rejects.
+``(?i:...)``, and any pattern Python itself rejects (such as the ``L`` flag on text).
 
 :func:`match_bounded` is the safe way to run an untrusted pattern with Python ``re``.
 """
@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -89,7 +90,7 @@ _CLASS_META = frozenset("\\[]^-")
 _CLASS_DEDUP = frozenset("&~|")
 """Characters Rust reads as set operators when doubled inside a class."""
 
-_GLOBAL_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
+_GLOBAL_FLAGS = re.compile(r"\(\?([aimsux]+)\)")
 _QUANTIFIER = re.compile(r"\{(\d*)(?:(,)(\d*))?\}")
 _UNBOUNDED = -1
 
@@ -127,10 +128,23 @@ class XPathRegex:
 
 @dataclass(frozen=True)
 class _Info:
-    """What a parsed piece contains, for the backtracking guard."""
+    """What a parsed piece contains, for the backtracking guard.
 
-    repeats: bool = False
+    ``repeated`` holds the atoms repeated inside (XPath text); ``first_literal`` the literal
+    character the piece must start with, if any: a repeat of ``-[a-z]+`` is safe because
+    every round starts with a ``-`` that ``[a-z]+`` cannot eat.
+    """
+
+    repeated: tuple[str, ...] = ()
     alternation: bool = False
+    first_literal: str | None = None
+
+    def is_delimited(self, *, ignore_case: bool) -> bool:
+        """True when no repeated atom inside can match the piece's first character."""
+        flags = re.IGNORECASE if ignore_case else re.NOFLAG
+        return self.first_literal is not None and not any(
+            re.fullmatch(atom, self.first_literal, flags) for atom in self.repeated
+        )
 
 
 @dataclass(frozen=True)
@@ -200,10 +214,7 @@ class _Translator:
             found = _GLOBAL_FLAGS.match(self.source, self.pos)
             if found is None:
                 return
-            letters = set(found.group(1))
-            if "L" in letters:
-                raise self.fail("the LOCALE flag (?L) depends on the machine's locale")
-            self.flags |= letters - {"u"}
+            self.flags |= set(found.group(1)) - {"u"}
             self.pos = found.end()
 
     # -- structure -----------------------------------------------------------------------
@@ -220,14 +231,16 @@ class _Translator:
             self.pos += 1
         if len(branches) > 1:
             self.factors.append(len(branches))
-        return "|".join(branches), _Info(
-            repeats=any(info.repeats for info in infos),
-            alternation=len(branches) > 1 or any(info.alternation for info in infos),
-        )
+            return "|".join(branches), _Info(
+                repeated=tuple(atom for info in infos for atom in info.repeated), alternation=True
+            )
+        return branches[0], infos[0]
 
     def sequence(self) -> tuple[str, _Info]:
         parts: list[str] = []
-        repeats = alternation = False
+        repeated: list[str] = []
+        alternation = False
+        first_literal = None
         while True:
             self.skip_verbose()
             char = self.peek()
@@ -236,18 +249,22 @@ class _Translator:
             atom, info, quantifiable = self.atom()
             self.skip_verbose()
             quantifier, maximum = self.quantifier()
+            if not parts and not quantifier and _is_literal(atom):
+                first_literal = atom[-1]
             if quantifier:
                 if not quantifiable:
                     raise self.fail("quantifier after an anchor")
                 self.factors.append(None if maximum == _UNBOUNDED else maximum + 1)
                 if maximum == _UNBOUNDED or maximum > 1:
-                    if info.repeats or info.alternation:
+                    if info.alternation or (
+                        info.repeated and not info.is_delimited(ignore_case="i" in self.flags)
+                    ):
                         self.nested_repeat = True
-                    repeats = True
+                    repeated.append(atom)
             parts.append(atom + quantifier)
-            repeats = repeats or info.repeats
+            repeated.extend(info.repeated)
             alternation = alternation or info.alternation
-        return "".join(parts), _Info(repeats=repeats, alternation=alternation)
+        return "".join(parts), _Info(tuple(repeated), alternation, first_literal)
 
     def quantifier(self) -> tuple[str, int]:
         """Read a quantifier, if any: its XPath text and its maximum (-1: unbounded)."""
@@ -487,6 +504,11 @@ class _Translator:
         return self.escaped_char(escaped, start)
 
 
+def _is_literal(atom: str) -> bool:
+    """True when translated atom text stands for one literal character."""
+    return (len(atom) == 1 and atom not in "^$") or (len(atom) == 2 and atom[1] in _XPATH_META)
+
+
 def _literal(char: str) -> str:
     """A character outside a class, escaped when XPath reads it as syntax."""
     return "\\" + char if char in _XPATH_META else char
@@ -500,7 +522,9 @@ def _class_char(char: str) -> str:
 @lru_cache(maxsize=4096)
 def _analyse(pattern: str) -> _Analysis:
     try:
-        re.compile(pattern)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # "possible set operation" hints
+            re.compile(pattern)
     except re.error as error:
         raise UntranslatableRegexError(
             pattern, f"not a valid Python regex ({error.msg})", error.pos
