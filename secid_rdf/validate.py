@@ -31,12 +31,16 @@ from secid_rdf.vocab import SECID, SECID_CLASSES, SECID_NAMESPACE
 
 __all__ = [
     "ENGINES",
+    "RULE_REGEX",
+    "RULE_TERM",
     "SHAPES_NAMESPACE",
+    "Locator",
     "ShaclResult",
     "Validation",
     "format_term",
     "iter_extra_findings",
     "load_shapes",
+    "registry_locator",
     "results_to_findings",
     "run_shacl",
     "validate_data",
