@@ -8,22 +8,25 @@ fixing one shows up as an unexpected pass.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from secid_rdf.convert import registry_to_graph
+from secid_rdf.convert import Conversion
 from secid_rdf.model import MatchNode, Namespace, Registry, Source
 from secid_rdf.reader import read_registry
-from secid_rdf.resolve import Resolution, resolve_secids
+from secid_rdf.cli import main
+from secid_rdf.resolve import Resolution, resolve_query, resolve_secids
 from secid_rdf.secid import SecID, format_secid, parse_secid
-from secid_rdf.store import build_store, query_store
+from secid_rdf.store import build_store, load_graphs, query_endpoint, query_store, split_graphs
 
-from conftest import JSON_CORPUS, MARKDOWN_CORPUS
+from conftest import JSON_CORPUS, MARKDOWN_CORPUS, OxigraphServer
 
 JSON_GAPS = {
     "advisory/debian.org": "{year} comes from a DSA/DLA number-to-year range table kept only in "
@@ -122,20 +125,11 @@ def _markdown_cases(registry: Registry) -> Iterator[tuple[str, str, str]]:
                     yield example.value, templates[0], example.location.file
 
 
-@pytest.fixture(scope="session")
-def json_registry(json_corpus: Path) -> Registry:
-    return read_registry(json_corpus)
-
-
-@pytest.fixture(scope="session")
-def markdown_registry(markdown_corpus: Path) -> Registry:
-    return read_registry(markdown_corpus)
-
-
-def _resolve_all(registry: Registry, secids: list[str]) -> dict[str, Resolution]:
-    store = build_store(registry_to_graph(registry).quads)
-    unique = sorted(set(secids))
-    resolutions = resolve_secids(unique, lambda text: query_store(store, text))
+def _resolve_all(
+    conversions: dict[str, tuple[Registry, Conversion]], name: str, secids: Iterable[str]
+) -> dict[str, Resolution]:
+    store = build_store(conversions[name][1].quads)
+    resolutions = resolve_secids(sorted(set(secids)), lambda text: query_store(store, text))
     return {resolution.secid: resolution for resolution in resolutions}
 
 
@@ -148,14 +142,18 @@ MARKDOWN_CASES = sorted(
 )
 
 
-@pytest.fixture(scope="session")
-def json_resolutions(json_registry: Registry) -> dict[str, Resolution]:
-    return _resolve_all(json_registry, [case.secid for case in JSON_CASES])
+@pytest.fixture(scope="module")
+def json_resolutions(
+    corpus_conversions: dict[str, tuple[Registry, Conversion]],
+) -> dict[str, Resolution]:
+    return _resolve_all(corpus_conversions, "json", (case.secid for case in JSON_CASES))
 
 
-@pytest.fixture(scope="session")
-def markdown_resolutions(markdown_registry: Registry) -> dict[str, Resolution]:
-    return _resolve_all(markdown_registry, [secid for secid, _, _ in MARKDOWN_CASES])
+@pytest.fixture(scope="module")
+def markdown_resolutions(
+    corpus_conversions: dict[str, tuple[Registry, Conversion]],
+) -> dict[str, Resolution]:
+    return _resolve_all(corpus_conversions, "markdown", (secid for secid, _, _ in MARKDOWN_CASES))
 
 
 def _json_param(case: Case) -> object:
@@ -198,3 +196,42 @@ def test_markdown_example_resolves_through_its_lookup_template(
     assert any(pattern.fullmatch(url) for url in urls), (
         f"{where}: {secid} should resolve through {template}; the graph gave {urls}"
     )
+
+
+# -- the shipped query on a real Oxigraph server ---------------------------------------------
+
+
+def _server_sample(registry: Registry) -> list[str]:
+    """At least 200 SecIDs: every example case, plus every fifth namespace and source."""
+    named = [ns.secid for ns in registry.namespaces[::5]] + [
+        source.secid for ns in registry.namespaces[::5] for source in ns.sources if source.secid
+    ]
+    return sorted({case.secid for case in JSON_CASES} | set(named))
+
+
+def test_query_on_an_oxigraph_server_gives_the_urls_of_the_resolve_command(
+    corpus_conversions: dict[str, tuple[Registry, Conversion]], tmp_path: Path
+) -> None:
+    registry, conversion = corpus_conversions["json"]
+    secids = _server_sample(registry)
+    assert len(secids) >= 200
+    server = OxigraphServer(tmp_path / "oxigraph")
+    try:
+        load_graphs(server.store_url, split_graphs(conversion.quads))
+        text = resolve_query([parse_secid(secid) for secid in secids])
+        rows = query_endpoint(server.query_url, text, timeout=120)
+        from_server = {
+            (secids[int(row["secid"].value)], row["url"].value) for row in rows  # type: ignore[index]
+        }
+        cli = CliRunner().invoke(
+            main, ["resolve", "--endpoint", server.query_url, "--format", "json", *secids]
+        )
+    finally:
+        server.stop()
+    embedded = CliRunner().invoke(
+        main, ["resolve", "--registry", str(JSON_CORPUS), "--format", "json", *secids]
+    )
+    from_command = {(r["secid"], r["url"]) for r in json.loads(embedded.stdout)}
+    assert from_server == from_command
+    assert json.loads(cli.stdout) == json.loads(embedded.stdout)
+    assert len({secid for secid, _ in from_command}) >= 200
