@@ -445,7 +445,7 @@ def query(
 @click.option(
     "--endpoint",
     metavar="URL",
-    help="Ask this SPARQL 1.1 endpoint holding the export instead (Oxigraph: http://HOST:7878/query).",
+    help="Ask this SPARQL 1.1 endpoint holding the export (Oxigraph: http://HOST:7878/query).",
 )
 @STORE_USER_OPTION
 @STORE_PASSWORD_OPTION
@@ -456,7 +456,7 @@ def query(
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="text: one URL per line (SECID<TAB>URL for several SecIDs); json: SecID, URL, weight, entry.",
+    help="text: one URL per line (SECID<TAB>URL for several); json: SecID, URL, weight, entry.",
 )
 def resolve(
     secids: tuple[str, ...],
@@ -488,7 +488,8 @@ def resolve(
             raise click.UsageError("--endpoint asks a remote store: give no --registry or --from")
         credentials = store_credentials(user, password)
         resolutions = resolve_secids(
-            secids, lambda text: query_endpoint(endpoint, text, credentials=credentials, timeout=timeout)
+            secids,
+            lambda text: query_endpoint(endpoint, text, credentials=credentials, timeout=timeout),
         )
     else:
         quads, _ = graph_quads(registry, export_dir, include_description=False)

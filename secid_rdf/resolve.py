@@ -109,9 +109,7 @@ def resolve_secids(
         batch = parsed[start : start + batch_size]
         for label, resolved in _read_rows(run(resolve_query(batch))):
             found[start + label].append(resolved)
-    return tuple(
-        Resolution(text, _ordered(urls)) for text, urls in zip(texts, found, strict=True)
-    )
+    return tuple(Resolution(text, _ordered(urls)) for text, urls in zip(texts, found, strict=True))
 
 
 def _parts(secid: SecID) -> tuple[str, str, str, str, str, str]:
@@ -150,11 +148,14 @@ def _read_rows(result: QueryResult) -> Iterable[tuple[int, ResolvedUrl]]:
         if label is None or url is None or entry is None or kind is None:
             raise QueryError(f"{RESOLVE_QUERY}.rq returned a row without secid, url, entry or kind")
         weight = solution["weight"]
-        yield int(label.value), ResolvedUrl(
-            url=url.value,
-            weight=None if weight is None else int(weight.value),
-            entry=entry.value,
-            kind=kind.value,
+        yield (
+            int(label.value),
+            ResolvedUrl(
+                url=url.value,
+                weight=None if weight is None else int(weight.value),
+                entry=entry.value,
+                kind=kind.value,
+            ),
         )
 
 

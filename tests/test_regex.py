@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 import pytest
+from conftest import JSON_CORPUS, MARKDOWN_CORPUS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,8 +29,6 @@ from secid_rdf.regex import (
     python_to_xpath,
 )
 from secid_rdf.secid import parse_secid
-
-from conftest import JSON_CORPUS, MARKDOWN_CORPUS
 
 _STORE = ox.Store()
 
@@ -117,7 +116,7 @@ def test_corpus_patterns_give_python_verdicts_in_oxigraph_and_pyshacl(
     patterns: dict[str, set[str]],
 ) -> None:
     # each pattern against its own examples and a few decoys (other patterns' examples)
-    decoys = sorted({e for examples in patterns.values() for e in examples})[:: 97][:12]
+    decoys = sorted({e for examples in patterns.values() for e in examples})[::97][:12]
     pairs = [
         (text, regex)
         for regex, examples in sorted(patterns.items())
@@ -228,8 +227,30 @@ def test_dollar_is_the_very_end() -> None:
 
 
 _ATOMS = st.sampled_from(
-    ["a", "b", "A", "0", "-", ".", r"\d", r"\w", r"\s", r"\.", r"\-", r"\/", "[a-c]", "[^a]",
-     r"[\d.]", "(?:ab|c)", "(b|0)", "[-a]", r"\x41", "é", " ", "#"]
+    [
+        "a",
+        "b",
+        "A",
+        "0",
+        "-",
+        ".",
+        r"\d",
+        r"\w",
+        r"\s",
+        r"\.",
+        r"\-",
+        r"\/",
+        "[a-c]",
+        "[^a]",
+        r"[\d.]",
+        "(?:ab|c)",
+        "(b|0)",
+        "[-a]",
+        r"\x41",
+        "é",
+        " ",
+        "#",
+    ]
 )
 _QUANTIFIERS = st.sampled_from(["", "", "*", "+", "?", "{2}", "{1,3}", "{,2}", "*?", "+?"])
 _PATTERNS = st.builds(
@@ -258,7 +279,13 @@ def test_translated_patterns_agree_with_python(python: str, texts: list[str]) ->
 
 @pytest.mark.parametrize(
     "pattern",
-    [r"^(a+)+$", r"(a|aa)*b", r"^(\d+\.?)+$", r"^(?:[a-z]{1,16}){1,16}\d$", r"[a-z]+[a-z]+[a-z]+\d"],
+    [
+        r"^(a+)+$",
+        r"(a|aa)*b",
+        r"^(\d+\.?)+$",
+        r"^(?:[a-z]{1,16}){1,16}\d$",
+        r"[a-z]+[a-z]+[a-z]+\d",
+    ],
 )
 def test_match_bounded_refuses_runaway_patterns(pattern: str) -> None:
     started = time.perf_counter()

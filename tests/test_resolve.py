@@ -69,7 +69,10 @@ def test_result_names_weight_entry_and_kind(store: ox.Store) -> None:
 
 
 def test_source_name_matches_case_insensitively_by_its_pattern(store: ox.Store) -> None:
-    assert urls(store, "secid:advisory/example.org/DB#DB-2024-1")[0] == "https://example.org/db/DB-2024-1"
+    assert (
+        urls(store, "secid:advisory/example.org/DB#DB-2024-1")[0]
+        == "https://example.org/db/DB-2024-1"
+    )
 
 
 @pytest.mark.parametrize(
@@ -135,7 +138,9 @@ def test_markdown_subpath_must_match_the_id_pattern(store: ox.Store) -> None:
 
 
 def test_namespace_id_pattern_takes_the_name(store: ox.Store) -> None:
-    assert urls(store, "secid:reference/paper.org/2303.08774") == ["https://paper.org/abs/2303.08774"]
+    assert urls(store, "secid:reference/paper.org/2303.08774") == [
+        "https://paper.org/abs/2303.08774"
+    ]
     assert urls(store, "secid:reference/paper.org/not-a-paper") == ["https://paper.org"]
 
 
@@ -219,8 +224,13 @@ def test_format_text_and_json() -> None:
         "secid:a/b.org/c\thttps://b.org/c\nsecid:a/b.org/d\thttps://b.org/d\n"
     )
     assert json.loads(format_resolutions([two], "json")) == [
-        {"secid": "secid:a/b.org/d", "url": "https://b.org/d", "weight": 7, "entry": "urn:f",
-         "kind": "template"}
+        {
+            "secid": "secid:a/b.org/d",
+            "url": "https://b.org/d",
+            "weight": 7,
+            "entry": "urn:f",
+            "kind": "template",
+        }
     ]
     with pytest.raises(UnsupportedFormatError):
         format_resolutions([one], "xml")
@@ -253,7 +263,9 @@ def test_cli_json_has_secid_url_weight_and_entry() -> None:
 
 
 def test_cli_exits_1_and_names_the_secid_that_resolves_to_nothing() -> None:
-    code, out, err = run_cli("secid:advisory/example.org/db#DB-2024-1", "secid:advisory/nowhere.example")
+    code, out, err = run_cli(
+        "secid:advisory/example.org/db#DB-2024-1", "secid:advisory/nowhere.example"
+    )
     assert code == 1
     assert out.startswith("secid:advisory/example.org/db#DB-2024-1\thttps://example.org/db/")
     assert "secid:advisory/nowhere.example: no URL" in err

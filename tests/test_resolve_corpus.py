@@ -17,16 +17,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import JSON_CORPUS, MARKDOWN_CORPUS, OxigraphServer
 
+from secid_rdf.cli import main
 from secid_rdf.convert import Conversion
 from secid_rdf.model import MatchNode, Namespace, Registry, Source
 from secid_rdf.reader import read_registry
-from secid_rdf.cli import main
 from secid_rdf.resolve import Resolution, resolve_query, resolve_secids
 from secid_rdf.secid import SecID, format_secid, parse_secid
 from secid_rdf.store import build_store, load_graphs, query_endpoint, query_store, split_graphs
-
-from conftest import JSON_CORPUS, MARKDOWN_CORPUS, OxigraphServer
 
 JSON_GAPS = {
     "advisory/debian.org": "{year} comes from a DSA/DLA number-to-year range table kept only in "
@@ -85,7 +84,9 @@ def _node_cases(
         version = example.version or next(
             (v for v in map(_version_of, ancestors[1:]) if v is not None), None
         )
-        if node.secid is not None and node.secid.endswith(("@" + example.value, "#" + example.value)):
+        if node.secid is not None and node.secid.endswith(
+            ("@" + example.value, "#" + example.value)
+        ):
             parts = parse_secid(node.secid, namespaces={namespace.namespace})
         elif not ancestors and source.name is None:
             parts = SecID(type=namespace.type, namespace=namespace.namespace, name=example.value)
@@ -221,7 +222,8 @@ def test_query_on_an_oxigraph_server_gives_the_urls_of_the_resolve_command(
         text = resolve_query([parse_secid(secid) for secid in secids])
         rows = query_endpoint(server.query_url, text, timeout=120)
         from_server = {
-            (secids[int(row["secid"].value)], row["url"].value) for row in rows  # type: ignore[index]
+            (secids[int(row["secid"].value)], row["url"].value)
+            for row in rows  # type: ignore[index]
         }
         cli = CliRunner().invoke(
             main, ["resolve", "--endpoint", server.query_url, "--format", "json", *secids]
