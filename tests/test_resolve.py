@@ -281,3 +281,15 @@ def test_cli_endpoint_excludes_a_local_graph() -> None:
     code, _, err = run_cli("--endpoint", "http://127.0.0.1:9/query", "secid:advisory/example.org")
     assert code == 2
     assert "--endpoint" in err
+
+
+def test_cli_resolves_from_an_export_folder(tmp_path: Path) -> None:
+    exported = CliRunner().invoke(
+        main, ["export", str(REGISTRY), "--out", str(tmp_path), "--format", "nquads"]
+    )
+    assert exported.exit_code == 0, exported.output
+    result = CliRunner().invoke(
+        main, ["resolve", "--from", str(tmp_path), "secid:advisory/example.org/db#DB-2024-1"]
+    )
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "https://example.org/db/DB-2024-1"
