@@ -224,8 +224,8 @@ def store_credentials(user: str | None, password: str | None) -> Credentials | N
 
 def graph_quads(
     registry: Path | None, export_dir: Path | None, *, include_description: bool
-) -> tuple[list[Quad], int]:
-    """The quads to load or query, and the number of errors met while converting REGISTRY.
+) -> tuple[list[Quad], bool]:
+    """The quads to load or query, and whether converting REGISTRY met errors.
 
     With ``export_dir`` they are read from an existing export; otherwise REGISTRY is converted
     in memory (its findings are printed on stderr) and, with ``include_description``,
@@ -239,7 +239,7 @@ def graph_quads(
     if export_dir is not None:
         if registry is not None:
             raise click.UsageError("give REGISTRY or --from, not both")
-        return list(read_export(export_dir, include_description=include_description)), 0
+        return list(read_export(export_dir, include_description=include_description)), False
     exported = registry_to_quads(resolve_registry(registry))
     for finding in exported.findings:
         click.echo(str(finding), err=True)
@@ -434,78 +434,6 @@ def query(
         raise click.exceptions.Exit(1)
 
 
-@main.command()
-@click.argument("secids", nargs=-1, required=True, metavar="SECID...")
-@click.option(
-    "--registry",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Convert this registry folder and resolve against its graph (default: bundled registry).",
-)
-@EXPORT_DIR_OPTION
-@click.option(
-    "--endpoint",
-    metavar="URL",
-    help="Ask this SPARQL 1.1 endpoint holding the export (Oxigraph: http://HOST:7878/query).",
-)
-@STORE_USER_OPTION
-@STORE_PASSWORD_OPTION
-@STORE_TIMEOUT_OPTION
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: one URL per line (SECID<TAB>URL for several); json: SecID, URL, weight, entry.",
-)
-def resolve(
-    secids: tuple[str, ...],
-    registry: Path | None,
-    export_dir: Path | None,
-    endpoint: str | None,
-    user: str | None,
-    password: str | None,
-    timeout: float,
-    fmt: str,
-) -> None:
-    """Resolve SECIDs to URLs, highest weight first, by querying the graph.
-
-    The lookup is the shipped SPARQL query resolve.rq (see docs/resolve.md), run in an
-    embedded store holding the graph of --registry (or of an export folder, --from), or on a
-    remote store with --endpoint. A SecID that names a namespace or source, or whose item
-    matches nothing, gives that entry's own pages. Exit code 1 when a SecID gives no URL.
-
-    \b
-    Examples:
-      secid-rdf resolve 'secid:advisory/mitre.org/cve#CVE-2024-1234'
-      secid-rdf resolve --endpoint http://localhost:7878/query secid:weakness/mitre.org/cwe#CWE-79
-    """
-    from secid_rdf.resolve import format_resolutions, resolve_secids
-    from secid_rdf.store import build_store, query_endpoint, query_store
-
-    if endpoint is not None:
-        if registry is not None or export_dir is not None:
-            raise click.UsageError("--endpoint asks a remote store: give no --registry or --from")
-        credentials = store_credentials(user, password)
-        resolutions = resolve_secids(
-            secids,
-            lambda text: query_endpoint(endpoint, text, credentials=credentials, timeout=timeout),
-        )
-    else:
-        quads, _ = graph_quads(registry, export_dir, include_description=False)
-        store = build_store(quads)
-        resolutions = resolve_secids(secids, lambda text: query_store(store, text))
-    click.echo(format_resolutions(resolutions, fmt), nl=False)
-    unresolved = [resolution.secid for resolution in resolutions if not resolution.urls]
-    for secid in unresolved:
-        click.echo(
-            f"{secid}: no URL: the graph has no namespace, source or item for it that gives one",
-            err=True,
-        )
-    if unresolved:
-        raise click.exceptions.Exit(1)
-
-
 def checkout_relative(path: Path) -> str:
     """``path`` as CI annotations need it: relative to the working folder when inside it."""
     import os
@@ -591,4 +519,76 @@ def validate(
         write_atomic(output, report.encode("utf-8"))
     failing = result.count(Severity.ERROR) + (result.count(Severity.WARNING) if strict else 0)
     if failing:
+        raise click.exceptions.Exit(1)
+
+
+@main.command()
+@click.argument("secids", nargs=-1, required=True, metavar="SECID...")
+@click.option(
+    "--registry",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Convert this registry folder and resolve against its graph (default: bundled registry).",
+)
+@EXPORT_DIR_OPTION
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Ask this SPARQL 1.1 endpoint holding the export (Oxigraph: http://HOST:7878/query).",
+)
+@STORE_USER_OPTION
+@STORE_PASSWORD_OPTION
+@STORE_TIMEOUT_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one URL per line (SECID<TAB>URL for several); json: SecID, URL, weight, entry.",
+)
+def resolve(
+    secids: tuple[str, ...],
+    registry: Path | None,
+    export_dir: Path | None,
+    endpoint: str | None,
+    user: str | None,
+    password: str | None,
+    timeout: float,
+    fmt: str,
+) -> None:
+    """Resolve SECIDs to URLs, highest weight first, by querying the graph.
+
+    The lookup is the shipped SPARQL query resolve.rq (see docs/resolve.md), run in an
+    embedded store holding the graph of --registry (or of an export folder, --from), or on a
+    remote store with --endpoint. A SecID that names a namespace or source, or whose item
+    matches nothing, gives that entry's own pages. Exit code 1 when a SecID gives no URL.
+
+    \b
+    Examples:
+      secid-rdf resolve 'secid:advisory/mitre.org/cve#CVE-2024-1234'
+      secid-rdf resolve --endpoint http://localhost:7878/query secid:weakness/mitre.org/cwe#CWE-79
+    """
+    from secid_rdf.resolve import format_resolutions, resolve_secids
+    from secid_rdf.store import build_store, query_endpoint, query_store
+
+    if endpoint is not None:
+        if registry is not None or export_dir is not None:
+            raise click.UsageError("--endpoint asks a remote store: give no --registry or --from")
+        credentials = store_credentials(user, password)
+        resolutions = resolve_secids(
+            secids,
+            lambda text: query_endpoint(endpoint, text, credentials=credentials, timeout=timeout),
+        )
+    else:
+        quads, _ = graph_quads(registry, export_dir, include_description=False)
+        store = build_store(quads)
+        resolutions = resolve_secids(secids, lambda text: query_store(store, text))
+    click.echo(format_resolutions(resolutions, fmt), nl=False)
+    unresolved = [resolution.secid for resolution in resolutions if not resolution.urls]
+    for secid in unresolved:
+        click.echo(
+            f"{secid}: no URL: the graph has no namespace, source or item for it that gives one",
+            err=True,
+        )
+    if unresolved:
         raise click.exceptions.Exit(1)
