@@ -5,8 +5,8 @@ validate, and the whole export; beside them rdflib alone builds a graph of the s
 triples and writes it as Turtle and JSON-LD, so the export can be compared with the
 library most projects use (the ratio export / rdflib is printed per input).
 
-Every input runs in fresh subprocesses (one for the pipeline stages, one for the export),
-so the peak resident memory reported for the export is the export's own. Each stage runs
+Every input runs in fresh subprocesses (one for the pipeline stages, one per export
+stage), so the peak resident memory reported for an export is that export's own. Each stage runs
 ``--runs`` times; the median is reported. Run ``python benchmarks/run.py --help``.
 """
 
@@ -176,9 +176,10 @@ def validate(path: Path) -> Any:
     return _import("secid_rdf.validate", "validate_registry")(path)
 
 
-def export(path: Path, out: Path) -> Any:
-    """The whole export of a registry folder into ``out``."""
-    return _import("secid_rdf.export", "export_registry")(path, out, show_progress=False)
+def export(path: Path, out: Path, *, include_pages: bool) -> Any:
+    """The whole export of a registry folder into ``out`` (with or without the pages)."""
+    options = _import("secid_rdf.export", "ExportOptions")(include_pages=include_pages)
+    return _import("secid_rdf.export", "export_registry")(path, out, options, show_progress=False)
 
 
 def rdflib_graph(conversion: Any) -> Any:
@@ -253,13 +254,21 @@ def pipeline_worker(
     return results
 
 
-def export_worker(path: Path, label: str, runs: int, probes: Probes) -> list[Measurement]:
+EXPORT_STAGES = {"export": True, "export:no-pages": False}
+"""Export stages and whether they write the namespace pages (one file pair per namespace)."""
+
+
+def export_worker(
+    path: Path, label: str, runs: int, probes: Probes, stage: str
+) -> list[Measurement]:
     """The whole export into a fresh folder per run, alone in its process."""
     results: list[Measurement] = []
     work = Path(tempfile.mkdtemp(prefix="secid-bench-export-"))
     out = work / "out"
+    pages = EXPORT_STAGES[stage]
     try:
-        exported = _stage(results, "export", label, runs, probes, lambda: export(path, out),
+        exported = _stage(results, stage, label, runs, probes,
+                          lambda: export(path, out, include_pages=pages),
                           after=lambda: shutil.rmtree(out, ignore_errors=True))
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -309,12 +318,9 @@ def measure_input(label: str, path: Path, args: argparse.Namespace) -> list[Meas
     results = []
     if "pipeline" not in args.skip:
         results += _run_worker("pipeline", path, label, args)
-    if "export" not in args.skip:
-        exported = _run_worker("export", path, label, args)
-        triples = next((m.triples for m in results if m.triples), None)
-        for record in exported:
-            record.triples = record.triples or triples
-        results += exported
+    for stage in EXPORT_STAGES:
+        if stage not in args.skip:
+            results += _run_worker(stage, path, label, args)
     return results
 
 
@@ -323,11 +329,11 @@ def _fmt(value: float | None, pattern: str) -> str:
     return "n/a" if value is None else format(value, pattern)
 
 
-def ratio(results: list[Measurement], label: str) -> float | None:
+def ratio(results: list[Measurement], label: str, stage: str = "export") -> float | None:
     """Median export time divided by rdflib's Turtle + JSON-LD time, for one input."""
     by_stage = {m.stage: m.median for m in results if m.input == label}
     parts = [by_stage.get(f"rdflib:{fmt}") for fmt in RDFLIB_FORMATS]
-    export_time = by_stage.get("export")
+    export_time = by_stage.get(stage)
     if export_time is None or any(p is None for p in parts):
         return None
     return export_time / sum(p for p in parts if p is not None)
@@ -353,6 +359,9 @@ def render_table(results: list[Measurement]) -> str:
         value = ratio(results, label)
         text = "n/a (export or rdflib not measured)" if value is None else f"{value:.3f}"
         lines.append(f"{label}: export / rdflib(turtle + json-ld) = {text}  (target <= 0.25)")
+        dumps_only = ratio(results, label, "export:no-pages")
+        if dumps_only is not None:
+            lines.append(f"{label}: export:no-pages / rdflib(turtle + json-ld) = {dumps_only:.3f}")
     return "\n".join(line.rstrip() for line in lines)
 
 
@@ -378,10 +387,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="skip rdflib's writers above this many triples (its Turtle "
                              "writer grows faster than linearly)")
     parser.add_argument("--skip", action="append", default=[], metavar="STAGE",
-                        help="skip a stage: validate, export, rdflib, serialize:FMT, pipeline")
+                        help="skip a stage: validate, export, export:no-pages, rdflib, "
+                             "serialize:FMT, pipeline")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write results as JSON")
     parser.add_argument("--workdir", type=Path, help="where synthetic registries are written")
-    parser.add_argument("--worker", choices=("pipeline", "export"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=("pipeline", *EXPORT_STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--label", help=argparse.SUPPRESS)
     return parser
@@ -397,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
             results = pipeline_worker(args.path, args.label, args.runs, probes,
                                       rdflib_limit=args.rdflib_limit, skip=set(args.skip))
         else:
-            results = export_worker(args.path, args.label, args.runs, probes)
+            results = export_worker(args.path, args.label, args.runs, probes, args.worker)
         sys.stdout.write(json.dumps([asdict(m) for m in results]))
         return 0
     args.corpus = [] if args.no_corpora else (args.corpus or sorted(CORPORA))
@@ -415,8 +425,12 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(render_table(results) + "\n")
     if args.json:
         payload = [dict(asdict(m), median=m.median) for m in results]
-        ratios = {label: ratio(results, label) for label in dict.fromkeys(m.input for m in results)}
-        args.json.write_text(json.dumps({"results": payload, "ratios": ratios}, indent=2) + "\n")
+        labels = dict.fromkeys(m.input for m in results)
+        ratios = {label: ratio(results, label) for label in labels}
+        dumps_only = {label: ratio(results, label, "export:no-pages") for label in labels}
+        args.json.write_text(json.dumps(
+            {"results": payload, "ratios": ratios, "ratios_no_pages": dumps_only}, indent=2
+        ) + "\n")
     return 0
 
 
