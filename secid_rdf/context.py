@@ -94,7 +94,7 @@ def _coercion(types: set[str], ranges: set[str]) -> str | None:
         return None
     if (
         OWL.DatatypeProperty.value in types
-        or range_iri.startswith(XSD.namespace)
+        or range_iri.startswith(PREFIXES["xsd"])
         or range_iri == RDF.JSON.value
     ):
         return compact_iri(range_iri, PREFIXES) or range_iri
