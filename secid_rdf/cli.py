@@ -48,16 +48,21 @@ def resolve_registry(registry: Path | None) -> Path:
     return registry if registry is not None else bundled_registry_path()
 
 
+class UnusableInputError(click.ClickException):
+    """A :class:`SecidRdfError` shown as a one-line error: the run could not go on (exit 2)."""
+
+    exit_code = 2
+
+
 class SecidRdfGroup(click.Group):
     """A click group that turns :class:`SecidRdfError` into a one-line error, exit 2."""
 
     def invoke(self, ctx: click.Context) -> object:
+        """Run the command, mapping :class:`SecidRdfError` to :class:`UnusableInputError`."""
         try:
             return super().invoke(ctx)
         except SecidRdfError as error:
-            failure = click.ClickException(str(error))
-            failure.exit_code = 2
-            raise failure from error
+            raise UnusableInputError(str(error)) from error
 
 
 @click.group(cls=SecidRdfGroup)

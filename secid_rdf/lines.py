@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import yaml
 
@@ -28,8 +28,11 @@ __all__ = [
     "parse_yaml",
 ]
 
+_SafeLoader: TypeAlias = "yaml.CSafeLoader | yaml.SafeLoader"
+"""PyYAML's safe loader, in C or in Python: the same API, but not one class."""
+
 try:
-    _YamlLoader: type[yaml.SafeLoader] = yaml.CSafeLoader
+    _YamlLoader: type[_SafeLoader] = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml
     _YamlLoader = yaml.SafeLoader
 
@@ -117,7 +120,7 @@ def _yaml_problem(error: yaml.MarkedYAMLError, first_line: int) -> str:
 class _YamlWalker:
     """Turn composed YAML nodes into plain values, recording lines and bounding size."""
 
-    def __init__(self, loader: yaml.SafeLoader, first_line: int) -> None:
+    def __init__(self, loader: _SafeLoader, first_line: int) -> None:
         self.loader = loader
         self.first_line = first_line
         self.duplicates: list[KeyPath] = []

@@ -316,13 +316,15 @@ def _read_namespaces(files: list[_File], findings: list[Finding]) -> list[Namesp
         seen[key] = file.rel
         records.setdefault((namespace.type, namespace.namespace), {})[namespace.format] = namespace
     result = []
-    for formats in records.values():
+    for formats in records.values():  # each holds a "json" record, a "markdown" one, or both
         record = formats.get("json")
         twin = formats.get("markdown")
-        if record is not None and twin is not None:
-            result.append(merge_twins(record, twin))
+        if record is None:
+            result.append(formats["markdown"])
+        elif twin is None:
+            result.append(record)
         else:
-            result.append(record or twin)  # type: ignore[arg-type]
+            result.append(merge_twins(record, twin))
     return result
 
 

@@ -20,7 +20,7 @@ import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeAlias
+from typing import TypeAlias, TypeVar
 
 import pyoxigraph as ox
 
@@ -70,6 +70,8 @@ _QUERY_FORM = re.compile(
 _SERVER_MESSAGE_LIMIT = 300
 _VALUES_BLOCK = re.compile(r'VALUES\s+\?(\w+)\s*\{(?:"(?:[^"\\\n]|\\.)*"|[^}"])*\}', re.IGNORECASE)
 """A one-variable ``VALUES ?var { ... }`` block; string literals may hold ``}``."""
+
+_Term = TypeVar("_Term")
 
 
 @dataclass(frozen=True)
@@ -167,13 +169,12 @@ def rebase_graphs(quads: Iterable[ox.Quad], old_prefix: str, new_prefix: str) ->
         if isinstance(quad.graph_name, ox.NamedNode)
         and quad.graph_name.value.startswith(old_prefix)
     }
+
+    def rename(term: _Term) -> _Term | ox.NamedNode:
+        return renamed.get(term, term) if isinstance(term, ox.NamedNode) else term
+
     return [
-        ox.Quad(
-            renamed.get(quad.subject, quad.subject),
-            quad.predicate,
-            renamed.get(quad.object, quad.object),
-            renamed.get(quad.graph_name, quad.graph_name),
-        )
+        ox.Quad(rename(quad.subject), quad.predicate, rename(quad.object), rename(quad.graph_name))
         for quad in quads
     ]
 
@@ -416,7 +417,7 @@ class _DigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
         """Remember the challenge, then answer it as urllib does."""
         _, _, challenge = auth.partition(" ")
         items = urllib.request.parse_http_list(challenge)
-        self.challenge = urllib.request.parse_keqv_list(filter(None, items))
+        self.challenge = urllib.request.parse_keqv_list([item for item in items if item])
         return super().retry_http_digest_auth(req, auth)
 
 

@@ -41,11 +41,13 @@ def format_results(result: QueryResult, fmt: str) -> bytes:
     """
     if fmt not in RESULT_FORMATS:
         raise UnsupportedFormatError(fmt, RESULT_FORMATS)
+    # pyoxigraph's stubs type serialize() as ``bytes | None``; without an output it gives bytes.
     if isinstance(result, tuple):
-        lines = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
+        data = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
+        lines = data.splitlines(keepends=True)  # type: ignore[union-attr]
         return b"".join(sorted(set(lines)))
     if fmt != "table":
-        return result.serialize(format=_W3C_FORMATS[fmt])
+        return result.serialize(format=_W3C_FORMATS[fmt])  # type: ignore[return-value]
     if isinstance(result, ox.QueryBoolean):
         return b"true\n" if bool(result) else b"false\n"
     header = [variable.value for variable in result.variables]

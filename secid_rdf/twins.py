@@ -11,7 +11,9 @@ Keys neither format's model knows (extras) are kept from both files.
 from __future__ import annotations
 
 from dataclasses import fields, replace
+from typing import Any, TypeVar
 
+from secid_rdf.findings import Location
 from secid_rdf.json_reader import literal_name
 from secid_rdf.model import MatchNode, Namespace, Source
 
@@ -38,6 +40,8 @@ _NODE_FIXED = {
     "weight",
 }
 
+_Node = TypeVar("_Node", bound=MatchNode)
+
 
 def merge_twins(record: Namespace, twin: Namespace) -> Namespace:
     """The JSON ``record`` completed from its Markdown ``twin``.
@@ -63,7 +67,7 @@ def merge_twins(record: Namespace, twin: Namespace) -> Namespace:
         record,
         **filled,
         field_locations=_located(record, twin, filled),
-        sources=tuple(sources) + tuple(remaining.values()),  # type: ignore[arg-type]
+        sources=sources + tuple(remaining.values()),
         files=record.files + twin.files,
         format="json+markdown",
         extras=record.extras + twin.extras,
@@ -83,14 +87,12 @@ def _node_key(node: MatchNode) -> str | None:
     return _fold(names[0]) if names and None not in names else None
 
 
-def _merge_nodes(
-    nodes: tuple[MatchNode, ...], remaining: dict[str, Source]
-) -> tuple[MatchNode, ...]:
+def _merge_nodes(nodes: tuple[_Node, ...], remaining: dict[str, Source]) -> tuple[_Node, ...]:
     """Fill nodes from matching Markdown sources, one tree level at a time."""
     matched = [
         (node, remaining.pop(key, None) if (key := _node_key(node)) else None) for node in nodes
     ]
-    merged: list[MatchNode] = []
+    merged: list[_Node] = []
     for node, source in matched:
         if source is not None:
             filled = _missing(node, source, _NODE_FIXED)
@@ -106,10 +108,16 @@ def _merge_nodes(
     return tuple(merged)
 
 
-def _missing(record: object, twin: object, fixed: set[str]) -> dict[str, object]:
-    """Fields of ``record`` that are empty and that ``twin`` has (both of ``record``'s class)."""
-    result: dict[str, object] = {}
-    for field in fields(record):  # type: ignore[arg-type]
+def _missing(
+    record: Namespace | MatchNode, twin: Namespace | MatchNode, fixed: set[str]
+) -> dict[str, Any]:
+    """Fields of ``record`` that are empty and that ``twin`` has, by field name.
+
+    The values are of as many types as the model has fields, hence ``Any``: each one is
+    passed back to :func:`dataclasses.replace` under the name of the field it came from.
+    """
+    result: dict[str, Any] = {}
+    for field in fields(record):
         name = field.name
         if name in fixed or not hasattr(twin, name):
             continue
@@ -119,8 +127,8 @@ def _missing(record: object, twin: object, fixed: set[str]) -> dict[str, object]
 
 
 def _located(
-    record: Namespace | MatchNode, twin: Namespace | MatchNode, filled: dict[str, object]
-) -> tuple:
+    record: Namespace | MatchNode, twin: Namespace | MatchNode, filled: dict[str, Any]
+) -> tuple[tuple[str, Location], ...]:
     """The record's field locations plus the twin's for the fields it filled."""
     return record.field_locations + tuple(
         pair for pair in twin.field_locations if pair[0] in filled

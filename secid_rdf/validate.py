@@ -18,10 +18,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 from urllib.parse import unquote
 
 import rdflib
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
+from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Store, parse
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from secid_rdf.findings import Finding, Location, Severity, ShapesError, sort_findings
@@ -164,7 +165,7 @@ def _run_turbo(data: rdflib.Graph | Store, shapes: rdflib.Graph) -> rdflib.Graph
     _, report, _ = pyshacl_turbo.validate(
         data, shacl_graph=shapes, inference="none", allow_infos=True
     )
-    return report
+    return cast(rdflib.Graph, report)  # unannotated; the report is a Graph unless serialised
 
 
 def _run_pyshacl(data: rdflib.Graph | Store, shapes: rdflib.Graph) -> rdflib.Graph:
@@ -172,7 +173,7 @@ def _run_pyshacl(data: rdflib.Graph | Store, shapes: rdflib.Graph) -> rdflib.Gra
     from pyshacl import Validator
     from pyshacl.graph_abstraction import DataGraph, OxigraphDataGraph
 
-    class _StoreGraph(OxigraphDataGraph):  # type: ignore[misc]
+    class _StoreGraph(OxigraphDataGraph):
         """A store-backed data graph that is always true.
 
         pyshacl tests ``datagraph or shapes`` for every result; the default truth test
@@ -189,7 +190,7 @@ def _run_pyshacl(data: rdflib.Graph | Store, shapes: rdflib.Graph) -> rdflib.Gra
         options={"inference": "none", "inplace": True, "allow_infos": True},
     )
     _, report, _ = validator.run()
-    return report
+    return cast(rdflib.Graph, report)  # unannotated; the report is a Graph unless serialised
 
 
 ENGINES: dict[str, Callable[[rdflib.Graph | Store, rdflib.Graph], rdflib.Graph]] = {
@@ -215,22 +216,30 @@ def run_shacl(
         raise ShapesError(f"SHACL engine {engine} failed: {error}") from error
     results = []
     for node in report.objects(None, SH.result):
+        focus = report.value(node, SH.focusNode)
+        if focus is None:  # SHACL 3.6.2.1: every result has exactly one focus node
+            raise ShapesError(f"SHACL engine {engine} gave a result without sh:focusNode")
         path_node = report.value(node, SH.resultPath)
         shape = report.value(node, SH.sourceShape)
         message = min((str(m) for m in report.objects(node, SH.resultMessage)), default="")
         results.append(
             ShaclResult(
-                focus=report.value(node, SH.focusNode),
+                focus=focus,
                 path=None if path_node is None else format_term(report, path_node),
                 path_iri=str(path_node) if isinstance(path_node, URIRef) else None,
                 value=report.value(node, SH.value),
-                severity=_SEVERITIES.get(report.value(node, SH.resultSeverity), Severity.ERROR),
+                severity=_severity(report.value(node, SH.resultSeverity)),
                 shape=format_term(report, shape) if shape is not None else "sh:shape",
                 message=message,
             )
         )
     results.sort(key=lambda r: (str(r.focus), r.shape, r.path or "", str(r.value), r.message))
     return results
+
+
+def _severity(level: Node | None) -> Severity:
+    """The severity a result states; a violation when it states none of SHACL's three."""
+    return _SEVERITIES.get(level, Severity.ERROR) if isinstance(level, URIRef) else Severity.ERROR
 
 
 def _describe_value(value: Node | None, focus: Node, base: str) -> str | None:
@@ -353,7 +362,7 @@ def iter_extra_findings(data: Store, locate: Locator) -> Iterator[Finding]:
       term would otherwise pass every shape unnoticed; concepts such as ``status-bogus``
       are objects of ``secid:status``, judged by the shapes).
     """
-    for row in data.query(_REGEX_QUERY):
+    for row in _select(data, _REGEX_QUERY):
         pattern = row["r"].value
         try:
             re.compile(pattern)
@@ -367,8 +376,8 @@ def iter_extra_findings(data: Store, locate: Locator) -> Iterator[Finding]:
             )
     declared = {SECID.iri(name) for name in SECID}
     classes = {SECID.iri(name) for name in SECID_CLASSES}
-    used_as_class = {row["term"].value for row in data.query(_CLASSES_QUERY)}
-    for row in data.query(_TERMS_QUERY):
+    used_as_class = {row["term"].value for row in _select(data, _CLASSES_QUERY)}
+    for row in _select(data, _TERMS_QUERY):
         term, subject = row["term"].value, row["subject"].value
         if term in declared and (term not in used_as_class or term in classes):
             continue
@@ -382,10 +391,18 @@ def iter_extra_findings(data: Store, locate: Locator) -> Iterator[Finding]:
         )
 
 
+def _select(data: Store, query: str) -> QuerySolutions:
+    """The solutions of one of this module's ``SELECT`` queries."""
+    solutions = data.query(query)
+    if not isinstance(solutions, QuerySolutions):
+        raise TypeError(f"expected a SELECT query, got {query!r}")
+    return solutions
+
+
 def _identifiers(data: Store) -> dict[str, str]:
     """Subject IRI → SecID string, from ``dcterms:identifier``."""
     query = "SELECT ?s ?id WHERE { ?s <http://purl.org/dc/terms/identifier> ?id }"
-    return {row["s"].value: row["id"].value for row in data.query(query)}
+    return {row["s"].value: row["id"].value for row in _select(data, query)}
 
 
 def _validate_store(
