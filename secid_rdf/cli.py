@@ -43,6 +43,7 @@ BASE_OPTION = click.option(
     help="Base IRI of the data: <IRI><type>/<namespace>/<name>.",
 )
 
+
 def resolve_registry(registry: Path | None) -> Path:
     """The registry folder to use: the one given, or the bundled one."""
     return registry if registry is not None else bundled_registry_path()
@@ -135,7 +136,9 @@ def check_modified(_ctx: click.Context, _param: click.Parameter, value: str | No
     metavar="IRI",
     help="Where the files will be published, for void:dataDump. Default: dump/ beside --base.",
 )
-@click.option("--no-pages", is_flag=True, help="Do not write pages/<type>/<namespace>.jsonld/.html.")
+@click.option(
+    "--no-pages", is_flag=True, help="Do not write pages/<type>/<namespace>.jsonld/.html."
+)
 @click.option(
     "--modified",
     callback=check_modified,

@@ -216,7 +216,7 @@ class Fields:
                 result.append(item)
             else:
                 self.context.report(
-                    self.at(key) + (index,), f"expected a string, found {describe(item)}"
+                    (*self.at(key), index), f"expected a string, found {describe(item)}"
                 )
         return tuple(result)
 

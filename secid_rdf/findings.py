@@ -101,7 +101,9 @@ class RegistryNotFoundError(SecidRdfError, FileNotFoundError):
 
     def __init__(self, path: str) -> None:
         self.path = path
-        super().__init__(f"registry folder not found: {path} (give the folder that holds <type>/ folders)")
+        super().__init__(
+            f"registry folder not found: {path} (give the folder that holds <type>/ folders)"
+        )
 
 
 class InvalidSecidError(SecidRdfError, ValueError):

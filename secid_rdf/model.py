@@ -26,12 +26,12 @@ from pathlib import Path
 from secid_rdf.findings import Finding, Location
 
 __all__ = [
+    "PLACEHOLDER_PATTERN",
     "Example",
     "Extra",
     "IdPattern",
     "MatchNode",
     "Namespace",
-    "PLACEHOLDER_PATTERN",
     "Registry",
     "SecidType",
     "Source",
@@ -240,10 +240,10 @@ class SecidType:
 
 @dataclass(frozen=True, kw_only=True)
 class Registry:
-    """A whole registry: its types, its namespaces (sorted by type then namespace), and
-    the findings met while reading it.
+    """A whole registry: its types, its namespaces and the findings met while reading it.
 
-    ``commit`` is the git commit of the registry folder when it sits in a work tree.
+    Namespaces are sorted by type, then namespace. ``commit`` is the git commit of the
+    registry folder when it sits in a work tree.
     """
 
     root: Path

@@ -467,8 +467,11 @@ class _Translator:
     def class_text(
         self, items: list[str], shorthands: list[str], *, negated: bool, start: int
     ) -> str:
-        """Assemble a class; a shorthand with its own negation (``[\\s\\S]``) is any
-        character, and a lone negated shorthand (``[\\S]``) is the shorthand outside a class."""
+        """Assemble a class from its parts.
+
+        A shorthand with its own negation (``[\\s\\S]``) is any character, and a lone
+        negated shorthand (``[\\S]``) is the shorthand outside a class.
+        """
         caret = "^" if negated else ""
         if any(letter.swapcase() in shorthands for letter in shorthands):
             return f"[{caret}\\s\\S]"
@@ -547,8 +550,10 @@ def python_to_xpath(pattern: str) -> XPathRegex:
 
 
 def _backtracking_estimate(analysis: _Analysis, length: int) -> int:
-    """The product bounding how many paths a backtracking search may try (see
-    :data:`BACKTRACKING_BUDGET`)."""
+    """The product bounding how many paths a backtracking search may try.
+
+    See :data:`BACKTRACKING_BUDGET`.
+    """
     estimate = 1 if analysis.anchored else length + 1
     for factor in analysis.factors:
         estimate *= length + 1 if factor is None else factor

@@ -113,8 +113,10 @@ def resolve_secids(
 
 
 def _parts(secid: SecID) -> tuple[str, str, str, str, str, str]:
-    """The query's parameters for one SecID: type, path, version, qualifiers, subpath, item
-    version (``""`` for an absent part)."""
+    """The query's parameters for one SecID, ``""`` for an absent part.
+
+    In order: type, path, version, qualifiers, subpath, item version.
+    """
     path = f"{secid.namespace}/{secid.name}" if secid.name else secid.namespace
     qualifiers = "&".join(f"{key}={value}" for key, value in secid.qualifiers)
     return (
@@ -184,8 +186,10 @@ def _ordered(urls: list[ResolvedUrl]) -> tuple[ResolvedUrl, ...]:
 
 
 def format_resolutions(resolutions: Sequence[Resolution], fmt: str) -> str:
-    """Render resolutions: ``text`` gives one URL per line (``SECID<TAB>URL`` when there are
-    several SecIDs), ``json`` a list of ``{secid, url, weight, entry, kind}`` objects.
+    """Render resolutions as ``text`` or ``json``.
+
+    ``text`` gives one URL per line (``SECID<TAB>URL`` when there are several SecIDs),
+    ``json`` a list of ``{secid, url, weight, entry, kind}`` objects.
 
     :raises UnsupportedFormatError: ``fmt`` is neither.
 

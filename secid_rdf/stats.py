@@ -59,10 +59,14 @@ class RegistryStats:
             f"namespace files: {sum(self.files.values())} ({_split(self.files_by_format())})",
             *per_type,
             f"namespaces: {self.namespaces} ({self.twins} from a JSON and Markdown twin pair)",
-            f"distinct namespace names: {names['all']}"
-            f" (json {names['json']}, markdown {names['markdown']})",
-            f"sources: {sum(self.sources.values())} ({_split(self.sources)}); with a literal name:"
-            f" {self.literal_sources}",
+            (
+                f"distinct namespace names: {names['all']}"
+                f" (json {names['json']}, markdown {names['markdown']})"
+            ),
+            (
+                f"sources: {sum(self.sources.values())} ({_split(self.sources)}); with a literal"
+                f" name: {self.literal_sources}"
+            ),
             f"match nodes: {sum(self.match_nodes.values())} ({depths or 'none'})",
             f"urls: {sum(self.urls.values())} ({_split(self.urls)})",
             f"url templates: {sum(self.url_templates.values())} ({_split(self.url_templates)})",

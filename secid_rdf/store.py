@@ -84,8 +84,11 @@ class Credentials:
 
 @dataclass(frozen=True)
 class GraphUpload:
-    """One graph sent to a store: its IRI (``None`` for the default graph), its size, and the
-    HTTP status the store answered (201 created, 204/200 replaced)."""
+    """One graph sent to a store: its IRI, its size and the HTTP status the store answered.
+
+    ``graph`` is ``None`` for the default graph; ``status`` is 201 when the store created the
+    graph, 204 or 200 when it replaced it.
+    """
 
     graph: str | None
     triples: int
@@ -107,8 +110,9 @@ class LoadReport:
 
 
 def read_export(directory: Path, *, include_description: bool = True) -> tuple[ox.Quad, ...]:
-    """The quads of an export folder: ``secid.nq`` as written, and ``void.ttl`` placed in the
-    dataset description graph.
+    """The quads of an export folder.
+
+    ``secid.nq`` is read as written, ``void.ttl`` placed in the dataset description graph.
 
     :param directory: a folder written by ``secid-rdf export``.
     :param include_description: also read ``void.ttl``; without it, only the registry's graph.
@@ -151,8 +155,10 @@ def split_graphs(quads: Iterable[ox.Quad]) -> dict[str | None, list[ox.Triple]]:
 
 
 def rebase_graphs(quads: Iterable[ox.Quad], old_prefix: str, new_prefix: str) -> list[ox.Quad]:
-    """Rename every named graph whose IRI starts with ``old_prefix`` to start with ``new_prefix``,
-    both as graph name and where a triple names it (the dataset description's ``void:subset``).
+    """Rename every named graph whose IRI starts with ``old_prefix`` to start with ``new_prefix``.
+
+    A graph is renamed both as graph name and where a triple names it (the dataset
+    description's ``void:subset``).
 
     Lets two registries (or two versions of one) live side by side in one store.
 
@@ -237,8 +243,9 @@ def query_endpoint(
     credentials: Credentials | None = None,
     timeout: float = 60.0,
 ) -> QueryResult:
-    """Run a query on a remote SPARQL 1.1 endpoint (URL-encoded ``POST``, SPARQL 1.1 Protocol
-    section 2.1.2).
+    """Run a query on a remote SPARQL 1.1 endpoint.
+
+    The query is sent as a URL-encoded ``POST`` (SPARQL 1.1 Protocol section 2.1.2).
 
     :param endpoint_url: the query endpoint (Oxigraph: ``http://host:7878/query``).
     :param query: SPARQL 1.1 query text.
@@ -286,8 +293,9 @@ def _parse_results(body: bytes, results_format: ox.QueryResultsFormat) -> QueryR
 
 
 def build_store(quads: Iterable[ox.Quad]) -> ox.Store:
-    """An in-memory pyoxigraph store: every named graph as given, and as default graph their
-    RDF merge, where a triple that sits in several graphs is there once.
+    """An in-memory pyoxigraph store: every named graph as given, their RDF merge as default.
+
+    In the default graph a triple that sits in several graphs is there once.
 
     pyoxigraph's own union default graph repeats such a triple once per graph, which inflates
     ``COUNT`` and duplicates rows (oxigraph issue #1919, present in 0.5.13); the export has
@@ -295,7 +303,8 @@ def build_store(quads: Iterable[ox.Quad]) -> ox.Store:
 
     >>> g1, g2 = ox.NamedNode("https://e.org/g1"), ox.NamedNode("https://e.org/g2")
     >>> s, p = ox.NamedNode("https://e.org/s"), ox.NamedNode("https://e.org/p")
-    >>> store = build_store([ox.Quad(s, p, ox.Literal("1"), g1), ox.Quad(s, p, ox.Literal("1"), g2)])
+    >>> one = ox.Literal("1")
+    >>> store = build_store([ox.Quad(s, p, one, g1), ox.Quad(s, p, one, g2)])
     >>> [str(row["n"].value) for row in store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")]
     ['1']
     """
@@ -307,8 +316,9 @@ def build_store(quads: Iterable[ox.Quad]) -> ox.Store:
 
 
 def query_store(store: ox.Store, query: str) -> QueryResult:
-    """Run a SPARQL 1.1 query on an embedded store built by :func:`build_store` (the default
-    graph is the merge of all graphs; ``GRAPH`` reaches each named graph).
+    """Run a SPARQL 1.1 query on an embedded store built by :func:`build_store`.
+
+    The default graph is the merge of all graphs; ``GRAPH`` reaches each named graph.
 
     :raises QueryError: the query is not valid SPARQL 1.1.
 
@@ -380,8 +390,11 @@ def _opener(url: str, credentials: Credentials | None) -> urllib.request.OpenerD
 
 
 class _BasicAuthHandler(urllib.request.HTTPBasicAuthHandler):
-    """Basic authentication that, once the store has asked for it, sends the credentials with
-    every later request from the start (see :class:`_DigestAuthHandler` for why)."""
+    """Basic authentication that, once asked for, sends the credentials from the start.
+
+    Every later request carries them without waiting for a challenge (see
+    :class:`_DigestAuthHandler` for why).
+    """
 
     passwd: urllib.request.HTTPPasswordMgrWithPriorAuth
 

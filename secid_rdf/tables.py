@@ -56,8 +56,10 @@ def format_results(result: QueryResult, fmt: str) -> bytes:
 
 
 def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
-    """A term as people read it: the IRI or the literal's text; control characters escaped
-    so that registry text cannot move the cursor or fake a row."""
+    """A term as people read it: the IRI or the literal's text.
+
+    Control characters are escaped so that registry text cannot move the cursor or fake a row.
+    """
     if term is None:
         return ""
     if isinstance(term, ox.BlankNode):

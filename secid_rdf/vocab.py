@@ -453,7 +453,7 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
 """Every vocabulary secid-rdf writes terms from, the SecID ontology first."""
 
 PREFIXES: dict[str, str] = {
-    vocabulary._prefix: vocabulary._namespace  # noqa: SLF001 (same module)
+    vocabulary._prefix: vocabulary._namespace  # private attributes, read in their own module
     for vocabulary in VOCABULARIES
 }
 """Prefix → namespace IRI, for Turtle ``@prefix`` lines and the JSON-LD context (a fresh

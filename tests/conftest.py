@@ -66,8 +66,10 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 def corpus_conversions(
     bundled_registry: Path, markdown_corpus: Path, json_corpus: Path
 ) -> dict[str, tuple[Registry, Conversion]]:
-    """Each test registry read and converted once per session: ``bundled``, ``markdown``,
-    ``json`` → (registry, conversion)."""
+    """Each test registry read and converted once per session.
+
+    Keys are ``bundled``, ``markdown`` and ``json``; values are (registry, conversion).
+    """
     paths = {"bundled": bundled_registry, "markdown": markdown_corpus, "json": json_corpus}
     result = {}
     for name, path in paths.items():

@@ -1,5 +1,8 @@
-"""The converter: model → quads, checked with pyoxigraph on small models, the seed file's
-golden graph, and acceptance checks over the bundled registry and both corpora."""
+"""The converter: model → quads, checked with pyoxigraph.
+
+Small models, the seed file's golden graph, and acceptance checks over the bundled registry
+and both corpora.
+"""
 
 from __future__ import annotations
 
@@ -99,8 +102,17 @@ def subjects(conversion: Conversion) -> set[str]:
 
 
 def test_namespace_and_source_carry_their_secids_and_point_at_each_other() -> None:
-    result = convert(namespace(sources=(Source(name="cve", secid="secid:advisory/example.org/cve",
-                                               location=at(5, "sources.cve")),)))
+    result = convert(
+        namespace(
+            sources=(
+                Source(
+                    name="cve",
+                    secid="secid:advisory/example.org/cve",
+                    location=at(5, "sources.cve"),
+                ),
+            )
+        )
+    )
     ns, src = f"{ID}advisory/example.org", f"{ID}advisory/example.org/cve"
     assert objects(result, ns, DCTERMS.identifier) == ['"secid:advisory/example.org"']
     assert objects(result, src, DCTERMS.identifier) == ['"secid:advisory/example.org/cve"']
@@ -114,8 +126,10 @@ def test_namespace_and_source_carry_their_secids_and_point_at_each_other() -> No
 def test_every_quad_is_in_its_types_graph_sorted_and_unique() -> None:
     result = convert(
         namespace(urls=(Url(kind="website", value="https://example.org/", location=at(3)),)),
-        namespace(type="weakness", urls=(Url(kind="website", value="https://example.org/",
-                                              location=at(3)),)),
+        namespace(
+            type="weakness",
+            urls=(Url(kind="website", value="https://example.org/", location=at(3)),),
+        ),
     )
     graphs = {q.graph_name.value for q in result.quads}
     assert graphs == {graph_iri("advisory").value, graph_iri("weakness").value}
@@ -164,7 +178,9 @@ def test_a_url_that_is_not_an_iri_is_reported_at_its_line_and_left_out(
     result = convert(namespace(urls=(Url(kind="docs", value=value, location=at(9, "urls.docs")),)))
     (finding,) = result.findings
     assert (finding.location, finding.severity, finding.rule) == (
-        at(9, "urls.docs"), severity, RULE_INVALID_IRI
+        at(9, "urls.docs"),
+        severity,
+        RULE_INVALID_IRI,
     )
     assert repr(value) in finding.message
     assert all(value not in str(q.object) for q in result.quads)
@@ -172,8 +188,11 @@ def test_a_url_that_is_not_an_iri_is_reported_at_its_line_and_left_out(
 
 
 def test_fixed_resolution_url_is_a_template_entry_with_a_target_iri() -> None:
-    node = Source(name="doc", url_template=Url(kind="lookup", value="https://example.org/doc.pdf",
-                                              location=at(7)), location=at(6))
+    node = Source(
+        name="doc",
+        url_template=Url(kind="lookup", value="https://example.org/doc.pdf", location=at(7)),
+        location=at(6),
+    )
     result = convert(namespace(sources=(node,)))
     entry = f"{ID}advisory/example.org/doc;template"
     assert objects(result, entry, SECID.target) == ["<https://example.org/doc.pdf>"]
@@ -183,8 +202,11 @@ def test_fixed_resolution_url_is_a_template_entry_with_a_target_iri() -> None:
 
 def test_regex_named_and_repeated_sources_get_position_iris() -> None:
     sources = (
-        Source(name=None, patterns=(IdPattern(regex=r"(?i)^\d{4}\.\d{5}$", location=at(3)),),
-               location=at(2)),
+        Source(
+            name=None,
+            patterns=(IdPattern(regex=r"(?i)^\d{4}\.\d{5}$", location=at(3)),),
+            location=at(2),
+        ),
         Source(name="a", location=at(4)),
         Source(name="a", location=at(6)),
     )
@@ -207,10 +229,12 @@ def test_match_tree_keeps_depth_weight_parent_and_what_each_node_matches() -> No
     child = MatchNode(
         patterns=(IdPattern(regex=r"^4\.0$", location=at(8)),),
         weight=90,
-        url_template=Url(kind="lookup", value="https://example.org/v{version}/{id}",
-                         location=at(9)),
-        variables=(Variable(name="year", extract=r"^CVE-(\d{4})-", format="lower",
-                            location=at(10)),),
+        url_template=Url(
+            kind="lookup", value="https://example.org/v{version}/{id}", location=at(9)
+        ),
+        variables=(
+            Variable(name="year", extract=r"^CVE-(\d{4})-", format="lower", location=at(10)),
+        ),
         location=at(7),
     )
     result = convert(namespace(sources=(Source(name="s", children=(child,), location=at(5)),)))
@@ -231,28 +255,32 @@ def test_match_tree_keeps_depth_weight_parent_and_what_each_node_matches() -> No
 
 def test_untranslatable_regex_keeps_the_original_and_is_reported() -> None:
     pattern = IdPattern(regex=r"(?<=A)B", location=at(4, "sources.s.id_pattern"))
-    result = convert(namespace(sources=(Source(name="s", id_patterns=(pattern,),
-                                               location=at(3)),)))
+    result = convert(namespace(sources=(Source(name="s", id_patterns=(pattern,), location=at(3)),)))
     subject = f"{ID}advisory/example.org/s;pattern=0"
     assert objects(result, subject, SECID.regex) == ['"(?<=A)B"']
     assert objects(result, subject, SECID.xpathRegex) == []
     (finding,) = result.findings
     assert (finding.rule, finding.severity, finding.location) == (
-        RULE_UNTRANSLATABLE_REGEX, Severity.WARNING, pattern.location
+        RULE_UNTRANSLATABLE_REGEX,
+        Severity.WARNING,
+        pattern.location,
     )
 
 
 def test_references_become_iris_whether_or_not_the_target_exists() -> None:
     entity = namespace(type="entity", namespace="example.org")
-    source = Source(name="s", cross_references=("secid:weakness/mitre.org/cwe", "see CWE"),
-                    deprecated_by="secid:advisory/example.org/t", location=at(3))
-    result = convert(namespace(operator="secid:entity/example.org/psirt", sources=(source,)),
-                     entity)
+    source = Source(
+        name="s",
+        cross_references=("secid:weakness/mitre.org/cwe", "see CWE"),
+        deprecated_by="secid:advisory/example.org/t",
+        location=at(3),
+    )
+    result = convert(
+        namespace(operator="secid:entity/example.org/psirt", sources=(source,)), entity
+    )
     ns, src = f"{ID}advisory/example.org", f"{ID}advisory/example.org/s"
     assert objects(result, ns, SECID.operator) == [f"<{ID}entity/example.org/psirt>"]
-    assert objects(result, src, SECID.crossReference) == [
-        f"<{ID}weakness/mitre.org%2Fcwe>"
-    ]
+    assert objects(result, src, SECID.crossReference) == [f"<{ID}weakness/mitre.org%2Fcwe>"]
     assert objects(result, src, DCTERMS.isReplacedBy) == [f"<{ID}advisory/example.org/t>"]
     (finding,) = result.findings
     assert finding.rule == RULE_INVALID_REFERENCE and "'see CWE'" in finding.message
@@ -260,26 +288,45 @@ def test_references_become_iris_whether_or_not_the_target_exists() -> None:
 
 def test_versions_dates_examples_and_extras_lose_nothing() -> None:
     versions = (
-        Version(value="2022", status="active", release_date="2022-10-25",
-                url="https://example.org/2022", location=at(6)),
+        Version(
+            value="2022",
+            status="active",
+            release_date="2022-10-25",
+            url="https://example.org/2022",
+            location=at(6),
+        ),
         Version(value="2022", release_date="2022-10", location=at(7)),
     )
     examples = (
         Example(value="secid:advisory/example.org/s#EX-1", location=at(9)),
-        Example(value="EX-2", url="https://example.org/EX-2", note="second",
-                variables=(("num", "2"),), location=at(10)),
+        Example(
+            value="EX-2",
+            url="https://example.org/EX-2",
+            note="second",
+            variables=(("num", "2"),),
+            location=at(10),
+        ),
     )
-    extra = Extra(path="sources.*.parsability", value_json='{"a": [1, 2]}',
-                  location=at(11, "sources.s.parsability"))
-    source = Source(name="s", secid="secid:advisory/example.org/s", versions=versions,
-                    examples=examples, extras=(extra,), deprecated_date="2017-01",
-                    urls=(Url(kind="lookup", value="https://example.org/find/{id}",
-                              location=at(8)),),
-                    location=at(5))
+    extra = Extra(
+        path="sources.*.parsability",
+        value_json='{"a": [1, 2]}',
+        location=at(11, "sources.s.parsability"),
+    )
+    source = Source(
+        name="s",
+        secid="secid:advisory/example.org/s",
+        versions=versions,
+        examples=examples,
+        extras=(extra,),
+        deprecated_date="2017-01",
+        urls=(Url(kind="lookup", value="https://example.org/find/{id}", location=at(8)),),
+        location=at(5),
+    )
     result = convert(namespace(sources=(source,), established=1958))
     src = f"{ID}advisory/example.org/s"
     assert objects(result, src, SECID.hasVersion) == [
-        f"<{src};version=2022,1>", f"<{src};version=2022>"
+        f"<{src};version=2022,1>",
+        f"<{src};version=2022>",
     ]
     assert objects(result, f"{src};version=2022", DCTERMS.identifier) == [
         '"secid:advisory/example.org/s@2022"'
@@ -318,13 +365,19 @@ def test_extras_with_a_clear_meaning_get_their_term_and_the_rest_stay_json() -> 
     extras = (
         Extra(path="match_nodes[].data.lookup_table", value_json=table, location=at(4)),
         Extra(path="updated", value_json='"2026-05-01"', location=at(5)),
-        Extra(path="sources.*.id_patterns[].url", value_json='"https://example.org/p"',
-              location=at(6)),
-        Extra(path="match_nodes[].data.lookup_table", value_json='{"A02": {"url": "no"}}',
-              location=at(7)),
-        Extra(path="match_nodes[].children[].data.lang",
-              value_json='{"available": ["en", "de"], "default": "en", "url_transform": "upper"}',
-              location=at(8)),
+        Extra(
+            path="sources.*.id_patterns[].url", value_json='"https://example.org/p"', location=at(6)
+        ),
+        Extra(
+            path="match_nodes[].data.lookup_table",
+            value_json='{"A02": {"url": "no"}}',
+            location=at(7),
+        ),
+        Extra(
+            path="match_nodes[].children[].data.lang",
+            value_json='{"available": ["en", "de"], "default": "en", "url_transform": "upper"}',
+            location=at(8),
+        ),
     )
     result = convert(namespace(sources=(Source(name="s", extras=extras, location=at(3)),)))
     src = f"{ID}advisory/example.org/s"
@@ -439,8 +492,11 @@ def converted(
 
 def test_no_blank_nodes(converted: tuple[Registry, Conversion]) -> None:
     _, result = converted
-    blank = [q for q in result.quads if isinstance(q.subject, BlankNode)
-             or isinstance(q.object, BlankNode)]
+    blank = [
+        q
+        for q in result.quads
+        if isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode)
+    ]
     assert blank == []
 
 
@@ -465,9 +521,10 @@ def test_every_class_and_property_is_standard_or_declared_in_the_ontology(
     terms = {q.predicate.value for q in result.quads}
     terms |= {q.object.value for q in result.quads if q.predicate == RDF.type}
     undeclared = {
-        term for term in terms
+        term
+        for term in terms
         if not term.startswith(STANDARD)
-        and not (term.startswith(SECID_NAMESPACE) and term[len(SECID_NAMESPACE):] in SECID)
+        and not (term.startswith(SECID_NAMESPACE) and term[len(SECID_NAMESPACE) :] in SECID)
     }
     assert undeclared == set()
 
@@ -479,7 +536,8 @@ def expected_secids(registry: Registry) -> set[str]:
         secids.add(f"secid:{ns.type}/{ns.namespace}")
         secids.update(
             f"secid:{ns.type}/{ns.namespace}/{source.name}"
-            for source in ns.sources if source.name is not None
+            for source in ns.sources
+            if source.name is not None
         )
     return secids
 
@@ -555,7 +613,10 @@ def test_conversion_is_identical_across_hash_seeds(json_corpus: Path) -> None:
         env = {**os.environ, "PYTHONHASHSEED": seed}
         run = subprocess.run(
             [sys.executable, "-c", DIGEST_SCRIPT, str(json_corpus)],
-            capture_output=True, text=True, env=env, check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
         )
         digests.add(run.stdout)
     assert len(digests) == 1

@@ -168,8 +168,11 @@ def test_json_corpus_secids_match_the_files(json_corpus: Path, json_registry: Re
 
 
 def test_markdown_twin_names_land_on_json_nodes(json_corpus: Path, json_registry: Registry) -> None:
-    """The JSON file is the record: a Markdown name of a twin is merged into the JSON node
-    with that literal name, at name level or (Red Hat's OpenShift offerings) one below."""
+    """The JSON file is the record: a twin's Markdown name merges into its JSON node.
+
+    The node is the one with that literal name, at name level or (Red Hat's OpenShift
+    offerings) one below.
+    """
     twins = [
         path.with_suffix(".md")
         for path in json_corpus.glob("*/**/*.json")

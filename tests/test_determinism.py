@@ -1,6 +1,8 @@
-"""The same registry gives byte-identical export files whatever the hash seed and the output
-folder: each run is a fresh process with its own ``PYTHONHASHSEED`` (the runs of one
-registry go side by side)."""
+"""The same registry gives byte-identical export files whatever the hash seed and output folder.
+
+Each run is a fresh process with its own ``PYTHONHASHSEED`` (the runs of one registry go side
+by side).
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
-"""``secid-rdf export`` on the bundled registry and both corpora: four dumps of one graph,
-offline JSON-LD, pages that are subgraphs, a truthful dataset description, exit codes and
-atomic writes."""
+"""``secid-rdf export`` on the bundled registry and both corpora.
+
+Four dumps of one graph, offline JSON-LD, pages that are subgraphs, a truthful dataset
+description, exit codes and atomic writes.
+"""
 
 from __future__ import annotations
 

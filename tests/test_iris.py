@@ -35,7 +35,7 @@ from secid_rdf.iris import (
 from secid_rdf.vocab import SECID
 
 # Text as the registry may hold it: the SecID specials, spaces, controls, non-ASCII.
-SPECIALS = "#@?:/&()§ ;=,!%.-_~\\<>\"{}|^`\n\t"
+SPECIALS = '#@?:/&()§ ;=,!%.-_~\\<>"{}|^`\n\t'
 registry_text = st.text(
     alphabet=st.one_of(st.sampled_from(SPECIALS), st.characters(codec="utf-8")),
     max_size=24,
@@ -56,7 +56,7 @@ def parse_back(iri: pyoxigraph.NamedNode) -> str:
 def resolve_relative(iri: pyoxigraph.NamedNode) -> str:
     """Write the IRI relative to the default base in Turtle, as exports do, and read it back."""
     assert iri.value.startswith(DEFAULT_BASE)
-    text = f"@base <{DEFAULT_BASE}> .\n<{iri.value[len(DEFAULT_BASE):]}> <urn:p> <urn:o> .\n"
+    text = f"@base <{DEFAULT_BASE}> .\n<{iri.value[len(DEFAULT_BASE) :]}> <urn:p> <urn:o> .\n"
     (quad,) = pyoxigraph.parse(text.encode(), format=pyoxigraph.RdfFormat.TURTLE)
     assert isinstance(quad.subject, pyoxigraph.NamedNode)
     return quad.subject.value

@@ -1,5 +1,7 @@
-"""``secid-rdf load`` and ``secid-rdf query`` end to end: the bundled registry exported, loaded
-into a real Oxigraph server, read back graph by graph, loaded again, and queried."""
+"""``secid-rdf load`` and ``secid-rdf query`` end to end, on a real Oxigraph server.
+
+The bundled registry is exported, loaded, read back graph by graph, loaded again, and queried.
+"""
 
 from __future__ import annotations
 

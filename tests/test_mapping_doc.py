@@ -57,6 +57,9 @@ def test_every_secid_term_named_in_the_document_exists() -> None:
 
 def test_the_document_covers_every_class_and_property_of_the_ontology() -> None:
     text = MAPPING.read_text(encoding="utf-8")
-    absent = [name for name in (*SECID_CLASSES, *SECID_PROPERTIES) if f"secid:{name}`" not in text
-              and f"secid:{name} " not in text]
+    absent = [
+        name
+        for name in (*SECID_CLASSES, *SECID_PROPERTIES)
+        if f"secid:{name}`" not in text and f"secid:{name} " not in text
+    ]
     assert absent == []

@@ -34,7 +34,7 @@ Facts = dict[str, dict[str, list[NamedNode | Literal]]]
 
 @pytest.fixture(scope="module")
 def ontology() -> Facts:
-    """subject IRI → predicate IRI → objects, read with pyoxigraph."""
+    """Subject IRI → predicate IRI → objects, read with pyoxigraph."""
     facts: Facts = defaultdict(lambda: defaultdict(list))
     for triple in parse(path=ontology_path(), format=RdfFormat.TURTLE):
         assert isinstance(triple.subject, NamedNode), f"blank node in the ontology: {triple}"

@@ -1,5 +1,8 @@
-"""Namespace pages: safe paths, a framed JSON-LD tree that is a subgraph of the whole, and
-HTML whose embedded JSON-LD survives any registry text."""
+"""Namespace pages: safe paths, a framed JSON-LD subgraph, HTML that survives any text.
+
+The framed JSON-LD tree is a subgraph of the whole, and the HTML's embedded JSON-LD survives
+any registry text.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
-"""The shipped query library: each query's rows on the bundled registry (and on a small
-registry for the cases the bundled one does not have), the same rows from a real Oxigraph
-server, and the ``query`` command's options."""
+"""The shipped query library, and the ``query`` command's options.
+
+Each query's rows on the bundled registry (and on a small registry for the cases the bundled
+one does not have), and the same rows from a real Oxigraph server.
+"""
 
 from __future__ import annotations
 

@@ -56,8 +56,10 @@ BAD_INPUT = {
                 "type: advisory", "namespace: bad.org", "full_name: [unclosed", "status: x"
             )
         },
-        "advisory/org/bad.md:5: error: frontmatter: YAML syntax error: did not find expected ',' or"
-        " ']' (while parsing a flow sequence started on line 4)",
+        (
+            "advisory/org/bad.md:5: error: frontmatter: YAML syntax error: did not find expected"
+            " ',' or ']' (while parsing a flow sequence started on line 4)"
+        ),
     ),
     "unparseable JSON": (
         {"advisory/org/bad.json": '{\n  "type": "advisory",\n  "namespace": \n}\n'},
@@ -65,9 +67,10 @@ BAD_INPUT = {
     ),
     "unterminated frontmatter": (
         {"advisory/org/bad.md": "---\ntype: advisory\nnamespace: bad.org\n"},
-        "advisory/org/bad.md:1: error: frontmatter: frontmatter starts with '---' but has no"
-        " closing"
-        " '---' line",
+        (
+            "advisory/org/bad.md:1: error: frontmatter: frontmatter starts with '---' but has no"
+            " closing '---' line"
+        ),
     ),
     "missing type": (
         {"advisory/org/bad.md": md("namespace: bad.org", "full_name: Bad")},
@@ -95,10 +98,12 @@ BAD_INPUT = {
     "non-UTF-8 bytes": (
         {
             "advisory/org/bad.md": b"---\ntype: advisory\nnamespace: bad.org\n"
-            + b'full_name: "B\xffd"\n---\n'
+            b'full_name: "B\xffd"\n---\n'
         },
-        "advisory/org/bad.md:4: error: encoding: not UTF-8: byte 0xff at column 14;"
-        " save the file as UTF-8",
+        (
+            "advisory/org/bad.md:4: error: encoding: not UTF-8: byte 0xff at column 14;"
+            " save the file as UTF-8"
+        ),
     ),
 }
 
@@ -136,8 +141,10 @@ def test_missing_names_are_errors_but_the_namespace_still_loads(tmp_path: Path) 
     code, errors = run_stats(root)
     assert errors == [
         "advisory/org/nodes.json:1: error: official_name: required field is missing",
-        "advisory/org/nodes.json:7: error: match_nodes[0].patterns: a match node needs at least"
-        " one pattern",
+        (
+            "advisory/org/nodes.json:7: error: match_nodes[0].patterns: a match node needs at least"
+            " one pattern"
+        ),
         "advisory/org/noname.md:2: error: full_name: required field is missing",
     ]
     assert code == 1
@@ -150,9 +157,10 @@ def test_same_namespace_twice_in_one_format_is_an_error(tmp_path: Path) -> None:
     root = make_registry(tmp_path, {"advisory/mitre.org.md": twice, "advisory/org/mitre.md": twice})
     code, errors = run_stats(root)
     assert errors == [
-        "advisory/org/mitre.md:3: error: namespace: advisory namespace 'mitre.org' is already"
-        " defined"
-        " in advisory/mitre.org.md; this file is not used"
+        (
+            "advisory/org/mitre.md:3: error: namespace: advisory namespace 'mitre.org' is already"
+            " defined in advisory/mitre.org.md; this file is not used"
+        )
     ]
     assert code == 1
     registry = read_registry(root)
@@ -170,8 +178,10 @@ def test_file_outside_every_layout_is_a_warning_and_the_field_wins(tmp_path: Pat
     )
     code, errors = run_stats(root)
     assert errors == [
-        "advisory/org/misplaced.md:3: warning: namespace: 'elsewhere.org' belongs at"
-        " advisory/org/elsewhere.md (or advisory/elsewhere.org.md); the field is used"
+        (
+            "advisory/org/misplaced.md:3: warning: namespace: 'elsewhere.org' belongs at"
+            " advisory/org/elsewhere.md (or advisory/elsewhere.org.md); the field is used"
+        )
     ]
     assert code == 0
     assert namespace(read_registry(root), "advisory", "elsewhere.org").files == (
@@ -226,8 +236,10 @@ def test_duplicate_yaml_key_is_a_warning(tmp_path: Path) -> None:
     )
     registry = read_registry(root)
     assert [str(f) for f in registry.findings] == [
-        "advisory/org/v.md:8: warning: sources.a: key appears twice in one mapping;"
-        " the last value is used"
+        (
+            "advisory/org/v.md:8: warning: sources.a: key appears twice in one mapping;"
+            " the last value is used"
+        )
     ]
     assert namespace(registry, "advisory", "v.org").sources[0].official_name == "B"
 
@@ -518,10 +530,14 @@ def test_type_and_namespace_must_fit_the_secid_grammar(tmp_path: Path) -> None:
     )
     code, errors = run_stats(root)
     assert errors == [
-        "advisory/bad.md:2: error: type: type 'Advisory' must be lower-case letters, digits,"
-        " '-' or '_'",
-        "advisory/org/space.md:3: error: namespace: namespace 'my org' must be '/'-separated"
-        " segments without spaces, '@', '?' or '#'",
+        (
+            "advisory/bad.md:2: error: type: type 'Advisory' must be lower-case letters, digits,"
+            " '-' or '_'"
+        ),
+        (
+            "advisory/org/space.md:3: error: namespace: namespace 'my org' must be '/'-separated"
+            " segments without spaces, '@', '?' or '#'"
+        ),
     ]
     assert code == 1
     assert [ns.namespace for ns in read_registry(root).namespaces] == ["good"]
@@ -542,8 +558,10 @@ def test_json_duplicate_key_is_a_warning(tmp_path: Path) -> None:
     root = make_registry(tmp_path, {"advisory/org/d.json": text})
     registry = read_registry(root)
     assert [str(f) for f in registry.findings] == [
-        "advisory/org/d.json:3: warning: official_name: key appears twice in one mapping;"
-        " the last value is used"
+        (
+            "advisory/org/d.json:3: warning: official_name: key appears twice in one mapping;"
+            " the last value is used"
+        )
     ]
     assert namespace(registry, "advisory", "d.org").official_name == "Second"
 
@@ -557,8 +575,10 @@ def test_two_sources_with_one_name_are_an_error(tmp_path: Path) -> None:
     root = make_registry(tmp_path, {"advisory/org/t.json": text})
     code, errors = run_stats(root)
     assert errors == [
-        "advisory/org/t.json:4: error: match_nodes[1]: source name 'cve' is already used at"
-        " line 3; both would have the SecID secid:advisory/t.org/cve"
+        (
+            "advisory/org/t.json:4: error: match_nodes[1]: source name 'cve' is already used at"
+            " line 3; both would have the SecID secid:advisory/t.org/cve"
+        )
     ]
     assert code == 1
     assert len(namespace(read_registry(root), "advisory", "t.org").sources) == 2

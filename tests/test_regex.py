@@ -206,7 +206,7 @@ def test_whitespace_class_is_exactly_pythons() -> None:
     python_spaces = {chr(c) for c in range(sys.maxunicode + 1) if re.match(r"\s", chr(c))}
     translated = re.compile(x.pattern)
     assert {chr(c) for c in range(sys.maxunicode + 1) if translated.match(chr(c))} == python_spaces
-    sample = sorted(python_spaces) + ["a", "\u200b"]
+    sample = [*sorted(python_spaces), "a", "\u200b"]
     assert oxigraph_verdicts((c, x) for c in sample) == [c in python_spaces for c in sample]
 
 

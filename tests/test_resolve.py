@@ -165,7 +165,7 @@ def test_host_label_and_only_a_host_label_fills_a_host_placeholder(store: ox.Sto
 
 
 _HOSTILE = st.lists(
-    st.sampled_from(list("@/\\\n\r\t:?#%.[]a1 é") + ["//", "http://evil.com", "@evil.com"]),
+    st.sampled_from([*list("@/\\\n\r\t:?#%.[]a1 é"), "//", "http://evil.com", "@evil.com"]),
     min_size=1,
     max_size=12,
 ).map("".join)

@@ -115,8 +115,10 @@ def _template_pattern(template: str) -> re.Pattern[str]:
 
 
 def _markdown_cases(registry: Registry) -> Iterator[tuple[str, str, str]]:
-    """(example SecID, lookup template, file) for every full-SecID example of an entry that
-    has a ``lookup`` URL template."""
+    """(example SecID, lookup template, file) for every full-SecID example of a lookup entry.
+
+    A lookup entry is one that has a ``lookup`` URL template.
+    """
     for namespace in registry.namespaces:
         owners: list[Namespace | Source] = [namespace, *namespace.sources]
         for owner in owners:

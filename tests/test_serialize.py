@@ -1,5 +1,8 @@
-"""Serialisation: every format is the same graph, read back by independent parsers, and the
-bytes depend only on the graph (not on input order); the JSON-LD context is generated."""
+"""Serialisation: every format is the same graph, and the bytes depend only on the graph.
+
+Each format is read back by independent parsers; input order does not change the bytes; the
+JSON-LD context is generated.
+"""
 
 from __future__ import annotations
 

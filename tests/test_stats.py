@@ -24,8 +24,10 @@ BUNDLED_STATS = [
     "  weakness: 2 json, 1 markdown",
     "namespaces: 7 (1 from a JSON and Markdown twin pair)",
     "distinct namespace names: 5 (json 2, markdown 4)",
-    "sources: 13 (json match_nodes 4, markdown names 3, markdown sources 6);"
-    " with a literal name: 13",
+    (
+        "sources: 13 (json match_nodes 4, markdown names 3, markdown sources 6);"
+        " with a literal name: 13"
+    ),
     "match nodes: 7 (depth 0: 4, depth 1: 2, depth 2: 1)",
     "urls: 27 (json urls[] 9, markdown urls 18)",
     "url templates: 2 (json data.url 1, markdown urls with placeholders 1)",

@@ -1,5 +1,8 @@
-"""The store module against a real Oxigraph server and small hand-built graphs: loading by
-graph, replacing on reload, querying an endpoint, authentication, and every way a store fails."""
+"""The store module against a real Oxigraph server and small hand-built graphs.
+
+Loading by graph, replacing on reload, querying an endpoint, authentication, and every way a
+store fails.
+"""
 
 from __future__ import annotations
 
@@ -146,7 +149,7 @@ def test_embedded_store_queries_the_union_of_all_graphs() -> None:
 
 
 def test_embedded_store_rejects_bad_sparql() -> None:
-    with pytest.raises(QueryError, match="not a valid SPARQL 1.1 query"):
+    with pytest.raises(QueryError, match=r"not a valid SPARQL 1\.1 query"):
         query_store(build_store(QUADS), "SELECT ?s WHERE {")
 
 
@@ -202,10 +205,10 @@ def test_read_export_puts_the_dataset_description_in_its_own_graph(tmp_path: Pat
 
 
 def test_read_export_names_a_missing_or_broken_file(tmp_path: Path) -> None:
-    with pytest.raises(SecidRdfError, match="secid.nq: not found"):
+    with pytest.raises(SecidRdfError, match=r"secid\.nq: not found"):
         read_export(tmp_path)
     (tmp_path / "secid.nq").write_text("<urn:a> <urn:b> .\n")
-    with pytest.raises(SecidRdfError, match="secid.nq: not valid N-Quads: .*line 1"):
+    with pytest.raises(SecidRdfError, match=r"secid\.nq: not valid N-Quads: .*line 1"):
         read_export(tmp_path)
 
 
@@ -242,8 +245,11 @@ def _md5(text: str) -> str:
 
 
 class AuthHandler(http.server.BaseHTTPRequestHandler):
-    """A store behind basic or digest authentication that, like Virtuoso, answers a request
-    without valid credentials with 401 at once, never reading its body, and hangs up."""
+    """A store behind basic or digest authentication that behaves like Virtuoso.
+
+    It answers a request without valid credentials with 401 at once, never reading its body,
+    and hangs up.
+    """
 
     scheme = "Basic"
     protocol_version = "HTTP/1.1"
