@@ -10,16 +10,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import TypedDict
 
 from secid_rdf.fields import Fields, FileContext, Item
-from secid_rdf.findings import Severity
-from secid_rdf.model import Extra, IdPattern, MatchNode, Namespace, Source, Url, Variable, Version
+from secid_rdf.findings import Location, Severity
+from secid_rdf.model import (
+    Example,
+    Extra,
+    IdPattern,
+    MatchNode,
+    Namespace,
+    Source,
+    Url,
+    Variable,
+    Version,
+)
 from secid_rdf.parts import (
     read_example,
     read_id_pattern,
     read_identity,
+    read_namespace_basics,
     read_note,
-    read_tags,
     read_url_object,
     read_variable,
     read_version,
@@ -145,27 +156,14 @@ def namespace_from_json(value: object, context: FileContext) -> Namespace | None
         if isinstance(node, Source)
     )
     return Namespace(
-        type=type_name,
-        namespace=namespace,
-        files=(context.file,),
+        **read_namespace_basics(fields, identity),
         format="json",
-        status=fields.text("status"),
-        status_notes=fields.text("status_notes"),
         official_name=fields.text("official_name"),
-        common_name=fields.text("common_name"),
-        alternate_names=fields.texts("alternate_names"),
-        description=fields.text("description"),
         notes=fields.texts("notes"),
-        operator=fields.text("operator"),
         urls=_urls(fields, context),
-        wikidata=fields.texts("wikidata"),
-        wikipedia=fields.texts("wikipedia"),
-        tags=read_tags(fields),
-        established=fields.integer("established"),
         sources=sources,
         extras=fields.extras(),
         field_locations=fields.field_locations(_NAMESPACE_KEYS),
-        location=replace(context.location(("namespace",)), field=None),
     )
 
 
@@ -203,8 +201,8 @@ class _NodeReader:
             context.report(fields.at("patterns"), "a match node needs at least one pattern")
         literal = _node_literal(patterns)
         data = fields.mapping("data")
-        values, data_extras = _read_data(data, context) if data is not None else ({}, ())
-        versions: tuple[Version, ...] = values.get("versions", ())  # type: ignore[assignment]
+        values, data_extras = _read_data(data, context) if data is not None else (_DataFields(), ())
+        versions = values.get("versions", ())
         secid = self.secid(depth, parent, literal, parent_versions)
         children: tuple[MatchNode, ...] = ()
         if depth + 1 > MAX_MATCH_DEPTH and fields.has("children"):
@@ -220,20 +218,20 @@ class _NodeReader:
                 for entry in fields.items("children")
                 if (child := self.node(entry, depth + 1, secid, child_versions)) is not None
             )
-        values.update(
+        own = _NodeFields(
             patterns=patterns,
             secid=format_secid(secid) if secid else None,
             description=fields.text("description"),
             weight=fields.integer("weight"),
             children=children,
             location=context.location(item.path),
+            extras=fields.extras() + data_extras,
+            field_locations=fields.field_locations(_NODE_KEYS)
+            + (data.field_locations(_DATA_KEYS) if data else ()),
         )
-        values["extras"] = fields.extras() + data_extras
-        located = fields.field_locations(_NODE_KEYS)
-        values["field_locations"] = located + (data.field_locations(_DATA_KEYS) if data else ())
         if depth == 0:
-            return Source(name=literal, **values)  # type: ignore[arg-type]
-        return MatchNode(**values)  # type: ignore[arg-type]
+            return Source(name=literal, **values, **own)
+        return MatchNode(**values, **own)
 
     def secid(
         self, depth: int, parent: SecID | None, literal: str | None, parent_versions: frozenset[str]
@@ -264,7 +262,42 @@ class _NodeReader:
         return None
 
 
-def _read_data(data: Fields, context: FileContext) -> tuple[dict[str, object], tuple[Extra, ...]]:
+class _NodeFields(TypedDict):
+    """The :class:`MatchNode` fields a node's own keys fill (``data`` aside)."""
+
+    patterns: tuple[IdPattern, ...]
+    secid: str | None
+    description: str | None
+    weight: int | None
+    children: tuple[MatchNode, ...]
+    location: Location
+    extras: tuple[Extra, ...]
+    field_locations: tuple[tuple[str, Location], ...]
+
+
+class _DataFields(TypedDict, total=False):
+    """The :class:`MatchNode` fields a node's ``data`` mapping fills (none without one)."""
+
+    official_name: str | None
+    common_name: str | None
+    alternate_names: tuple[str, ...]
+    long_description: str | None
+    notes: tuple[str, ...]
+    status: str | None
+    urls: tuple[Url, ...]
+    url_template: Url | None
+    variables: tuple[Variable, ...]
+    examples: tuple[Example, ...]
+    versions: tuple[Version, ...]
+    version_required: bool | None
+    unversioned_behavior: str | None
+    deprecated_by: str | None
+    deprecated_date: str | None
+    cross_references: tuple[str, ...]
+    known_values: tuple[tuple[str, str], ...]
+
+
+def _read_data(data: Fields, context: FileContext) -> tuple[_DataFields, tuple[Extra, ...]]:
     """The model fields a match node's ``data`` mapping holds, and its unknown keys."""
     url_value = data.text("url")
     url_template = None
@@ -276,7 +309,7 @@ def _read_data(data: Fields, context: FileContext) -> tuple[dict[str, object], t
             location=context.location(data.at("url")),
         )
     note = read_note(data)
-    values: dict[str, object] = {
+    values: _DataFields = {
         "official_name": data.text("official_name"),
         "common_name": data.text("common_name"),
         "alternate_names": data.texts("alternate_names"),

@@ -9,7 +9,7 @@ that source, the rest to the namespace.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from secid_rdf.fields import Fields, FileContext, Item
 from secid_rdf.lines import ParseError
@@ -18,8 +18,8 @@ from secid_rdf.parts import (
     read_example,
     read_id_pattern,
     read_identity,
+    read_namespace_basics,
     read_note,
-    read_tags,
     read_version,
 )
 from secid_rdf.secid import SecID, format_secid
@@ -180,24 +180,12 @@ def namespace_from_markdown(value: object, body: str, context: FileContext) -> N
             *urls,
         )
     return Namespace(
-        type=type_name,
-        namespace=namespace,
-        files=(context.file,),
+        **read_namespace_basics(fields, identity),
         format="markdown",
-        status=fields.text("status"),
-        status_notes=fields.text("status_notes"),
         official_name=fields.text("full_name", required=True),
-        common_name=fields.text("common_name"),
-        alternate_names=fields.texts("alternate_names"),
-        description=fields.text("description"),
         notes=_notes(fields),
         prose=prose,
-        operator=fields.text("operator"),
         urls=urls,
-        wikidata=fields.texts("wikidata"),
-        wikipedia=fields.texts("wikipedia"),
-        tags=read_tags(fields),
-        established=fields.integer("established"),
         sources=sources,
         id_patterns=_id_patterns(fields, context),
         examples=tuple(
@@ -205,7 +193,6 @@ def namespace_from_markdown(value: object, body: str, context: FileContext) -> N
         ),
         extras=fields.extras(),
         field_locations=fields.field_locations(_NAMESPACE_KEYS),
-        location=replace(context.location(("namespace",)), field=None),
     )
 
 

@@ -7,10 +7,27 @@ the model object, or ``None`` after reporting why the value could not be used.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import TypedDict
 
 from secid_rdf.fields import Fields, FileContext, Item, describe
+from secid_rdf.findings import Location
 from secid_rdf.model import Example, IdPattern, Url, Variable, Version
 from secid_rdf.secid import TYPE_PATTERN
+
+__all__ = [
+    "NAMESPACE_PATTERN",
+    "NamespaceBasics",
+    "read_example",
+    "read_id_pattern",
+    "read_identity",
+    "read_namespace_basics",
+    "read_note",
+    "read_tags",
+    "read_url_object",
+    "read_variable",
+    "read_version",
+]
 
 NAMESPACE_PATTERN = re.compile(r"[^\s/@?#]+(?:/[^\s/@?#]+)*")
 """A namespace: ``/``-separated non-empty segments without spaces, ``@``, ``?`` or ``#``."""
@@ -40,17 +57,48 @@ def read_identity(fields: Fields) -> tuple[str, str] | None:
     return type_name, namespace
 
 
-__all__ = [
-    "NAMESPACE_PATTERN",
-    "read_example",
-    "read_id_pattern",
-    "read_identity",
-    "read_note",
-    "read_tags",
-    "read_url_object",
-    "read_variable",
-    "read_version",
-]
+class NamespaceBasics(TypedDict):
+    """The :class:`~secid_rdf.model.Namespace` fields both formats spell and read alike."""
+
+    type: str
+    namespace: str
+    files: tuple[str, ...]
+    status: str | None
+    status_notes: str | None
+    common_name: str | None
+    alternate_names: tuple[str, ...]
+    description: str | None
+    operator: str | None
+    wikidata: tuple[str, ...]
+    wikipedia: tuple[str, ...]
+    tags: tuple[tuple[str, str], ...]
+    established: int | None
+    location: Location
+
+
+def read_namespace_basics(fields: Fields, identity: tuple[str, str]) -> NamespaceBasics:
+    """The namespace fields of a file's top mapping that do not depend on its format.
+
+    :param identity: the file's type and namespace, from :func:`read_identity`.
+    """
+    context = fields.context
+    type_name, namespace = identity
+    return NamespaceBasics(
+        type=type_name,
+        namespace=namespace,
+        files=(context.file,),
+        status=fields.text("status"),
+        status_notes=fields.text("status_notes"),
+        common_name=fields.text("common_name"),
+        alternate_names=fields.texts("alternate_names"),
+        description=fields.text("description"),
+        operator=fields.text("operator"),
+        wikidata=fields.texts("wikidata"),
+        wikipedia=fields.texts("wikipedia"),
+        tags=read_tags(fields),
+        established=fields.integer("established"),
+        location=replace(context.location(("namespace",)), field=None),
+    )
 
 
 def read_example(item: Item, context: FileContext) -> Example | None:
@@ -92,12 +140,10 @@ def read_version(item: Item, context: FileContext) -> Version | None:
             item.path, f"expected a string, found {describe(item.value)} (quote the version)"
         )
         return Version(value=str(item.value), location=location)
-    fields = item.fields(context, "a string or a mapping")
-    if fields is None:
+    found = _mapping_with(item, context, "version")
+    if found is None:
         return None
-    value = fields.text("version", required=True)
-    if value is None:
-        return None
+    fields, value = found
     return Version(
         value=value,
         status=fields.text("status"),
@@ -151,12 +197,10 @@ def read_id_pattern(item: Item, context: FileContext) -> IdPattern | None:
     location = context.location(item.path)
     if isinstance(item.value, str):
         return IdPattern(regex=item.value, location=location)
-    fields = item.fields(context, "a string or a mapping")
-    if fields is None:
+    found = _mapping_with(item, context, "pattern")
+    if found is None:
         return None
-    regex = fields.text("pattern", required=True)
-    if regex is None:
-        return None
+    fields, regex = found
     return IdPattern(
         regex=regex,
         description=fields.text("description"),
@@ -164,6 +208,18 @@ def read_id_pattern(item: Item, context: FileContext) -> IdPattern | None:
         extras=fields.extras(),
         location=location,
     )
+
+
+def _mapping_with(item: Item, context: FileContext, key: str) -> tuple[Fields, str] | None:
+    """The mapping form of a string-or-mapping value, with its required ``key``.
+
+    ``None`` after reporting, when the item is neither a mapping nor holds a string ``key``.
+    """
+    fields = item.fields(context, "a string or a mapping")
+    if fields is None:
+        return None
+    value = fields.text(key, required=True)
+    return None if value is None else (fields, value)
 
 
 def read_note(fields: Fields) -> str | None:

@@ -210,9 +210,7 @@ def _read_types(files: list[_File], findings: list[Finding]) -> list[SecidType]:
                     context.lines, value, body = parsed.lines, parsed.value, split.body
                 found = type_from_markdown(name, value, body, context)
         except ParseError as error:
-            context.findings.append(
-                _finding(file.rel, error.line, _parse_field(file.rel), error.message)
-            )
+            context.findings.append(_parse_failure(file, error))
         findings += context.findings
         if found is not None:
             by_name[name] = merge_type_files(by_name[name], found) if name in by_name else found
@@ -222,6 +220,11 @@ def _read_types(files: list[_File], findings: list[Finding]) -> list[SecidType]:
 def _parse_field(rel: str) -> str:
     """The FIELD word for a file that does not parse."""
     return "json" if rel.endswith(".json") else "frontmatter"
+
+
+def _parse_failure(file: _File, error: ParseError) -> Finding:
+    """The error for a file whose JSON or YAML frontmatter does not parse."""
+    return _finding(file.rel, error.line, _parse_field(file.rel), error.message)
 
 
 def _read_namespace_file(file: _File, findings: list[Finding]) -> Namespace | None:
@@ -252,9 +255,7 @@ def _read_namespace_file(file: _File, findings: list[Finding]) -> Namespace | No
         else:
             namespace = namespace_from_markdown(parsed.value, body, context)
     except ParseError as error:
-        context.findings.append(
-            _finding(file.rel, error.line, _parse_field(file.rel), error.message)
-        )
+        context.findings.append(_parse_failure(file, error))
     findings += context.findings
     if namespace is not None:
         _check_layout(file.rel, namespace, findings)

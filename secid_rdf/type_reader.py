@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from secid_rdf.fields import FileContext, Item
+from secid_rdf.fields import Fields, FileContext, Item
 from secid_rdf.findings import Location, Severity
 from secid_rdf.model import SecidType
 
@@ -27,11 +27,7 @@ def type_from_json(name: str, value: object, context: FileContext) -> SecidType 
     fields = Item(value, (), "").fields(context, "a JSON object")
     if fields is None:
         return None
-    declared = fields.text("type")
-    if declared is not None and declared != name:
-        context.report(
-            ("type",), f"type {declared!r} does not match the file name {name!r}", Severity.WARNING
-        )
+    _check_declared_type(fields, name)
     return SecidType(
         name=name,
         official_name=fields.text("official_name"),
@@ -52,11 +48,7 @@ def type_from_markdown(
     fields = Item(value if value is not None else {}, (), "").fields(context, "a YAML mapping")
     if fields is None:
         return None
-    declared = fields.text("type")
-    if declared is not None and declared != name:
-        context.report(
-            ("type",), f"type {declared!r} does not match the file name {name!r}", Severity.WARNING
-        )
+    _check_declared_type(fields, name)
     prose = body.strip() or None
     description = fields.text("description")
     if description is None and prose:
@@ -76,6 +68,14 @@ def type_from_markdown(
         extras=fields.extras(),
         location=Location(context.file, 1),
     )
+
+
+def _check_declared_type(fields: Fields, name: str) -> None:
+    """Warn when a type file's own ``type`` field names another type than its file name."""
+    declared = fields.text("type")
+    if declared is not None and declared != name:
+        message = f"type {declared!r} does not match the file name {name!r}"
+        fields.context.report(fields.at("type"), message, Severity.WARNING)
 
 
 def merge_type_files(record: SecidType, twin: SecidType) -> SecidType:
