@@ -7,15 +7,18 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from secid_rdf.convert import Conversion, registry_to_graph
 from secid_rdf.model import Registry
 from secid_rdf.reader import read_registry
 from secid_rdf.resources import bundled_registry_path
+from secid_rdf.store import graph_store_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -117,6 +120,15 @@ class OxigraphServer:
                 time.sleep(0.02)
         self.stop()
         pytest.fail(f"oxigraph serve did not listen on port {self.port} within {seconds} s")
+
+    def graph(self, name: str) -> set[ox.Triple]:
+        """The triples the server holds in one graph, read back with a Graph Store GET."""
+        request = urllib.request.Request(
+            graph_store_url(self.store_url, name), headers={"Accept": "application/n-triples"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+        return {quad.triple for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)}
 
     def stop(self) -> None:
         """Stop the server and wait for it to exit."""

@@ -18,7 +18,6 @@ from click.testing import CliRunner, Result
 
 from secid_rdf.cli import main
 from secid_rdf.iris import DATASET_GRAPH_IRI, GRAPH_NAMESPACE
-from secid_rdf.store import graph_store_url
 from secid_rdf.vocab import VOID, XSD
 
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -63,15 +62,7 @@ def store_graphs(server) -> dict[str, set[ox.Triple]]:
     )
     with urllib.request.urlopen(listing, timeout=10) as response:
         names = [line.strip("<>") for line in response.read().decode().split("\n")[1:] if line]
-    graphs = {}
-    for name in names:
-        request = urllib.request.Request(
-            graph_store_url(server.store_url, name), headers={"Accept": "application/n-triples"}
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            body = response.read()
-        graphs[name] = {quad.triple for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)}
-    return graphs
+    return {name: server.graph(name) for name in names}
 
 
 def test_load_from_export_puts_every_graph_with_exactly_its_triples(oxigraph_server, export_dir):

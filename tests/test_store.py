@@ -26,7 +26,6 @@ from secid_rdf.store import (
     Credentials,
     bind_values,
     build_store,
-    graph_store_url,
     load_graphs,
     query_endpoint,
     query_store,
@@ -55,16 +54,6 @@ QUADS = (
 )
 
 
-def server_graph(server_store_url: str, graph: str) -> set[ox.Triple]:
-    """The triples a store holds in one graph, read back with a Graph Store Protocol GET."""
-    request = urllib.request.Request(
-        graph_store_url(server_store_url, graph), headers={"Accept": "application/n-triples"}
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        body = response.read()
-    return {q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)}
-
-
 def test_split_graphs_keeps_every_triple_in_its_graph() -> None:
     graphs = split_graphs([*QUADS, quad("x", "y", ox.DefaultGraph())])
     assert list(graphs) == [None, G_ADVISORY.value, G_ENTITY.value]
@@ -80,7 +69,7 @@ def test_load_puts_each_graph_with_exactly_its_triples(oxigraph_server) -> None:
     assert report.triples == 4
     for graph in (G_ADVISORY, G_ENTITY):
         expected = {q.triple for q in QUADS if q.graph_name == graph}
-        assert server_graph(oxigraph_server.store_url, graph.value) == expected
+        assert oxigraph_server.graph(graph.value) == expected
 
 
 def test_second_load_replaces_instead_of_adding(oxigraph_server) -> None:
@@ -88,7 +77,7 @@ def test_second_load_replaces_instead_of_adding(oxigraph_server) -> None:
     smaller = [q for q in QUADS if q.object != ox.NamedNode(EX + "mitre")]
     report = load_graphs(oxigraph_server.store_url, split_graphs(smaller))
     assert {u.status for u in report.uploads} <= {200, 204}
-    assert server_graph(oxigraph_server.store_url, G_ADVISORY.value) == {
+    assert oxigraph_server.graph(G_ADVISORY.value) == {
         q.triple for q in smaller if q.graph_name == G_ADVISORY
     }
 
