@@ -6,6 +6,7 @@ Exit codes everywhere: 0 clean, 1 the data has errors (the rest was still proces
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -16,6 +17,7 @@ from secid_rdf.dataset import CC0_IRI
 from secid_rdf.findings import SecidRdfError, Severity
 from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.report import REPORT_FORMATS
+from secid_rdf.resolve import RESOLUTION_FORMATS
 from secid_rdf.resources import bundled_registry_path
 from secid_rdf.serialize import FORMATS
 from secid_rdf.tables import RESULT_FORMATS, format_results
@@ -241,7 +243,6 @@ def graph_quads(
     """
     from secid_rdf.dataset import DatasetInfo, default_dump_base, describe_dataset
     from secid_rdf.export import registry_to_quads
-    from secid_rdf.iris import DEFAULT_BASE
     from secid_rdf.store import read_export
 
     if export_dir is not None:
@@ -444,8 +445,6 @@ def query(
 
 def checkout_relative(path: Path) -> str:
     """``path`` as CI annotations need it: relative to the working folder when inside it."""
-    import os
-
     resolved = path.resolve()
     relative = os.path.relpath(resolved, Path.cwd().resolve())
     return resolved.as_posix() if relative.startswith("..") else Path(relative).as_posix()
@@ -549,8 +548,8 @@ def validate(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
+    type=click.Choice(RESOLUTION_FORMATS),
+    default=RESOLUTION_FORMATS[0],
     show_default=True,
     help="text: one URL per line (SECID<TAB>URL for several); json: SecID, URL, weight, entry.",
 )

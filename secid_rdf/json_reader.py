@@ -42,6 +42,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "literal_name",
     "namespace_from_json",
+    "node_literal",
 ]
 
 SCHEMA_VERSION = "1.0"
@@ -118,7 +119,7 @@ def literal_name(regex: str) -> str | None:
     return _ESCAPED.sub(r"\1", core)
 
 
-def _node_literal(patterns: tuple[IdPattern, ...]) -> str | None:
+def node_literal(patterns: tuple[IdPattern, ...]) -> str | None:
     """A node's literal name: its first pattern's, when every pattern is a literal (aliases).
 
     One regex class among the patterns makes the whole node a class.
@@ -199,7 +200,7 @@ class _NodeReader:
         )
         if not patterns:
             context.report(fields.at("patterns"), "a match node needs at least one pattern")
-        literal = _node_literal(patterns)
+        literal = node_literal(patterns)
         data = fields.mapping("data")
         values, data_extras = _read_data(data, context) if data is not None else (_DataFields(), ())
         versions = values.get("versions", ())

@@ -282,10 +282,9 @@ def _check_source_names(namespace: Namespace, findings: list[Finding]) -> None:
 
 def _check_layout(rel: str, namespace: Namespace, findings: list[Finding]) -> None:
     """Warn when a file sits where neither layout puts its namespace (the field wins)."""
-    suffix = os.path.splitext(rel)[1]
-    if rel in expected_paths(namespace.type, namespace.namespace, suffix):
+    flat, reverse = expected_paths(namespace.type, namespace.namespace, os.path.splitext(rel)[1])
+    if rel in (flat, reverse):
         return
-    flat, reverse = expected_paths(namespace.type, namespace.namespace, suffix)
     line = namespace.location.line
     if rel.split("/", 1)[0] != namespace.type:
         message = (

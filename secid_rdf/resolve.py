@@ -24,6 +24,7 @@ __all__ = [
     "BATCH_SIZE",
     "RESOLUTION_FORMATS",
     "RESOLVE_QUERY",
+    "QueryRunner",
     "Resolution",
     "ResolvedUrl",
     "format_resolutions",

@@ -14,7 +14,7 @@ from dataclasses import fields, replace
 from typing import Any, TypeVar
 
 from secid_rdf.findings import Location
-from secid_rdf.json_reader import literal_name
+from secid_rdf.json_reader import node_literal
 from secid_rdf.model import MatchNode, Namespace, Source
 
 __all__ = ["merge_twins"]
@@ -83,8 +83,8 @@ def _node_key(node: MatchNode) -> str | None:
     """The literal name a node matches, folded; ``None`` for regex-class nodes."""
     if isinstance(node, Source):
         return _fold(node.name) if node.name else None
-    names = [literal_name(pattern.regex) for pattern in node.patterns]
-    return _fold(names[0]) if names and None not in names else None
+    literal = node_literal(node.patterns)
+    return _fold(literal) if literal is not None else None
 
 
 def _merge_nodes(nodes: tuple[_Node, ...], remaining: dict[str, Source]) -> tuple[_Node, ...]:
