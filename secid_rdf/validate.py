@@ -208,7 +208,8 @@ def run_shacl(
     :param engine: a key of :data:`ENGINES`.
     :returns: every top-level result (not the ``sh:detail`` of ``sh:or``), sorted so the
         order never depends on hashing.
-    :raises ShapesError: when the engine cannot use the shapes.
+    :raises ShapesError: when the engine cannot use the shapes, or reports a result without
+        the focus node SHACL requires of every result.
     """
     try:
         report = ENGINES[engine](data, shapes)
