@@ -149,7 +149,7 @@ def namespace_from_json(value: object, context: FileContext) -> Namespace | None
     if identity is None:
         return None
     type_name, namespace = identity
-    fields.text("official_name", required=True)
+    official_name = fields.text("official_name", required=True)
     builder = _NodeReader(context, type_name, namespace)
     sources = tuple(
         node
@@ -159,7 +159,7 @@ def namespace_from_json(value: object, context: FileContext) -> Namespace | None
     return Namespace(
         **read_namespace_basics(fields, identity),
         format="json",
-        official_name=fields.text("official_name"),
+        official_name=official_name,
         notes=fields.texts("notes"),
         urls=_urls(fields, context),
         sources=sources,
