@@ -613,3 +613,20 @@ def test_unparseable_type_description_is_an_error(tmp_path: Path) -> None:
     code, errors = run_stats(root)
     assert errors == ["advisory.json:2: error: json: JSON syntax error: Expecting value (column 7)"]
     assert code == 1
+
+
+def test_reader_reports_a_wrongly_typed_json_official_name_once(tmp_path: Path) -> None:
+    document = {
+        "schema_version": "1.0",
+        "namespace": "bad.org",
+        "type": "advisory",
+        "status": "draft",
+        "official_name": 42,
+    }
+    root = make_registry(tmp_path, {"advisory/org/bad.json": json.dumps(document, indent=2)})
+    exit_code, lines = run_stats(root)
+    about_name = [line for line in lines if ": official_name: " in line]
+    assert exit_code == 1
+    assert about_name == [
+        "advisory/org/bad.json:6: error: official_name: expected a string, found a number"
+    ]
