@@ -85,16 +85,16 @@ def distinct_triples(quads: Iterable[Quad]) -> list[Triple]:
 
     Order: subject, then ``rdf:type`` before other predicates, then predicate, then object.
     """
-    triples = {quad.triple for quad in quads}
-    return sorted(
-        triples,
-        key=lambda t: (
-            _term_key(t.subject),
-            t.predicate != RDF.type,
-            t.predicate.value,
-            str(t.object),
-        ),
-    )
+    rdf_type = RDF.type.value
+    by_key: dict[tuple[str, bool, str, str], Quad] = {}
+    for quad in quads:
+        # the key tells triples apart as well as ordering them, so duplicates are dropped
+        # without building and hashing a Triple for every quad
+        predicate = quad.predicate.value
+        key = (_term_key(quad.subject), predicate != rdf_type, predicate, str(quad.object))
+        if key not in by_key:
+            by_key[key] = quad
+    return [by_key[key].triple for key in sorted(by_key)]
 
 
 def _sorted_lines(data: bytes) -> bytes:
