@@ -295,13 +295,17 @@ def _host(content: _Content, rng: random.Random) -> str:
     return rng.choice(("www.", "", "security.", "docs.")) + content.domain.lower()
 
 
+_VERSION_REGEX = r"\d+\.\d+"
+"""The pattern of version children (``@4.1``); other children match subpaths."""
+
+
 def _child(rng: random.Random, content: _Content, prefix: str, depth: int) -> _Node:
     """A depth-1 or depth-2 match node: a subpath or version with a URL template."""
     host = _host(content, rng)
     if depth == 1 and rng.random() < 0.25:
         version = f"{rng.randint(1, 5)}.{rng.randint(0, 9)}"
         node = _Node(
-            regex=r"\d+\.\d+",
+            regex=_VERSION_REGEX,
             literal=None,
             description="Edition of the source",
             weight=rng.choice((100, 80, 50)),
@@ -373,8 +377,9 @@ def _literal_node(rng: random.Random, content: _Content, name: str, child_rate: 
     if rng.random() < child_rate:
         count = rng.choice((1, 1, 1, 1, 1, 1, 2, 2, 3, 5))
         node.children = [_child(rng, content, prefix, 1) for _ in range(count)]
-        node.subpath_regexes = [c.regex for c in node.children if c.regex != r"\d+\.\d+"]
-        for child in node.children:
+        subpaths = [c for c in node.children if c.regex != _VERSION_REGEX]
+        node.subpath_regexes = [c.regex for c in subpaths]
+        for child in subpaths:
             node.examples.extend(child.examples[:1])
     elif rng.random() < 0.25:
         regex, examples = _id_format(rng, prefix)
@@ -382,7 +387,7 @@ def _literal_node(rng: random.Random, content: _Content, name: str, child_rate: 
         node.examples = examples[:2]
         node.lookup = f"https://{_host(content, rng)}/{name}/{{id}}"
     if rng.random() < 0.04:
-        node.data["cross_references"] = [f"secid:advisory/{content.domain.lower()}/{name}"]
+        node.data["cross_references"] = [f"secid:{content.plan.type}/{content.plan.namespace}"]
     return node
 
 
@@ -581,7 +586,9 @@ def _md_source(lines: list[str], content: _Content, node: _Node, entity: bool) -
     lines.append("    urls:")
     for kind, url, _ in node.urls:
         lines.append(f"      {kind}: {_q(url)}")
-    templates = [c.template for c in node.children if c.template and "{id}" in c.template]
+    templates = [
+        c.template for c in node.children if c.template and "{id}" in c.template and not c.variables
+    ]
     lookup = templates[0] if templates else node.lookup
     if lookup:
         lines.append(f"      lookup: {_q(lookup)}")
