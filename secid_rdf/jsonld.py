@@ -29,6 +29,7 @@ __all__ = [
     "Subjects",
     "document_to_bytes",
     "group_by_subject",
+    "json_text",
     "triples_to_document",
 ]
 
@@ -261,15 +262,33 @@ def group_by_subject(triples: Iterable[Triple]) -> Subjects:
 
 def triples_to_document(triples: Iterable[Triple], compactor: Compactor) -> dict[str, Any]:
     """A flat compacted document: ``{"@context": CONTEXT_IRI, "@graph": [nodes by @id]}``."""
-    graph = [
-        compactor.node(of_subject) for of_subject in group_by_subject(triples).values()
-    ]
+    graph = [compactor.node(of_subject) for of_subject in group_by_subject(triples).values()]
     graph.sort(key=lambda node: node["@id"])
     return {"@context": CONTEXT_IRI, "@graph": graph}
 
 
+def json_text(value: Any, depth: int = 0) -> str:
+    """``value`` as canonical JSON text, ready to sit ``depth`` levels deep in a document.
+
+    The text is what ``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)``
+    gives, with every line after the first indented by ``2 * depth`` more spaces, so that
+    node objects written one at a time can be joined into an indented ``@graph`` array.
+
+    >>> print(json_text({"b": [1], "a": "é"}, depth=1))
+    {
+        "a": "é",
+        "b": [
+          1
+        ]
+      }
+    """
+    out: list[str] = []
+    _write_json(value, "\n" + "  " * depth, out)
+    return "".join(out)
+
+
 def document_to_bytes(document: Mapping[str, Any]) -> bytes:
-    """The canonical JSON text of a document, as UTF-8 bytes.
+    """The canonical JSON text of a document (:func:`json_text`), as UTF-8 bytes.
 
     The text is what ``json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)``
     gives, plus a final newline, written about three times faster (the standard encoder
@@ -278,10 +297,7 @@ def document_to_bytes(document: Mapping[str, Any]) -> bytes:
     >>> document_to_bytes({"b": [1, {"c": None}], "a": "é"}).decode()
     '{\\n  "a": "é",\\n  "b": [\\n    1,\\n    {\\n      "c": null\\n    }\\n  ]\\n}\\n'
     """
-    out: list[str] = []
-    _write_json(document, "\n", out)
-    out.append("\n")
-    return "".join(out).encode("utf-8")
+    return (json_text(document) + "\n").encode("utf-8")
 
 
 def _write_json(value: Any, newline: str, out: list[str]) -> None:
@@ -290,7 +306,7 @@ def _write_json(value: Any, newline: str, out: list[str]) -> None:
         out.append(_encode_string(value))
     elif isinstance(value, dict):
         _write_container("{}", ((key, value[key]) for key in sorted(value)), newline, out)
-    elif isinstance(value, list):
+    elif isinstance(value, (list, tuple)):
         _write_container("[]", ((None, item) for item in value), newline, out)
     else:
         out.append(json.dumps(value))
