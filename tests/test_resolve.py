@@ -137,6 +137,43 @@ def test_markdown_subpath_must_match_the_id_pattern(store: ox.Store) -> None:
     ]
 
 
+WEAK = "secid:weakness/example.org/"
+
+
+@pytest.mark.parametrize(
+    ("secid", "expected"),
+    [
+        (WEAK + "ewn#EWN-79", ["https://example.org/ewn/79.html"]),
+        (WEAK + "ewn#EWN-0042", ["https://example.org/ewn/0042.html"]),
+        (WEAK + "dated#20240125", ["https://example.org/dated/20240125.txt"]),
+        # the item matched its second pattern, which has two runs
+        (WEAK + "dated#N-2024-0001", []),
+        # both patterns match, and they need not agree on the run
+        (WEAK + "twice#T-123", []),
+        (WEAK + "runs#R-2024-1", []),
+        # filling {year} alone would send apr2024 to the January page
+        (WEAK + "month#apr2024", []),
+        (WEAK + "month#jan2024", []),
+        (WEAK + "beside#B-2024", []),
+        (WEAK + "builtin#V-7", []),
+        # declared, but computed from a table the graph does not hold
+        ("secid:advisory/example.org/dla#DLA-3456", []),
+        ("secid:advisory/example.org/dla?year=2023#DLA-3456", ["https://example.org/dla/2023/"]),
+    ],
+)
+def test_undeclared_placeholder_is_filled_only_when_the_id_pattern_leaves_no_choice(
+    store: ox.Store, secid: str, expected: list[str]
+) -> None:
+    assert urls(store, secid) == expected
+
+
+def test_a_filled_run_is_encoded_and_an_id_beside_the_pattern_gives_nothing(
+    store: ox.Store,
+) -> None:
+    assert urls(store, WEAK + "ewn#EWN-79x") == []
+    assert urls(store, WEAK + "ewn#EWN-٧٩") == ["https://example.org/ewn/%D9%A7%D9%A9.html"]
+
+
 def test_namespace_id_pattern_takes_the_name(store: ox.Store) -> None:
     assert urls(store, "secid:reference/paper.org/2303.08774") == [
         "https://paper.org/abs/2303.08774"

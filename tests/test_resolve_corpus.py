@@ -33,21 +33,38 @@ JSON_GAPS = {
 }
 """Namespaces (type/namespace) whose JSON examples cannot resolve from the graph, and why."""
 
-_UNDECLARED = "is not declared: Markdown has no template variables, so the graph cannot fill it"
+_DEBIAN = (
+    "{year} and {num} are undeclared; the year is not part of the id at all (the later JSON "
+    "twin computes it from a number-to-year table in prose notes) and the id pattern has two "
+    "digit runs"
+)
+_CVE_HOLDS_NO_DATE = (
+    "a CVE id holds no date, the template's only placeholder; the JSON twin gives no URL either"
+)
 MARKDOWN_GAPS = {
     "secid:advisory/apache.org/jira#LOG4J2-3201": "the example does not match the source's "
     "id_pattern [A-Z]+-\\d+ (LOG4J2 holds a digit), so no item is matched",
-    "secid:advisory/cisa.gov/vulnrichment": "{year} " + _UNDECLARED,
-    "secid:advisory/debian.org/dla": "{year} and {num} " + _UNDECLARED,
-    "secid:advisory/debian.org/dsa": "{year} and {num} " + _UNDECLARED,
-    "secid:advisory/google.com/android": "{date} " + _UNDECLARED,
-    "secid:advisory/huawei.com/security-advisories": "{year} " + _UNDECLARED,
-    "secid:advisory/microsoft.com/bulletin": "{year} " + _UNDECLARED,
-    "secid:advisory/openssl.org/secadv": "{date} " + _UNDECLARED,
-    "secid:advisory/oracle.com/cpu": "{year} " + _UNDECLARED,
-    "secid:ttp/mitre.org/capec": "{num} " + _UNDECLARED,
-    "secid:weakness/mitre.org/cwe": "{num} " + _UNDECLARED,
-    "secid:weakness/owasp.org/top10": "{num}, {year} and {name} " + _UNDECLARED,
+    "secid:advisory/cisa.gov/vulnrichment": "{year} is undeclared and sits beside {id}; the id "
+    "pattern CVE-\\d{4}-\\d{4,} has two digit runs and the graph does not say which is the year",
+    "secid:advisory/debian.org/dla": _DEBIAN,
+    "secid:advisory/debian.org/dsa": _DEBIAN,
+    "secid:advisory/google.com/android#2024-01-01": "{date} is undeclared and the id pattern "
+    "\\d{4}-\\d{2}-\\d{2} has three digit runs; the source's CVE pattern has the same shape "
+    "(fixed text, several runs) and must give no bulletin URL: no rule on shape tells them apart",
+    "secid:advisory/google.com/android#CVE-2024-0031": _CVE_HOLDS_NO_DATE,
+    "secid:advisory/huawei.com/security-advisories": "the source has no id pattern and the example "
+    "(huawei-sa-xxxxx) holds no {year}; the JSON twin gives no URL for it either",
+    "secid:advisory/microsoft.com/bulletin": "{year} is undeclared and sits beside {id}; the id "
+    "pattern MS\\d{2}-\\d{3} has two runs and only a two-digit year (the century is not in "
+    "the graph: the JSON twin declares format 20{1})",
+    "secid:advisory/openssl.org/secadv#CVE-2014-0160": _CVE_HOLDS_NO_DATE,
+    "secid:advisory/openssl.org/secadv#CVE-2024-0727": _CVE_HOLDS_NO_DATE,
+    "secid:advisory/oracle.com/cpu": "the template fixes the month (cpujan{year}) that the id "
+    "pattern (jan|apr|jul|oct)\\d{4} varies: filling {year} would send apr2024 to the January "
+    "page (the JSON twin gives cpuapr2024.html), so the template is not applied",
+    "secid:weakness/owasp.org/top10": "{num}, {year} and {name} are undeclared; the category "
+    "title {name} (A01: Broken_Access_Control) is nowhere in the SecID (the JSON twin uses a "
+    "lookup table)",
 }
 """Markdown examples (by SecID, or by the SecID of their source) whose lookup template the
 graph cannot fill, and why."""
@@ -199,6 +216,52 @@ def test_markdown_example_resolves_through_its_lookup_template(
     assert any(pattern.fullmatch(url) for url in urls), (
         f"{where}: {secid} should resolve through {template}; the graph gave {urls}"
     )
+
+
+_BUILT_INS = {"id", "id_lower", "version", "item_version"}
+
+DERIVED_CASES = [
+    case
+    for case in MARKDOWN_CASES
+    if set(re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", case[1])) - _BUILT_INS
+]
+"""Markdown examples whose lookup template holds a placeholder that is no built-in: Markdown
+declares no variables, so such a placeholder is filled, if at all, from the id pattern."""
+
+
+@pytest.fixture(scope="module")
+def twin_resolutions(
+    corpus_conversions: dict[str, tuple[Registry, Conversion]],
+) -> dict[str, Resolution]:
+    """The same SecIDs resolved by the later registry, whose JSON twins declare variables."""
+    return _resolve_all(corpus_conversions, "json", (secid for secid, _, _ in DERIVED_CASES))
+
+
+def test_placeholders_filled_from_an_id_pattern_give_the_urls_of_the_json_twins(
+    markdown_resolutions: dict[str, Resolution], twin_resolutions: dict[str, Resolution]
+) -> None:
+    filled: dict[str, list[str]] = {}
+    for secid, template, _ in DERIVED_CASES:
+        pattern = _template_pattern(template)
+        urls = [r.url for r in markdown_resolutions[secid].urls if pattern.fullmatch(r.url)]
+        if urls:
+            filled[secid] = urls
+    disagreeing = {
+        secid: (urls, [r.url for r in twin_resolutions[secid].urls])
+        for secid, urls in filled.items()
+        if not set(urls) <= {r.url for r in twin_resolutions[secid].urls}
+    }
+    assert disagreeing == {}
+    assert len(DERIVED_CASES) == 25
+    assert sorted(filled) == [
+        "secid:advisory/openssl.org/secadv#20240125",
+        "secid:ttp/mitre.org/capec#CAPEC-242",
+        "secid:ttp/mitre.org/capec#CAPEC-66",
+        "secid:ttp/mitre.org/capec#CAPEC-86",
+        "secid:weakness/mitre.org/cwe#CWE-1427",
+        "secid:weakness/mitre.org/cwe#CWE-79",
+        "secid:weakness/mitre.org/cwe#CWE-89",
+    ]
 
 
 # -- the shipped query on a real Oxigraph server ---------------------------------------------
