@@ -241,7 +241,7 @@ def graph_quads(
     in memory (its findings are printed on stderr) and, with ``include_description``,
     described (VoID/DCAT/PROV counts; no dump files, since none were written).
     """
-    from secid_rdf.dataset import DatasetInfo, default_dump_base, describe_dataset
+    from secid_rdf.dataset import DatasetInfo, DatasetStats, default_dump_base, describe_dataset
     from secid_rdf.export import registry_to_quads
     from secid_rdf.store import read_export
 
@@ -260,7 +260,8 @@ def graph_quads(
             commit=exported.registry.commit,
             version=__version__,
         )
-        quads.extend(describe_dataset(exported.quads, (), info))
+        stats = DatasetStats.of(exported.quads, DEFAULT_BASE)
+        quads.extend(describe_dataset(stats, (), info))
     return quads, exported.has_errors
 
 

@@ -71,6 +71,8 @@ __all__ = [
     "RULE_INVALID_REFERENCE",
     "RULE_UNTRANSLATABLE_REGEX",
     "Conversion",
+    "ConvertedPart",
+    "convert_part",
     "registry_to_graph",
 ]
 
@@ -155,7 +157,46 @@ def registry_to_graph(registry: Registry, *, base: str = DEFAULT_BASE) -> Conver
     for namespace in registry.namespaces:
         builder.namespace(namespace)
         builder.close_chunk()
+    builder.quads = builder.concepts
+    builder.close_chunk()
     return builder.result()
+
+
+@dataclass(frozen=True)
+class ConvertedPart:
+    """Part of a registry converted on its own (see :func:`convert_part`).
+
+    ``quads`` are the quads about the part's own subjects, free of duplicates, in no
+    particular order; ``concepts`` the open-vocabulary concepts (URL kinds, tags) they use,
+    which other parts may declare too.
+    """
+
+    quads: list[Quad]
+    concepts: list[Quad]
+    findings: list[Finding]
+
+
+def convert_part(
+    registry: Registry,
+    namespaces: Iterable[Namespace],
+    *,
+    base: str = DEFAULT_BASE,
+    with_types: bool = False,
+) -> ConvertedPart:
+    """Convert some namespaces of ``registry`` (and, ``with_types``, its type resources).
+
+    An export converts a large registry part by part, so that only one part's quads are in
+    memory at a time. Namespaces that could claim the same IRI must be in the same part
+    for the duplicate to be reported; their union over parts is :func:`registry_to_graph`.
+    """
+    builder = _Builder(check_base(base), registry)
+    if with_types:
+        builder.types(registry.types, registry.namespaces)
+    for namespace in namespaces:
+        builder.namespace(namespace)
+    return ConvertedPart(
+        list(dict.fromkeys(builder.quads)), builder.concepts, builder.findings
+    )
 
 
 class _Builder:
@@ -166,7 +207,8 @@ class _Builder:
         self.known = frozenset((ns.type, ns.namespace) for ns in registry.namespaces)
         self.commit = commit_iri(registry.commit) if registry.commit else None
         self.quads: list[Quad] = []
-        self.chunks: list[list[Quad]] = []
+        self.concepts: list[Quad] = []
+        self.chunks: list[list[tuple[str, Quad]]] = []
         self.provenance: dict[str, Location] = {}
         self.property_provenance: dict[tuple[str, str], Location] = {}
         self.findings: list[Finding] = []
@@ -177,17 +219,17 @@ class _Builder:
     def close_chunk(self) -> None:
         """Sort and deduplicate the quads of one namespace (or of the types) on their own.
 
-        Sorting small chunks and merging them keeps only one chunk's sort keys in memory;
+        Each quad's N-Quads text is computed once and kept as its sort key for the merge;
         chunks never share a quad (their subjects differ, concepts are declared once).
         """
-        unique = {str(quad): quad for quad in self.quads}
-        self.chunks.append([unique[key] for key in sorted(unique)])
+        keyed = sorted({str(quad): quad for quad in self.quads}.items())
+        self.chunks.append(keyed)
         self.quads = []
 
     def result(self) -> Conversion:
         """Merge the sorted chunks and freeze what was collected."""
         return Conversion(
-            quads=tuple(heapq.merge(*self.chunks, key=str)),
+            quads=tuple(quad for _, quad in heapq.merge(*self.chunks)),
             provenance=MappingProxyType(self.provenance),
             property_provenance=MappingProxyType(self.property_provenance),
             findings=tuple(self.findings),
@@ -269,10 +311,13 @@ class _Builder:
             return
         self.declared.add((self.graph, concept))
         self.locate(concept, where)
-        self.add(concept, RDF.type, SKOS.Concept)
-        self.add(concept, SKOS.inScheme, scheme)
-        self.add(concept, SKOS.notation, Literal(notation))
-        self.add(concept, SKOS.prefLabel, Literal(label))
+        for predicate, obj in (
+            (RDF.type, SKOS.Concept),
+            (SKOS.inScheme, scheme),
+            (SKOS.notation, Literal(notation)),
+            (SKOS.prefLabel, Literal(label)),
+        ):
+            self.concepts.append(Quad(concept, predicate, obj, self.graph))
 
     # -- types and namespaces --------------------------------------------------------
 

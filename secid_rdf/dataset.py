@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urljoin
 
@@ -29,6 +29,7 @@ from secid_rdf.vocab import DCAT, DCTERMS, ONTOLOGY_IRI, PREFIXES, PROV, RDF, RD
 __all__ = [
     "CC0_IRI",
     "DatasetInfo",
+    "DatasetStats",
     "Distribution",
     "default_dump_base",
     "describe_dataset",
@@ -114,33 +115,73 @@ def _integer(value: int, datatype: NamedNode = XSD.integer) -> Literal:
     return Literal(str(value), datatype=datatype)
 
 
+@dataclass
+class DatasetStats:
+    """The counts a description states, added up part by part.
+
+    Parts must share no quad and no subject (an export's parts never do), so counts of
+    triples, subjects, classes and graphs add up; objects are kept to count them once.
+    """
+
+    base: str
+    triples: int = 0
+    entities: int = 0
+    subjects: int = 0
+    objects: set[str] = field(default_factory=set)
+    properties: set[str] = field(default_factory=set)
+    classes: Counter[str] = field(default_factory=Counter)
+    graphs: Counter[str] = field(default_factory=Counter)
+
+    def add(self, quads: Iterable[Quad], triples: Collection[Triple]) -> None:
+        """Count one part: its distinct quads and its distinct ``triples``."""
+        subjects = {triple.subject.value for triple in triples}
+        self.triples += len(triples)
+        self.subjects += len(subjects)
+        self.entities += sum(1 for subject in subjects if subject.startswith(self.base))
+        self.objects.update(str(triple.object) for triple in triples)
+        self.properties.update(triple.predicate.value for triple in triples)
+        rdf_type = RDF.type
+        self.classes.update(
+            triple.object.value
+            for triple in triples
+            if triple.predicate == rdf_type and isinstance(triple.object, NamedNode)
+        )
+        self.graphs.update(
+            quad.graph_name.value for quad in quads if isinstance(quad.graph_name, NamedNode)
+        )
+
+    def update(self, other: DatasetStats) -> None:
+        """Add another part's counts."""
+        self.triples += other.triples
+        self.subjects += other.subjects
+        self.entities += other.entities
+        self.objects |= other.objects
+        self.properties |= other.properties
+        self.classes.update(other.classes)
+        self.graphs.update(other.graphs)
+
+    @classmethod
+    def of(cls, quads: Iterable[Quad], base: str) -> DatasetStats:
+        """The counts of a whole graph (duplicate quads are counted once)."""
+        unique = set(quads)
+        stats = cls(base)
+        stats.add(unique, {quad.triple for quad in unique})
+        return stats
+
+
 def describe_dataset(
-    quads: Iterable[Quad],
-    distributions: Iterable[Distribution],
-    info: DatasetInfo,
-    *,
-    triples: Collection[Triple] | None = None,
+    stats: DatasetStats, distributions: Iterable[Distribution], info: DatasetInfo
 ) -> list[Quad]:
     """The VoID/DCAT/PROV description of an export, in the dataset description graph.
 
-    :param quads: the exported graph (duplicates are counted once).
+    :param stats: the counts of the exported graph.
     :param distributions: the dump files written.
     :param info: licence, dates, commit, version, base IRIs.
-    :param triples: the distinct triples of ``quads``, when the caller has them already.
     :returns: quads, all in :data:`DATASET_GRAPH_IRI`.
     """
     void_file = info.dump_base + "void.ttl"
     dataset = NamedNode(void_file + "#dataset")
-    quads = set(quads)
-    if triples is None:
-        triples = {quad.triple for quad in quads}
-    subjects = {triple.subject for triple in triples}
-    by_class = Counter(
-        triple.object.value
-        for triple in triples
-        if triple.predicate == RDF.type and isinstance(triple.object, NamedNode)
-    )
-    by_graph = Counter(quad.graph_name for quad in quads)
+    by_class = stats.classes
     out: list[tuple[NamedNode, NamedNode, NamedNode | Literal]] = []
 
     def add(subject: NamedNode, predicate: NamedNode, obj: NamedNode | Literal) -> None:
@@ -152,11 +193,11 @@ def describe_dataset(
     add(dataset, DCTERMS.license, NamedNode(info.license))
     if info.modified is not None:
         add(dataset, DCTERMS.modified, parse_modified(info.modified))
-    add(dataset, VOID.triples, _integer(len(triples)))
-    add(dataset, VOID.entities, _integer(sum(1 for s in subjects if s.value.startswith(info.base))))
-    add(dataset, VOID.distinctSubjects, _integer(len(subjects)))
-    add(dataset, VOID.distinctObjects, _integer(len({triple.object for triple in triples})))
-    add(dataset, VOID.properties, _integer(len({triple.predicate for triple in triples})))
+    add(dataset, VOID.triples, _integer(stats.triples))
+    add(dataset, VOID.entities, _integer(stats.entities))
+    add(dataset, VOID.distinctSubjects, _integer(stats.subjects))
+    add(dataset, VOID.distinctObjects, _integer(len(stats.objects)))
+    add(dataset, VOID.properties, _integer(len(stats.properties)))
     add(dataset, VOID.classes, _integer(len(by_class)))
     add(dataset, VOID.uriSpace, Literal(info.base))
     add(dataset, VOID.vocabulary, NamedNode(ONTOLOGY_IRI))
@@ -165,8 +206,9 @@ def describe_dataset(
         add(dataset, VOID.classPartition, partition)
         add(partition, VOID["class"], NamedNode(class_iri))
         add(partition, VOID.entities, _integer(count))
-    for graph, count in sorted(by_graph.items(), key=lambda item: str(item[0])):
-        if isinstance(graph, NamedNode) and graph.value.startswith(GRAPH_NAMESPACE):
+    for graph_iri, count in sorted(stats.graphs.items(), key=lambda item: f"<{item[0]}>"):
+        if graph_iri.startswith(GRAPH_NAMESPACE):
+            graph = NamedNode(graph_iri)
             add(dataset, VOID.subset, graph)
             add(graph, RDF.type, VOID.Dataset)
             add(graph, VOID.triples, _integer(count))

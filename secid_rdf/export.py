@@ -1,8 +1,10 @@
 """``secid-rdf export``: read a registry, convert it, and write every output file.
 
-All bytes of the dumps are built before the first file is written, and each file is
-written to a temporary file beside it and renamed into place, so an interrupted or failed
-run leaves every file either as it was or complete.
+The registry is converted part by part (:mod:`secid_rdf.batches`), in several processes
+where the platform allows, and each dump grows part by part in a temporary file beside it
+(:mod:`secid_rdf.dumps`), so memory holds the model and one part per process, never a
+whole dump. Every file is renamed into place only when complete, so an interrupted or
+failed run leaves every file either as it was or complete.
 """
 
 from __future__ import annotations
@@ -22,14 +24,17 @@ from pyoxigraph import Quad
 
 from secid_rdf import __version__
 from secid_rdf.context import context_to_text, read_context
-from secid_rdf.convert import registry_to_graph
+from secid_rdf.batches import PartJob, convert_parts, page_owners, plan_parts
+from secid_rdf.convert import convert_part, registry_to_graph
 from secid_rdf.dataset import (
     CC0_IRI,
     DatasetInfo,
+    DatasetStats,
     Distribution,
     default_dump_base,
     describe_dataset,
 )
+from secid_rdf.dumps import DumpWriter, OrderError, part_records, to_run
 from secid_rdf.findings import (
     Finding,
     SecidRdfError,
@@ -40,9 +45,9 @@ from secid_rdf.findings import (
 from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.jsonld import Compactor
 from secid_rdf.model import Registry
-from secid_rdf.pages import iter_pages
+from secid_rdf.pages import Page, iter_pages
 from secid_rdf.reader import read_registry
-from secid_rdf.serialize import FORMATS, distinct_triples, serialize
+from secid_rdf.serialize import FORMATS, OutputFormat, distinct_triples, serialize
 
 __all__ = [
     "CONTEXT_FILE",
@@ -80,7 +85,8 @@ class ExportOptions:
     """What to write: formats (keys of :data:`FORMATS`), IRIs, pages, dataset metadata.
 
     ``dump_base`` defaults to :func:`secid_rdf.dataset.default_dump_base` of ``base``;
-    ``modified`` to the registry's commit date when the registry is in a git work tree.
+    ``modified`` to the registry's commit date when the registry is in a git work tree;
+    ``jobs`` (processes converting parts) to one per available core.
     """
 
     formats: tuple[str, ...] = tuple(FORMATS)
@@ -89,6 +95,7 @@ class ExportOptions:
     include_pages: bool = True
     modified: str | None = None
     license: str = CC0_IRI
+    jobs: int | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +130,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     :raises SecidRdfError: when the file cannot be written (the old file, if any, is kept).
     """
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    temporary = _temporary(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(temporary, "xb") as handle:
@@ -135,6 +142,11 @@ def write_atomic(path: Path, data: bytes) -> None:
         if isinstance(error, OSError):
             raise SecidRdfError(f"cannot write {path}: {error.strerror or error}") from error
         raise
+
+
+def _temporary(path: Path) -> Path:
+    """A new hidden file name beside ``path``, for writing before renaming."""
+    return path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
 
 
 def _commit_date(root: Path, commit: str) -> str | None:
@@ -221,19 +233,49 @@ def _export(
     registry_path: Path, out_dir: Path, options: ExportOptions, *, show_progress: bool
 ) -> ExportResult:
     """The steps of :func:`export_registry`, once the options are checked."""
-    exported = registry_to_quads(registry_path, base=options.base)
-    registry = exported.registry
-    quads = exported.quads
+    registry = read_registry(registry_path)
     selected = [fmt for name, fmt in FORMATS.items() if name in options.formats]
-    triples = distinct_triples(quads)
-    dumps = {
-        fmt.file_name: serialize(quads, fmt.name, base=options.base, triples=triples)
-        for fmt in selected
-    }
+    try:
+        written = _write_in_parts(registry, out_dir, selected, options, show_progress)
+    except OrderError:
+        written = _write_whole(registry, out_dir, selected, options)
+    try:
+        info = _dataset_info(registry, options)
+        distributions = [Distribution(writer.format, writer.size) for writer in written.dumps]
+        description = serialize(
+            describe_dataset(written.stats, distributions, info), "turtle", base=info.dump_base
+        )
+        context = context_to_text(read_context()).encode("utf-8")
+        for writer in written.dumps:
+            writer.commit()
+    finally:
+        for writer in written.dumps:
+            writer.discard()
+    write_atomic(out_dir / CONTEXT_FILE, context)
+    write_atomic(out_dir / DATASET_FILE, description)
+    files = [fmt.file_name for fmt in selected] + [CONTEXT_FILE, DATASET_FILE, *written.pages]
+    findings = sort_findings([*registry.findings, *written.findings])
+    return ExportResult(
+        out_dir, tuple(sorted(files)), written.stats.triples, len(written.pages) // 2, tuple(findings)
+    )
+
+
+@dataclass
+class _Written:
+    """What writing the dumps and pages gave: unfinished dumps, counts, findings, pages."""
+
+    dumps: list[DumpWriter]
+    stats: DatasetStats
+    findings: list[Finding]
+    pages: list[str]
+
+
+def _dataset_info(registry: Registry, options: ExportOptions) -> DatasetInfo:
+    """The description's metadata: options, and the registry's commit and its date."""
     modified = options.modified
     if modified is None and registry.commit is not None:
         modified = _commit_date(registry.root, registry.commit)
-    info = DatasetInfo(
+    return DatasetInfo(
         base=options.base,
         dump_base=options.dump_base or default_dump_base(options.base),
         license=options.license,
@@ -241,33 +283,128 @@ def _export(
         commit=registry.commit,
         version=__version__,
     )
-    distributions = [Distribution(fmt, len(dumps[fmt.file_name])) for fmt in selected]
-    description = serialize(
-        describe_dataset(quads, distributions, info, triples=triples), "turtle", base=info.dump_base
+
+
+def _open_dumps(out_dir: Path, selected: list[OutputFormat], base: str) -> list[DumpWriter]:
+    """A writer per format, each on a new temporary file beside its dump."""
+    writers: list[DumpWriter] = []
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for fmt in selected:
+            path = out_dir / fmt.file_name
+            writers.append(DumpWriter(fmt, path, _temporary(path), base=base))
+    except OSError as error:
+        for writer in writers:
+            writer.discard()
+        raise SecidRdfError(f"cannot write in {out_dir}: {error.strerror or error}") from error
+    return writers
+
+
+def _page_writer(out_dir: Path) -> Callable[[Page], list[str]]:
+    """A function that writes a page's JSON-LD and HTML files and returns their names."""
+    pages_dir = out_dir / PAGES_FOLDER
+
+    def write_page(page: Page) -> list[str]:
+        names = []
+        for suffix, data in ((".jsonld", page.jsonld), (".html", page.html)):
+            relative = page.path.with_name(page.path.name + suffix)
+            write_atomic(_inside(pages_dir, relative), data)
+            names.append(f"{PAGES_FOLDER}/{relative}")
+        return names
+
+    return write_page
+
+
+def _add_loose(
+    writers: list[DumpWriter], quads: list[Quad], stats: DatasetStats, base: str
+) -> None:
+    """Quads about subjects of no part (types, concepts): loose records, and their counts."""
+    triples = distinct_triples(quads)
+    compactor = Compactor(read_context()["@context"])
+    for writer in writers:
+        writer.loose(part_records(writer.format, quads, triples, base=base, compactor=compactor))
+    stats.add(quads, triples)
+
+
+def _write_in_parts(
+    registry: Registry,
+    out_dir: Path,
+    selected: list[OutputFormat],
+    options: ExportOptions,
+    show_progress: bool,
+) -> _Written:
+    """Convert the registry part by part, appending each part to the dumps as it comes.
+
+    :raises OrderError: when the parts' records would not follow one another (the dumps
+        are then discarded, and the caller writes them whole).
+    """
+    parts = plan_parts(registry.namespaces, options.base)
+    job = PartJob(
+        registry=registry,
+        parts=parts,
+        formats=selected,
+        base=options.base,
+        page_namespaces=page_owners(registry.namespaces) if options.include_pages else frozenset(),
+        write_page=_page_writer(out_dir) if options.include_pages else None,
     )
-    namespaces = [(ns.type, ns.namespace) for ns in registry.namespaces]
-    if not options.include_pages:
-        namespaces = []
-    written: list[str] = []
-    pages = 0
-    with _progress(len(dumps) + 2 + len(namespaces), show=show_progress) as step:
-        for name, data in dumps.items():
-            write_atomic(out_dir / name, data)
-            written.append(name)
-            step()
-        context = read_context()
-        write_atomic(out_dir / CONTEXT_FILE, context_to_text(context).encode("utf-8"))
-        written.append(CONTEXT_FILE)
-        step()
-        compactor = Compactor(context["@context"])
-        for page in iter_pages(triples, namespaces, base=options.base, compactor=compactor):
-            for suffix, data in ((".jsonld", page.jsonld), (".html", page.html)):
-                relative = page.path.with_name(page.path.name + suffix)
-                write_atomic(_inside(out_dir / PAGES_FOLDER, relative), data)
-                written.append(f"{PAGES_FOLDER}/{relative}")
-            pages += 1
-            step()
-        write_atomic(out_dir / DATASET_FILE, description)
-        written.append(DATASET_FILE)
-        step()
-    return ExportResult(out_dir, tuple(sorted(written)), len(triples), pages, exported.findings)
+    writers = _open_dumps(out_dir, selected, options.base)
+    written = _Written(writers, DatasetStats(options.base), [], [])
+    try:
+        types = convert_part(registry, (), base=options.base, with_types=True)
+        _add_loose(writers, types.quads, written.stats, options.base)
+        written.findings += types.findings
+        concepts: dict[Quad, None] = {}
+        with _progress(len(parts), show=show_progress) as step:
+            for result in convert_parts(job, jobs=options.jobs):
+                for writer in writers:
+                    writer.write(result.runs[writer.format.name])
+                written.stats.update(result.stats)
+                concepts.update(dict.fromkeys(result.concepts))
+                written.findings += result.findings
+                written.pages += result.pages
+                step()
+        _add_loose(writers, list(concepts), written.stats, options.base)
+        for writer in writers:
+            writer.close()
+    except BaseException:
+        for writer in writers:
+            writer.discard()
+        raise
+    return written
+
+
+def _write_whole(
+    registry: Registry, out_dir: Path, selected: list[OutputFormat], options: ExportOptions
+) -> _Written:
+    """Convert the registry at once and write each dump as one run (the slow, sure way)."""
+    conversion = registry_to_graph(registry, base=options.base)
+    quads = list(conversion.quads)
+    triples = distinct_triples(quads)
+    compactor = Compactor(read_context()["@context"])
+    writers = _open_dumps(out_dir, selected, options.base)
+    stats = DatasetStats(options.base)
+    stats.add(quads, triples)
+    written = _Written(writers, stats, list(conversion.findings), [])
+    try:
+        for writer in writers:
+            records = part_records(
+                writer.format, quads, triples, base=options.base, compactor=compactor
+            )
+            writer.write(to_run(records))
+            writer.close()
+        if options.include_pages:
+            owners = page_owners(registry.namespaces)
+            namespaces = [(ns.type, ns.namespace) for ns in registry.namespaces]
+            write_page = _page_writer(out_dir)
+            for page in iter_pages(
+                triples,
+                [pair for pair in namespaces if pair in owners],
+                base=options.base,
+                compactor=compactor,
+            ):
+                written.pages += write_page(page)
+    except BaseException:
+        for writer in writers:
+            writer.discard()
+        raise
+    return written

@@ -97,7 +97,7 @@ def distinct_triples(quads: Iterable[Quad]) -> list[Triple]:
     return [by_key[key].triple for key in sorted(by_key)]
 
 
-def _sorted_lines(data: bytes) -> bytes:
+def sorted_lines(data: bytes) -> bytes:
     """The distinct lines of line-based RDF, sorted bytewise.
 
     Lines keep their newline, so each line is copied once (the N-Quads of a large
@@ -184,17 +184,33 @@ def _is_plain_relative(relative: str) -> bool:
     return ":" not in first and not _DOT_SEGMENT.search(path)
 
 
-def _turtle(triples: list[Triple], base: str | None, prefixes: Mapping[str, str]) -> bytes:
-    """Turtle, one subject block per subject and one object per line, in ``triples`` order."""
+def turtle_header(base: str | None, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """The ``@base`` and ``@prefix`` lines that open a Turtle dump."""
     terms = _TurtleTerms(base, prefixes)
-    out = [f"@base <{terms.base}> .\n"] if terms.base else []
-    out += [f"@prefix {prefix}: <{iri}> .\n" for prefix, iri in sorted(prefixes.items())]
+    lines = [f"@base <{terms.base}> .\n"] if terms.base else []
+    lines += [f"@prefix {prefix}: <{iri}> .\n" for prefix, iri in sorted(prefixes.items())]
+    return "".join(lines)
+
+
+def turtle_blocks(
+    triples: Iterable[Triple], base: str | None, prefixes: Mapping[str, str] = PREFIXES
+) -> list[tuple[str, str]]:
+    """One Turtle block per subject, in ``triples`` order, as (subject sort key, text).
+
+    A block is a blank line, the subject, one object per line and the final `` .``; the
+    header (:func:`turtle_header`) followed by the blocks in order is the whole document.
+    """
+    terms = _TurtleTerms(base, prefixes)
+    blocks: list[tuple[str, str]] = []
+    out: list[str] = []
     subject: object = None
     predicate: object = None
     for triple in triples:
         if triple.subject != subject:
             if subject is not None:
                 out.append(" .\n")
+                blocks.append((_term_key(subject), "".join(out)))
+                out = []
             subject, predicate = triple.subject, None
             out.append(f"\n{terms.term(subject)}")
         if triple.predicate != predicate:
@@ -207,7 +223,8 @@ def _turtle(triples: list[Triple], base: str | None, prefixes: Mapping[str, str]
             out.append(f" ,\n\t\t{terms.term(triple.object)}")
     if subject is not None:
         out.append(" .\n")
-    return "".join(out).encode("utf-8")
+        blocks.append((_term_key(subject), "".join(out)))
+    return blocks
 
 
 def serialize(
@@ -236,13 +253,14 @@ def serialize(
     if fmt is None:
         raise UnsupportedFormatError(format_name, tuple(sorted(FORMATS)))
     if fmt.keeps_graphs:
-        return _sorted_lines(oxigraph_serialize(quads, format=fmt.rdf_format))
+        return sorted_lines(oxigraph_serialize(quads, format=fmt.rdf_format))
     if fmt.rdf_format == RdfFormat.N_TRIPLES:
         union = triples if triples is not None else [quad.triple for quad in quads]
-        return _sorted_lines(oxigraph_serialize(union, format=fmt.rdf_format))
+        return sorted_lines(oxigraph_serialize(union, format=fmt.rdf_format))
     if triples is None:
         triples = distinct_triples(quads)
     if fmt.rdf_format == RdfFormat.TURTLE:
-        return _turtle(triples, base, PREFIXES)
+        body = "".join(text for _, text in turtle_blocks(triples, base))
+        return (turtle_header(base) + body).encode("utf-8")
     compactor = Compactor(read_context()["@context"])
     return document_to_bytes(triples_to_document(triples, compactor))
