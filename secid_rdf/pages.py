@@ -110,6 +110,24 @@ def _owned(namespace: str, subjects: list[str]) -> list[str]:
     return owned
 
 
+def _linked(triples: list[Triple], owned: set[str]) -> list[str]:
+    """The IRIs in ``owned`` that ``triples`` link to, in N-Triples order of the objects.
+
+    ``<iri>`` sorts as ``iri>`` does, so the IRIs are sorted with ``>`` appended: an IRI
+    comes after the longer ones it begins when they go on with a character below ``>``.
+    """
+    linked = []
+    for triple in triples:
+        obj = triple.object
+        if isinstance(obj, NamedNode):
+            iri = obj.value
+            if iri in owned:
+                linked.append(iri)
+    if len(linked) > 1:
+        linked.sort(key=lambda iri: iri + ">")
+    return linked
+
+
 def _frame(roots: list[str], by_subject: Subjects, compactor: Compactor) -> list[dict[str, Any]]:
     """Node objects for ``roots``; each other root is nested, breadth first, where first met.
 
@@ -129,11 +147,11 @@ def _frame(roots: list[str], by_subject: Subjects, compactor: Compactor) -> list
         while queue:
             subject = queue.popleft()
             order.append(subject)
-            for obj in sorted((t.object for t in by_subject[subject]), key=str):
-                if isinstance(obj, NamedNode) and obj.value in owned and obj.value not in seen:
-                    seen.add(obj.value)
-                    children.setdefault(subject, []).append(obj.value)
-                    queue.append(obj.value)
+            for child in _linked(by_subject[subject], owned):
+                if child not in seen:
+                    seen.add(child)
+                    children.setdefault(subject, []).append(child)
+                    queue.append(child)
     nodes: dict[str, dict[str, Any]] = {}
     for subject in reversed(order):
         embedded = {child: nodes.pop(child) for child in children.get(subject, ())}

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from secid_rdf.jsonld import document_to_bytes, json_text
 
 TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
+INTEGERS = st.integers(min_value=-(2**63), max_value=2**63 - 1)
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | TEXT,
+    st.none() | st.booleans() | INTEGERS | TEXT,
     lambda children: st.lists(children, max_size=4) | st.dictionaries(TEXT, children, max_size=4),
     max_leaves=20,
 )
@@ -47,7 +48,7 @@ def test_document_bytes_are_json_text_and_a_newline(value: dict[str, object]) ->
         [],
         {"a": {}, "b": [], "c": [[]]},
         "\x00\x1f\x7f \u2028\u2029 </script> é ✓ \U0001f600",
-        {"q": 'quote " backslash \\ tab\t', "n": [0, -1, 10**20, True, False, None]},
+        {"q": 'quote " backslash \\ tab\t', "n": [0, -1, 2**63 - 1, -(2**63), True, False, None]},
     ],
 )
 def test_json_text_edge_values(value: object) -> None:
