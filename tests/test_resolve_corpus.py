@@ -8,6 +8,7 @@ fixing one shows up as an unexpected pass.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
@@ -28,8 +29,9 @@ from secid_rdf.secid import SecID, format_secid, parse_secid
 from secid_rdf.store import build_store, load_graphs, query_endpoint, query_store, split_graphs
 
 JSON_GAPS = {
-    "advisory/debian.org": "{year} comes from a DSA/DLA number-to-year range table kept only in "
-    "prose notes (variable 'lookup: range_table'); the graph has no table to compute it",
+    "advisory/debian.org": "{year} is not in the DSA/DLA id: its variable says 'lookup: "
+    "range_table', and the number-to-year table exists only as prose in the source's notes "
+    "(one text literal in the graph), so nothing can compute it",
 }
 """Namespaces (type/namespace) whose JSON examples cannot resolve from the graph, and why."""
 
@@ -190,6 +192,24 @@ def test_json_example_url_is_among_resolved_urls(
     assert case.expected in urls, (
         f"{case.where}: {case.secid} should resolve to {case.expected}; the graph gave {urls}"
     )
+
+
+def test_json_gaps_resolve_once_the_missing_year_is_given(
+    corpus_conversions: dict[str, tuple[Registry, Conversion]],
+) -> None:
+    """The year is all the gaps miss: given as a qualifier, each example URL comes back."""
+    gaps = [case for case in JSON_CASES if case.namespace in JSON_GAPS]
+    with_year = {}
+    for case in gaps:
+        year = re.search(r"/(\d{4})/", case.expected)
+        assert year, case.expected
+        parts = dataclasses.replace(parse_secid(case.secid), qualifiers=(("year", year[1]),))
+        with_year[format_secid(parts)] = case.expected
+    found = _resolve_all(corpus_conversions, "json", with_year)
+    assert len(gaps) == 4
+    assert {secid: [r.url for r in found[secid].urls] for secid in with_year} == {
+        secid: [url] for secid, url in with_year.items()
+    }
 
 
 def test_json_corpus_has_the_documented_number_of_examples() -> None:
