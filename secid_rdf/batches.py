@@ -17,7 +17,6 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from pyoxigraph import Quad
 
@@ -72,13 +71,17 @@ class PartResult:
 
 
 def plan_parts(
-    namespaces: Sequence[Namespace], base: str, size: int = PART_SIZE
+    namespaces: Sequence[Namespace], base: str, size: int | None = None
 ) -> list[list[Namespace]]:
     """Split namespaces into parts: one type each, IRI order, related IRIs together.
+
+    :param size: namespaces per part (default :data:`PART_SIZE`); a part grows beyond it
+        only to keep related IRIs together.
 
     Inside a part, namespaces keep the order of ``namespaces`` (the registry's), so a
     duplicate is reported against the same first definition as in a whole conversion.
     """
+    size = size or PART_SIZE
     order = {id(namespace): index for index, namespace in enumerate(namespaces)}
     by_type: dict[str, list[tuple[str, Namespace]]] = {}
     for namespace in namespaces:
@@ -175,4 +178,3 @@ def convert_parts(job: PartJob, *, jobs: int | None = None) -> Iterator[PartResu
             yield from pool.imap(_convert, range(len(job.parts)))
     finally:
         _job = None
-

@@ -194,9 +194,7 @@ def convert_part(
         builder.types(registry.types, registry.namespaces)
     for namespace in namespaces:
         builder.namespace(namespace)
-    return ConvertedPart(
-        list(dict.fromkeys(builder.quads)), builder.concepts, builder.findings
-    )
+    return ConvertedPart(list(dict.fromkeys(builder.quads)), builder.concepts, builder.findings)
 
 
 class _Builder:

@@ -134,10 +134,14 @@ class DatasetStats:
 
     def add(self, quads: Iterable[Quad], triples: Collection[Triple]) -> None:
         """Count one part: its distinct quads and its distinct ``triples``."""
-        subjects = {triple.subject.value for triple in triples}
+        subjects = {triple.subject for triple in triples}
         self.triples += len(triples)
         self.subjects += len(subjects)
-        self.entities += sum(1 for subject in subjects if subject.startswith(self.base))
+        self.entities += sum(
+            1
+            for subject in subjects
+            if isinstance(subject, NamedNode) and subject.value.startswith(self.base)
+        )
         self.objects.update(str(triple.object) for triple in triples)
         self.properties.update(triple.predicate.value for triple in triples)
         rdf_type = RDF.type

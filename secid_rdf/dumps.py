@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pyoxigraph import Quad, Triple
-from pyoxigraph import serialize as oxigraph_serialize
 
 from secid_rdf.context import CONTEXT_IRI
 from secid_rdf.jsonld import Compactor, group_by_subject, json_text
@@ -40,9 +39,12 @@ __all__ = [
     "to_run",
 ]
 
-Key = str | bytes
+Key = str
 Records = list[tuple[Key, bytes]]
-"""Sorted ``(key, text)`` pairs of one format; joined in order they are the dump body."""
+"""Sorted ``(key, text)`` pairs of one format; joined in order they are the dump body.
+
+The key of a line is the line decoded as Latin-1, which keeps the bytes' order.
+"""
 
 _JSONLD_SEPARATOR = b",\n    "
 """What comes before each node object of a flat JSON-LD document (the first drops the comma)."""
@@ -83,15 +85,13 @@ def part_records(
     """
     if fmt.name in ("nquads", "ntriples"):
         terms: Sequence[Quad] | Sequence[Triple] = quads if fmt.keeps_graphs else triples
-        data = sorted_lines(oxigraph_serialize(terms, format=fmt.rdf_format))
-        return [(line, line) for line in data.splitlines(keepends=True)]
+        data = sorted_lines(terms, fmt.rdf_format)
+        return [(line.decode("latin-1"), line) for line in data.splitlines(keepends=True)]
     if fmt.name == "turtle":
         return [(key, text.encode("utf-8")) for key, text in turtle_blocks(triples, base)]
     nodes = [compactor.node(of_subject) for of_subject in group_by_subject(triples).values()]
     nodes.sort(key=lambda node: node["@id"])
-    return [
-        (node["@id"], _JSONLD_SEPARATOR + json_text(node, 2).encode("utf-8")) for node in nodes
-    ]
+    return [(node["@id"], _JSONLD_SEPARATOR + json_text(node, 2).encode("utf-8")) for node in nodes]
 
 
 def dump_frame(fmt: OutputFormat, base: str) -> tuple[bytes, bytes, bytes]:
@@ -116,7 +116,7 @@ class DumpWriter:
         self.path = path
         self.temporary = temporary
         self._head, self._tail, self._empty_tail = dump_frame(fmt, base)
-        self._handle: BinaryIO | None = open(temporary, "xb")  # noqa: SIM115 (closed in close)
+        self._handle: BinaryIO | None = open(temporary, "xb")
         self._loose: Records = []
         self._last: Key | None = None
         self._written = 0

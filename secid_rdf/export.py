@@ -23,8 +23,8 @@ import click
 from pyoxigraph import Quad
 
 from secid_rdf import __version__
-from secid_rdf.context import context_to_text, read_context
 from secid_rdf.batches import PartJob, convert_parts, page_owners, plan_parts
+from secid_rdf.context import context_to_text, read_context
 from secid_rdf.convert import convert_part, registry_to_graph
 from secid_rdf.dataset import (
     CC0_IRI,
@@ -153,8 +153,17 @@ def _commit_date(root: Path, commit: str) -> str | None:
     """The committer date of ``commit`` (strict ISO 8601), or ``None`` when git cannot tell."""
     try:
         completed = subprocess.run(
-            ["git", "-c", "core.fsmonitor=false", "-C", str(root)]
-            + ["show", "-s", "--format=%cI", commit],
+            [
+                "git",
+                "-c",
+                "core.fsmonitor=false",
+                "-C",
+                str(root),
+                "show",
+                "-s",
+                "--format=%cI",
+                commit,
+            ],
             capture_output=True,
             text=True,
             timeout=10,
@@ -256,7 +265,11 @@ def _export(
     files = [fmt.file_name for fmt in selected] + [CONTEXT_FILE, DATASET_FILE, *written.pages]
     findings = sort_findings([*registry.findings, *written.findings])
     return ExportResult(
-        out_dir, tuple(sorted(files)), written.stats.triples, len(written.pages) // 2, tuple(findings)
+        out_dir,
+        tuple(sorted(files)),
+        written.stats.triples,
+        len(written.pages) // 2,
+        tuple(findings),
     )
 
 

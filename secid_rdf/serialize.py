@@ -97,13 +97,16 @@ def distinct_triples(quads: Iterable[Quad]) -> list[Triple]:
     return [by_key[key].triple for key in sorted(by_key)]
 
 
-def sorted_lines(data: bytes) -> bytes:
-    """The distinct lines of line-based RDF, sorted bytewise.
+def sorted_lines(terms: Iterable[Quad] | Iterable[Triple], rdf_format: RdfFormat) -> bytes:
+    """Quads or triples in a line-based format, each distinct line once, sorted bytewise.
 
     Lines keep their newline, so each line is copied once (the N-Quads of a large
     registry are hundreds of megabytes).
     """
+    data = oxigraph_serialize(terms, format=rdf_format)
+    assert data is not None  # pyoxigraph returns the bytes when given no output
     lines = data.splitlines(keepends=True)
+    del data
     if lines and not lines[-1].endswith(b"\n"):
         lines[-1] += b"\n"
     unique = set(lines)
@@ -253,10 +256,10 @@ def serialize(
     if fmt is None:
         raise UnsupportedFormatError(format_name, tuple(sorted(FORMATS)))
     if fmt.keeps_graphs:
-        return sorted_lines(oxigraph_serialize(quads, format=fmt.rdf_format))
+        return sorted_lines(quads, fmt.rdf_format)
     if fmt.rdf_format == RdfFormat.N_TRIPLES:
         union = triples if triples is not None else [quad.triple for quad in quads]
-        return sorted_lines(oxigraph_serialize(union, format=fmt.rdf_format))
+        return sorted_lines(union, fmt.rdf_format)
     if triples is None:
         triples = distinct_triples(quads)
     if fmt.rdf_format == RdfFormat.TURTLE:

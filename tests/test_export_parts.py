@@ -1,0 +1,130 @@
+"""Exporting part by part gives the same files as converting the registry at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import secid_rdf.batches as batches
+import secid_rdf.export as export_module
+from secid_rdf.batches import plan_parts
+from secid_rdf.dumps import DumpWriter, OrderError, Run
+from secid_rdf.export import ExportOptions, export_registry
+from secid_rdf.findings import Location
+from secid_rdf.iris import DEFAULT_BASE
+from secid_rdf.model import Namespace
+from secid_rdf.serialize import FORMATS
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _whole(registry: Path, out: Path, options: ExportOptions) -> dict[str, bytes]:
+    """Export with the part-by-part writer disabled: the whole-graph way."""
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise OrderError("part-by-part writing switched off")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(export_module, "_write_in_parts", refuse)
+        export_registry(registry, out, options, show_progress=False)
+    return _files(out)
+
+
+def _count_fallbacks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """A list that grows each time the export falls back to the whole-graph writer."""
+    fallbacks: list[bool] = []
+    real_whole = export_module._write_whole
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        fallbacks.append(True)
+        return real_whole(*args, **kwargs)
+
+    monkeypatch.setattr(export_module, "_write_whole", spy)
+    return fallbacks
+
+
+@pytest.mark.parametrize(("jobs", "part_size"), [(1, 200), (2, 200), (1, 3), (2, 3)])
+def test_parts_give_the_bytes_of_a_whole_conversion(
+    tmp_path: Path,
+    markdown_corpus: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    jobs: int,
+    part_size: int,
+) -> None:
+    expected = _whole(markdown_corpus, tmp_path / "whole", ExportOptions())
+    monkeypatch.setattr(batches, "PART_SIZE", part_size)
+    fallbacks = _count_fallbacks(monkeypatch)
+    export_registry(markdown_corpus, tmp_path / "parts", ExportOptions(jobs=jobs))
+    assert not fallbacks, "the parts came out of order"
+    assert _files(tmp_path / "parts") == expected
+
+
+def test_base_that_puts_concepts_first_falls_back_to_whole(
+    tmp_path: Path, markdown_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # data IRIs under this base sort after the ontology's concept IRIs, so the concepts
+    # (written last, part by part) would come too late: the export must notice and still
+    # write the right files
+    options = ExportOptions(base="https://zz.example/id/", jobs=2)
+    expected = _whole(markdown_corpus, tmp_path / "whole", options)
+    fallbacks = _count_fallbacks(monkeypatch)
+    export_registry(markdown_corpus, tmp_path / "parts", options)
+    assert fallbacks, "the parts were expected to come out of order under this base"
+    assert _files(tmp_path / "parts") == expected
+
+
+def test_parts_keep_one_type_and_extending_iris_together() -> None:
+    names = ["a.org", "a.org/x", "a.org-b", "ab.org", "b.org", "c.org", "c.org/y"]
+    namespaces = [
+        Namespace(
+            type=type_name, namespace=name, files=(), format="json", location=Location("x", 1)
+        )
+        for type_name in ("advisory", "entity")
+        for name in names
+    ]
+    parts = plan_parts(namespaces, DEFAULT_BASE, size=2)
+    assert all(len({ns.type for ns in part}) == 1 for part in parts)
+    grouped = [sorted(ns.namespace for ns in part) for part in parts if part[0].type == "entity"]
+    # a.org's IRI is a prefix of a.org%2Fx, a.org-b ...: never split from them
+    assert grouped == [["a.org", "a.org-b", "a.org/x"], ["ab.org", "b.org"], ["c.org", "c.org/y"]]
+
+
+def test_writer_refuses_a_part_out_of_order(tmp_path: Path) -> None:
+    writer = DumpWriter(
+        FORMATS["ntriples"], tmp_path / "x.nt", tmp_path / "x.nt.tmp", base=DEFAULT_BASE
+    )
+    writer.write(Run(b"<b> <p> <o> .\n", "<b> <p> <o> .\n", "<b> <p> <o> .\n"))
+    with pytest.raises(OrderError):
+        writer.write(Run(b"<a> <p> <o> .\n", "<a> <p> <o> .\n", "<a> <p> <o> .\n"))
+    writer.discard()
+    assert not (tmp_path / "x.nt.tmp").exists()
+
+
+def test_writer_merges_loose_records_where_they_belong(tmp_path: Path) -> None:
+    writer = DumpWriter(
+        FORMATS["ntriples"], tmp_path / "x.nt", tmp_path / "x.nt.tmp", base=DEFAULT_BASE
+    )
+    writer.loose([("<c> .\n", b"<c> .\n"), ("<a> .\n", b"<a> .\n")])
+    writer.write(Run(b"<b> .\n<bb> .\n", "<b> .\n", "<bb> .\n"))
+    writer.loose([("<d> .\n", b"<d> .\n"), ("<c> .\n", b"<c> .\n")])  # a repeat is dropped
+    writer.close()
+    writer.commit()
+    assert (tmp_path / "x.nt").read_bytes() == b"<a> .\n<b> .\n<bb> .\n<c> .\n<d> .\n"
+
+
+def test_writer_refuses_a_loose_record_inside_a_part(tmp_path: Path) -> None:
+    writer = DumpWriter(
+        FORMATS["ntriples"], tmp_path / "x.nt", tmp_path / "x.nt.tmp", base=DEFAULT_BASE
+    )
+    writer.loose([("<b> .\n", b"<b> .\n")])
+    with pytest.raises(OrderError):
+        writer.write(Run(b"<a> .\n<c> .\n", "<a> .\n", "<c> .\n"))
+    writer.discard()
