@@ -6,15 +6,17 @@ Both parsers return a :class:`Parsed`: the value (dicts, lists, strings, numbers
 starts. Readers look lines up by path, so both formats locate facts the same way.
 
 YAML is composed with PyYAML's safe loader (the C one when available) and never builds
-Python objects from tags; JSON is decoded by :mod:`json` and a token scanner finds lines.
+Python objects from tags; JSON is decoded by :mod:`json` and a regex scan of the text finds lines.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from itertools import accumulate, repeat
+from typing import TypeAlias
 
 import yaml
 
@@ -163,15 +165,13 @@ class _YamlWalker:
         return node.value if node.tag == _YAML_STR else str(node.value)
 
 
-_STRING = r'"(?:[^"\\]|\\.)*"'
-_SCALAR = r'[^\s{}\[\],:"]+'
-_JSON_TOKEN = re.compile(
-    rf"({_STRING})\s*:\s*(?:{_STRING}|{_SCALAR}|([{{\[]))|{_STRING}|{_SCALAR}|([{{\[])|[}}\]]"
-)
-"""The JSON tokens that matter for lines. A key swallows its colon and, when it is a scalar,
-its value (group 1 is the key, group 2 an opening bracket after it); otherwise a list item
-or root value (a string, a scalar, or an opening bracket in group 3), or a closing bracket.
-Commas are skipped: list indexes count item starts."""
+_STRING = r'"[^"\\]*+(?:\\.[^"\\]*+)*+"'
+_VALUE = rf"{_STRING}|[^\s{{}}\[\],:\"]++|[{{\[]"
+_JSON_GAP = re.compile(rf"((?:[\s,\]}}]++|:\s*+(?:{_VALUE}))*+)(?:{_VALUE})")
+"""One key or list item (or the root value) and the gap before it. In valid JSON, keys and
+items are the values not after a colon; what lies between them is blanks, commas, closing
+brackets and ``: value`` (the value of the key before, or its opening bracket). Only the
+gap is captured: its newlines give the line of what follows it."""
 
 
 def parse_json(text: str) -> Parsed:
@@ -184,7 +184,8 @@ def parse_json(text: str) -> Parsed:
     (2, 4, 3)
     """
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        # objects as tuples of pairs, so that a repeated key is seen
+        value = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=tuple)
     except json.JSONDecodeError as error:
         raise ParseError(
             f"JSON syntax error: {error.msg} (column {error.colno})", error.lineno
@@ -193,9 +194,12 @@ def parse_json(text: str) -> Parsed:
         raise ParseError(f"JSON nesting is deeper than {MAX_DEPTH} levels", None) from error
     except ValueError as error:
         raise ParseError(f"JSON syntax error: {error}", None) from error
-    lines: dict[KeyPath, int] = {}
-    duplicates = _json_lines(text, lines)
-    return Parsed(value, lines, duplicates)
+    # trailing blanks and closing brackets start no key: not scanning them keeps the scan linear
+    gaps = _JSON_GAP.findall(text, 0, len(text.rstrip(" \t\n\r]}")))
+    walker = _JsonWalker(accumulate(map(str.count, gaps, repeat("\n")), initial=1))
+    if type(value) is tuple or type(value) is list:
+        value = walker.value(value, (), walker.next_line(), 0)
+    return Parsed(value, walker.lines, tuple(walker.duplicates))
 
 
 def _reject_constant(name: str) -> object:
@@ -203,43 +207,46 @@ def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not a JSON value")
 
 
-def _json_lines(text: str, lines: dict[KeyPath, int]) -> tuple[KeyPath, ...]:
-    """Record in ``lines`` where the keys and list items of (valid) JSON start.
+class _JsonWalker:
+    """Give each key and list item of decoded JSON the line of its turn in the text.
 
-    Returns the paths of keys found twice in one object. The stack holds one frame per
-    open container: ``[path, index of the last list item seen]``.
+    Keys and items are visited in document order, the order the scan found them in, so the
+    n-th one visited starts on the n-th line given. Objects arrive as tuples of pairs (every
+    key, repeats included) and leave as dicts (the last value wins, as in :mod:`json`).
     """
-    duplicates: list[KeyPath] = []
-    stack: list[list[Any]] = []
-    line = 1
-    position = 0
-    count = text.count
-    for match in _JSON_TOKEN.finditer(text):
-        start = match.start()
-        line += count("\n", position, start)
-        position = start
-        key, opening, item_opening = match.group(1, 2, 3)
-        if key is not None:
-            name = key[1:-1] if "\\" not in key else json.loads(key)
-            path: KeyPath = (*stack[-1][0], name)
-            if path in lines:
-                duplicates.append(path)
-            lines[path] = line
-        else:
-            first = text[start]
-            if first == "}" or first == "]":
-                stack.pop()
-                continue
-            opening = item_opening
-            if stack:
-                frame = stack[-1]
-                frame[1] += 1
-                path = (*frame[0], frame[1])
-                lines[path] = line
-            else:
-                path = ()
-        if opening is not None:
-            if len(stack) >= MAX_DEPTH:
-                raise ParseError(f"JSON nesting is deeper than {MAX_DEPTH} levels", line)
-            stack.append([path, -1])
-    return tuple(duplicates)
+
+    def __init__(self, lines: Iterable[int]) -> None:
+        self.next_line = iter(lines).__next__
+        self.next_line()  # the 1 the count starts from
+        self.lines: dict[KeyPath, int] = {}
+        self.duplicates: list[KeyPath] = []
+
+    def value(
+        self,
+        value: list[object] | tuple[tuple[str, object], ...],
+        path: KeyPath,
+        line: int,
+        depth: int,
+    ) -> object:
+        """A list or object (tuple of pairs) with its objects made dicts, recording lines."""
+        if depth >= MAX_DEPTH:
+            raise ParseError(f"JSON nesting is deeper than {MAX_DEPTH} levels", line)
+        next_line = self.next_line
+        lines = self.lines
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                item_path = (*path, index)
+                item_line = lines[item_path] = next_line()
+                if type(item) is tuple or type(item) is list:
+                    value[index] = self.value(item, item_path, item_line, depth + 1)
+            return value
+        result: dict[str, object] = {}
+        for key, item in value:
+            key_path = (*path, key)
+            if key_path in lines:
+                self.duplicates.append(key_path)
+            key_line = lines[key_path] = next_line()
+            if type(item) is tuple or type(item) is list:
+                item = self.value(item, key_path, key_line, depth + 1)
+            result[key] = item
+        return result
