@@ -16,12 +16,14 @@ import argparse
 import cProfile
 import gc
 import json
+import os
 import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -46,7 +48,9 @@ class Measurement:
 
     ``peak_rss_mb`` is the process's resident high-water mark after the stage (for the
     pipeline stages it includes the earlier stages of the same process; the export runs
-    alone). ``py_peak_mb`` is tracemalloc's peak of Python allocations during the stage.
+    alone). ``peak_tree_mb`` is the highest memory of the process and its worker processes
+    together during the stage's runs (their summed proportional set size, sampled; Linux
+    only). ``py_peak_mb`` is tracemalloc's peak of Python allocations during the stage.
     """
 
     input: str
@@ -54,6 +58,7 @@ class Measurement:
     seconds: list[float] = field(default_factory=list)
     triples: int | None = None
     peak_rss_mb: float | None = None
+    peak_tree_mb: float | None = None
     py_peak_mb: float | None = None
     note: str = ""
 
@@ -74,6 +79,62 @@ class Measurement:
 def _rss_mb() -> float:
     """Peak resident set size of this process in MB (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _tree_pids(pid: int) -> list[int]:
+    """``pid`` and all its descendants (Linux ``/proc``)."""
+    pids = [pid]
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
+            children = handle.read().split()
+    except OSError:
+        return pids
+    for child in children:
+        pids += _tree_pids(int(child))
+    return pids
+
+
+def _pss_kb(pid: int) -> int:
+    """The proportional set size of a process in kB (shared pages split among sharers)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class TreeMemory:
+    """Samples the memory of this process and its children in a thread, keeping the peak.
+
+    Forked workers share the parent's pages until they write them, so their resident
+    sizes overlap; proportional set sizes add up to what the processes really hold.
+    """
+
+    def __init__(self, interval: float = 0.02) -> None:
+        self.interval = interval
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self.available = Path(f"/proc/{os.getpid()}/smaps_rollup").exists()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            total = sum(_pss_kb(pid) for pid in _tree_pids(os.getpid()))
+            self.peak_kb = max(self.peak_kb, total)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> TreeMemory:
+        if self.available:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.available:
+            self._stop.set()
+            self._thread.join()
 
 
 class NotAvailableError(Exception):
@@ -100,15 +161,17 @@ def _timed(
     ``after`` runs after each run, untimed (the export's output folder is removed there).
     """
     result = None
-    for _ in range(runs):
-        result = None
-        gc.collect()
-        start = time.perf_counter()
-        result = action()
-        record.seconds.append(time.perf_counter() - start)
-        if after is not None:
-            after()
+    with TreeMemory() as tree:
+        for _ in range(runs):
+            result = None
+            gc.collect()
+            start = time.perf_counter()
+            result = action()
+            record.seconds.append(time.perf_counter() - start)
+            if after is not None:
+                after()
     record.peak_rss_mb = _rss_mb()
+    record.peak_tree_mb = tree.peak_kb / 1024 if tree.available else None
     if probes.traced:
         result = None
         gc.collect()
@@ -342,13 +405,14 @@ def ratio(results: list[Measurement], label: str, stage: str = "export") -> floa
 def render_table(results: list[Measurement]) -> str:
     """The human table: one row per input and stage, then the ratio per input."""
     header = ("input", "stage", "median s", "runs", "triples", "triples/s", "peak RSS MB",
-              "py peak MB", "note")
+              "peak tree MB", "py peak MB", "note")
     rows = [header]
     for m in results:
         rows.append((
             m.input, m.stage, _fmt(m.median, ".3f"), str(len(m.seconds)),
             _fmt(m.triples, "d") if m.triples else "n/a", _fmt(m.triples_per_second, ",.0f"),
-            _fmt(m.peak_rss_mb, ".0f"), _fmt(m.py_peak_mb, ".0f"), m.note,
+            _fmt(m.peak_rss_mb, ".0f"), _fmt(m.peak_tree_mb, ".0f"), _fmt(m.py_peak_mb, ".0f"),
+            m.note,
         ))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1]
