@@ -155,6 +155,12 @@ def check_modified(_ctx: click.Context, _param: click.Parameter, value: str | No
     metavar="IRI",
     help="The registry's licence, for dcterms:license.",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Processes converting the registry's parts. Default: one per available core.",
+)
 def export(
     registry: Path | None,
     out_dir: Path,
@@ -164,6 +170,7 @@ def export(
     no_pages: bool,
     modified: str | None,
     license_iri: str,
+    jobs: int | None,
 ) -> None:
     """Write the graph as Turtle, N-Triples, N-Quads and JSON-LD, with a page per namespace.
 
@@ -184,6 +191,7 @@ def export(
         include_pages=not no_pages,
         modified=modified,
         license=absolute_iri(license_iri).value,
+        jobs=jobs,
     )
     result = export_registry(resolve_registry(registry), out_dir, options)
     for finding in result.findings:
