@@ -295,6 +295,19 @@ def _server_sample(registry: Registry) -> list[str]:
     return sorted({case.secid for case in JSON_CASES} | set(named))
 
 
+def _urls_from_a_server(
+    server: OxigraphServer, conversion: Conversion, secids: list[str]
+) -> set[tuple[str, str]]:
+    """(SecID, URL) pairs the shipped query gives on a real server loaded with the graph."""
+    load_graphs(server.store_url, split_graphs(conversion.quads))
+    text = resolve_query([parse_secid(secid) for secid in secids])
+    rows = query_endpoint(server.query_url, text, timeout=120)
+    return {
+        (secids[int(row["secid"].value)], row["url"].value)
+        for row in rows  # type: ignore[index]
+    }
+
+
 def test_query_on_an_oxigraph_server_gives_the_urls_of_the_resolve_command(
     corpus_conversions: dict[str, tuple[Registry, Conversion]], tmp_path: Path
 ) -> None:
@@ -303,13 +316,7 @@ def test_query_on_an_oxigraph_server_gives_the_urls_of_the_resolve_command(
     assert len(secids) >= 200
     server = OxigraphServer(tmp_path / "oxigraph")
     try:
-        load_graphs(server.store_url, split_graphs(conversion.quads))
-        text = resolve_query([parse_secid(secid) for secid in secids])
-        rows = query_endpoint(server.query_url, text, timeout=120)
-        from_server = {
-            (secids[int(row["secid"].value)], row["url"].value)
-            for row in rows  # type: ignore[index]
-        }
+        from_server = _urls_from_a_server(server, conversion, secids)
         cli = CliRunner().invoke(
             main, ["resolve", "--endpoint", server.query_url, "--format", "json", *secids]
         )
@@ -322,3 +329,23 @@ def test_query_on_an_oxigraph_server_gives_the_urls_of_the_resolve_command(
     assert from_server == from_command
     assert json.loads(cli.stdout) == json.loads(embedded.stdout)
     assert len({secid for secid, _ in from_command}) >= 200
+
+
+def test_query_on_an_oxigraph_server_fills_undeclared_placeholders_as_the_command_does(
+    corpus_conversions: dict[str, tuple[Registry, Conversion]],
+    markdown_resolutions: dict[str, Resolution],
+    tmp_path: Path,
+) -> None:
+    secids = sorted({secid for secid, _, _ in MARKDOWN_CASES})
+    server = OxigraphServer(tmp_path / "oxigraph")
+    try:
+        from_server = _urls_from_a_server(server, corpus_conversions["markdown"][1], secids)
+    finally:
+        server.stop()
+    embedded = {(s, r.url) for s in secids for r in markdown_resolutions[s].urls}
+    assert from_server == embedded
+    cwe_79 = (
+        "secid:weakness/mitre.org/cwe#CWE-79",
+        "https://cwe.mitre.org/data/definitions/79.html",
+    )
+    assert cwe_79 in from_server
