@@ -12,6 +12,7 @@ Order: nodes by ``@id``; values of a key by their JSON text; keys sorted when wr
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -91,7 +92,6 @@ class Compactor:
                 )
         self._namespaces = tuple(self._prefixes.values())
         self._curies: dict[str, str] = {}
-        self._ambiguous: set[str] = set()
 
     def _expand(self, value: str) -> str:
         """A context value (compact IRI or absolute IRI) as an absolute IRI."""
@@ -101,25 +101,23 @@ class Compactor:
         return value
 
     def _compact(self, iri: str) -> str:
-        """``iri`` as a compact IRI when a prefix fits, else unchanged (cached).
+        """``iri`` as a compact IRI when a prefix fits, else unchanged.
 
-        An unchanged IRI that JSON-LD would misread is noted in ``_ambiguous`` on the way.
+        Only IRIs under a prefix are cached: they are few (vocabulary terms), while data
+        IRIs are many and mostly met once.
         """
+        if not iri.startswith(self._namespaces):
+            return iri
         text = self._curies.get(iri)
         if text is None:
-            if iri.startswith(self._namespaces):
-                text = compact_iri(iri, self._prefixes) or iri
-            else:
-                text = iri
-            if text == iri and self._is_ambiguous(iri):
-                self._ambiguous.add(iri)
+            text = compact_iri(iri, self._prefixes) or iri
             self._curies[iri] = text
         return text
 
     def _is_ambiguous(self, text: str) -> bool:
         """True when an absolute IRI would be read as a compact IRI or term on expansion."""
-        scheme, colon, rest = text.partition(":")
-        return bool(colon) and scheme in self._names and not rest.startswith("//")
+        colon = text.find(":")
+        return colon != -1 and text[:colon] in self._names and not text.startswith("//", colon + 1)
 
     def reference(self, iri: str) -> str | dict[str, Any]:
         """An IRI in ``@id`` position: a compact IRI, or the IRI itself.
@@ -127,10 +125,8 @@ class Compactor:
         An IRI whose scheme happens to be a context name (``secid:advisory/x``) is written
         as a node reference whose embedded context switches that name off.
         """
-        text = self._curies.get(iri)
-        if text is None:
-            text = self._compact(iri)
-        if iri in self._ambiguous:
+        text = self._compact(iri)
+        if text == iri and self._is_ambiguous(iri):
             return {"@context": {iri.partition(":")[0]: None}, "@id": iri}
         return text
 
@@ -140,7 +136,7 @@ class Compactor:
         if term is not None:
             return term
         text = self._compact(iri)
-        return None if iri in self._ambiguous else text
+        return None if text == iri and self._is_ambiguous(iri) else text
 
     def subject(self, term: NamedNode | BlankNode) -> str:
         """The ``@id`` of a node object.
@@ -177,7 +173,7 @@ class Compactor:
     def _key(self, predicate_iri: str) -> str:
         """The key of a property's values that its term's coercion does not fit."""
         key = self._compact(predicate_iri)
-        if predicate_iri in self._ambiguous:
+        if key == predicate_iri and self._is_ambiguous(key):
             raise SecidRdfError(f"cannot write property {key!r} in compacted JSON-LD")
         return key
 
@@ -241,18 +237,19 @@ class Compactor:
         pending = dict(embedded) if embedded else None
         for key in sorted(values):
             items = values[key]
-            if len(items) > 1:
-                by_text = {_sort_text(value): (value, obj) for value, obj in items}
-                items = [by_text[text] for text in sorted(by_text)]
-            if pending:
-                ordered = [
-                    pending.pop(obj.value)
-                    if pending and isinstance(obj, NamedNode) and obj.value in pending
-                    else value
-                    for value, obj in items
-                ]
-            else:
-                ordered = [value for value, _ in items]
+            if len(items) == 1:
+                value, obj = items[0]
+                if pending and isinstance(obj, NamedNode):
+                    value = pending.pop(obj.value, value)
+                node[key] = value
+                continue
+            by_text = {_sort_text(value): (value, obj) for value, obj in items}
+            ordered = []
+            for text in sorted(by_text):
+                value, obj = by_text[text]
+                if pending and isinstance(obj, NamedNode):
+                    value = pending.pop(obj.value, value)
+                ordered.append(value)
             node[key] = ordered[0] if len(ordered) == 1 else ordered
         return node
 
@@ -301,8 +298,8 @@ def json_text(value: Any, depth: int = 0) -> str:
     The text is what ``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)``
     gives, with every line after the first indented by ``2 * depth`` more spaces, so that
     node objects written one at a time can be joined into an indented ``@graph`` array.
-    Values are JSON-LD data: strings, 64-bit integers, booleans, ``None``, lists and
-    dicts with string keys (no floats: orjson writes some of them differently).
+    orjson writes it in C; what orjson refuses goes to :func:`json.dumps`. No floats: the
+    documents hold lexical forms as strings, and orjson writes some floats differently.
 
     >>> print(json_text({"b": [1], "a": "é"}, depth=1))
     {
@@ -312,7 +309,10 @@ def json_text(value: Any, depth: int = 0) -> str:
         ]
       }
     """
-    text = orjson.dumps(value, option=_INDENTED).decode("utf-8")
+    try:
+        text = orjson.dumps(value, option=_INDENTED).decode("utf-8")
+    except TypeError:  # what orjson refuses (integers beyond 64 bits, non-string keys)
+        text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
     # JSON text has line breaks only between items (a newline in a string is escaped)
     return text.replace("\n", "\n" + "  " * depth) if depth else text
 
@@ -326,4 +326,7 @@ def document_to_bytes(document: Mapping[str, Any]) -> bytes:
     >>> document_to_bytes({"b": [1, {"c": None}], "a": "é"}).decode()
     '{\\n  "a": "é",\\n  "b": [\\n    1,\\n    {\\n      "c": null\\n    }\\n  ]\\n}\\n'
     """
-    return orjson.dumps(document, option=_INDENTED | orjson.OPT_APPEND_NEWLINE)
+    try:
+        return orjson.dumps(document, option=_INDENTED | orjson.OPT_APPEND_NEWLINE)
+    except TypeError:
+        return (json_text(document) + "\n").encode("utf-8")

@@ -152,6 +152,24 @@ def test_unreachable_resource_of_a_namespace_is_still_on_its_page() -> None:
     )
 
 
+def test_shared_child_nests_under_the_first_parent_in_n_triples_order() -> None:
+    # "<ns/p/q>" sorts before "<ns/p>" ("/" < ">"), though the IRI "ns/p" sorts first
+    ns = GITHUB_ADVISORIES
+    deep, short, shared = (NamedNode(ns.value + suffix) for suffix in ("/p/q", "/p", ";x"))
+    rows = [
+        (ns, RDF.type, SECID.Namespace),
+        (ns, SECID.hasSource, short),
+        (ns, SECID.hasSource, deep),
+        (short, SECID.hasChild, shared),
+        (deep, SECID.hasChild, shared),
+        (shared, RDF.type, SECID.MatchNode),
+    ]
+    page = build_pages([Triple(s, p, o) for s, p, o in rows])["github.com/advisories"]
+    sources = {node["@id"]: node for node in json.loads(page.jsonld)["hasSource"]}
+    assert sources[deep.value]["hasChild"]["@id"] == shared.value
+    assert sources[short.value]["hasChild"] == shared.value
+
+
 class ScriptExtractor(HTMLParser):
     """Collects the text of ``<script type="application/ld+json">`` the way a browser does."""
 
