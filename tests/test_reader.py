@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import doctest
+import gc
 import importlib
 import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -630,3 +632,26 @@ def test_reader_reports_a_wrongly_typed_json_official_name_once(tmp_path: Path) 
     assert about_name == [
         "advisory/org/bad.json:6: error: official_name: expected a string, found a number"
     ]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_pauses_the_cyclic_gc_and_restores_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, enabled: bool
+) -> None:
+    root = make_registry(tmp_path, {})
+    seen: list[bool] = []
+    read_file = reader._read_namespace_file
+
+    def spy(*args: Any) -> Namespace | None:
+        seen.append(gc.isenabled())
+        return read_file(*args)
+
+    monkeypatch.setattr(reader, "_read_namespace_file", spy)
+    was_enabled = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        assert [ns.namespace for ns in read_registry(root).namespaces] == ["good"]
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was_enabled else gc.disable)()
+    assert seen == [False]
