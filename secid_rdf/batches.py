@@ -13,6 +13,7 @@ its namespaces' pages, so page writing runs in parallel too.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -57,6 +58,7 @@ class PartJob:
     base: str
     page_namespaces: frozenset[tuple[str, str]]
     write_page: Callable[[Page], list[str]] | None
+    known: frozenset[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ def _convert(index: int) -> PartResult:
     if _compactor is None:
         _compactor = Compactor(read_context()["@context"])
     namespaces = job.parts[index]
-    converted = convert_part(job.registry, namespaces, base=job.base)
+    converted = convert_part(job.registry, namespaces, base=job.base, known=job.known)
     triples = distinct_triples(converted.quads)
     runs = {
         fmt.name: to_run(
@@ -174,7 +176,11 @@ def convert_parts(job: PartJob, *, jobs: int | None = None) -> Iterator[PartResu
             for index in range(len(job.parts)):
                 yield _convert(index)
             return
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_convert, range(len(job.parts)))
+        gc.freeze()  # workers' collections then leave the shared model's pages alone
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                yield from pool.imap(_convert, range(len(job.parts)))
+        finally:
+            gc.unfreeze()
     finally:
         _job = None

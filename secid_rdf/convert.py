@@ -73,6 +73,7 @@ __all__ = [
     "Conversion",
     "ConvertedPart",
     "convert_part",
+    "known_namespaces",
     "registry_to_graph",
 ]
 
@@ -176,20 +177,30 @@ class ConvertedPart:
     findings: list[Finding]
 
 
+def known_namespaces(registry: Registry) -> frozenset[tuple[str, str]]:
+    """The ``(type, namespace)`` pairs of a registry, against which SecIDs are parsed."""
+    return frozenset((ns.type, ns.namespace) for ns in registry.namespaces)
+
+
 def convert_part(
     registry: Registry,
     namespaces: Iterable[Namespace],
     *,
     base: str = DEFAULT_BASE,
     with_types: bool = False,
+    known: frozenset[tuple[str, str]] | None = None,
 ) -> ConvertedPart:
     """Convert some namespaces of ``registry`` (and, ``with_types``, its type resources).
 
     An export converts a large registry part by part, so that only one part's quads are in
     memory at a time. Namespaces that could claim the same IRI must be in the same part
     for the duplicate to be reported; their union over parts is :func:`registry_to_graph`.
+
+    :param known: ``known_namespaces(registry)``, computed once by a caller that converts
+        many parts (a worker process that walks every namespace for each part would also
+        copy the whole model it shares with its parent).
     """
-    builder = _Builder(check_base(base), registry)
+    builder = _Builder(check_base(base), registry, known)
     if with_types:
         builder.types(registry.types, registry.namespaces)
     for namespace in namespaces:
@@ -200,9 +211,11 @@ def convert_part(
 class _Builder:
     """Collects quads, provenance and findings while walking the model once."""
 
-    def __init__(self, base: str, registry: Registry) -> None:
+    def __init__(
+        self, base: str, registry: Registry, known: frozenset[tuple[str, str]] | None = None
+    ) -> None:
         self.base = base
-        self.known = frozenset((ns.type, ns.namespace) for ns in registry.namespaces)
+        self.known = known_namespaces(registry) if known is None else known
         self.commit = commit_iri(registry.commit) if registry.commit else None
         self.quads: list[Quad] = []
         self.concepts: list[Quad] = []

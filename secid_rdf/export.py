@@ -25,7 +25,7 @@ from pyoxigraph import Quad
 from secid_rdf import __version__
 from secid_rdf.batches import PartJob, convert_parts, page_owners, plan_parts
 from secid_rdf.context import context_to_text, read_context
-from secid_rdf.convert import convert_part, registry_to_graph
+from secid_rdf.convert import convert_part, known_namespaces, registry_to_graph
 from secid_rdf.dataset import (
     CC0_IRI,
     DatasetInfo,
@@ -359,6 +359,7 @@ def _write_in_parts(
         base=options.base,
         page_namespaces=page_owners(registry.namespaces) if options.include_pages else frozenset(),
         write_page=_page_writer(out_dir) if options.include_pages else None,
+        known=known_namespaces(registry),
     )
     writers = _open_dumps(out_dir, selected, options.base)
     written = _Written(writers, DatasetStats(options.base), [], [])
