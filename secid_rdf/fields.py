@@ -8,9 +8,11 @@ remembers the key, so that :meth:`Fields.extras` can keep every key nobody read.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from secid_rdf.findings import Finding, Location, Severity
 from secid_rdf.lines import KeyPath
@@ -28,6 +30,9 @@ __all__ = [
 READ_RULE = "read"
 """The rule code of every finding the reader makes."""
 
+_canonical_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
+"""An extra's value as canonical JSON; made once, as ``json.dumps`` with options is not."""
+
 
 def format_path(path: KeyPath) -> str:
     """Render a key path the way :attr:`Location.field` shows it.
@@ -39,9 +44,15 @@ def format_path(path: KeyPath) -> str:
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
+        elif text:
+            text += "." + part
         else:
-            text += f".{part}" if text else part
+            text = part
     return text
+
+
+_field_text = functools.lru_cache(maxsize=4096)(format_path)
+""":func:`format_path` remembering recent paths: files of one registry repeat the same ones."""
 
 
 def describe(value: object) -> str:
@@ -88,7 +99,7 @@ class FileContext:
         """The :class:`Location` of a key path (the root's field is :attr:`root_field`)."""
         found = self.located.get(path)
         if found is None:
-            found = Location(self.file, self.line(path), format_path(path) or self.root_field)
+            found = Location(self.file, self.line(path), _field_text(path) or self.root_field)
             self.located[path] = found
         return found
 
@@ -97,9 +108,11 @@ class FileContext:
         self.findings.append(Finding(self.location(path), severity, READ_RULE, message))
 
 
-@dataclass(frozen=True)
-class Item:
-    """One value inside a list or a user-keyed map, with its concrete and generic paths."""
+class Item(NamedTuple):
+    """One value inside a list or a user-keyed map, with its concrete and generic paths.
+
+    A named tuple: one is made for every list item read, and tuples are the cheapest to make.
+    """
 
     value: object
     path: KeyPath
@@ -157,7 +170,8 @@ class Fields:
 
     def text(self, key: str, *, required: bool = False) -> str | None:
         """A string value. A number or boolean is reported and kept as its text."""
-        value = self.raw(key)
+        self.used.add(key)  # as raw() does, without a call: the most read kind of value
+        value = self.data.get(key)
         if isinstance(value, str):
             if required and not value.strip():
                 self.context.report(self.at(key), "required field is empty")
@@ -261,20 +275,23 @@ class Fields:
 
         ``keys`` maps a model field to the key (or keys, first present wins) that fills it.
         """
+        data = self.data
         result = []
         for model_field, names in keys.items():
             for key in (names,) if isinstance(names, str) else names:
-                if self.data.get(key) is not None:
-                    result.append((model_field, self.context.location(self.at(key))))
+                if data.get(key) is not None:
+                    result.append((model_field, self.context.location((*self.path, key))))
                     break
         return tuple(result)
 
     def extras(self) -> tuple[Extra, ...]:
         """Every key nobody read, kept with its value as canonical JSON."""
+        if self.used.issuperset(self.data):
+            return ()
         return tuple(
             Extra(
                 path=self.child_generic(key),
-                value_json=json.dumps(value, sort_keys=True, ensure_ascii=False, default=str),
+                value_json=_canonical_json(value),
                 location=self.context.location(self.at(key)),
             )
             for key, value in self.data.items()
