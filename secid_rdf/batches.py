@@ -1,4 +1,4 @@
-"""An export's parts: which namespaces go together, and what converting one part gives.
+"""An export's parts: which namespaces go together, and converting them in worker processes.
 
 A part is a run of namespaces of one SecID type, in IRI order, of about
 :data:`PART_SIZE` namespaces. Namespaces whose IRIs extend one another
@@ -6,18 +6,25 @@ A part is a run of namespaces of one SecID type, in IRI order, of about
 their subjects interleave in sorted order. So the parts' records follow one another in
 every dump format (see :mod:`secid_rdf.dumps`).
 
-Parts are converted in worker processes when the platform can fork (the registry model
-is inherited, not copied through a pipe), one at a time otherwise; each worker also writes
-its namespaces' pages, so page writing runs in parallel too.
+A :class:`PartPool` forks its workers before the registry is read, and sends each part's
+namespaces to a worker through a pipe. Workers forked after the read would share the
+parent's model page by page, and copy most of those pages as soon as they touch a
+reference count or reuse a freed block: with a large registry, each worker would end up
+holding the whole model again. Each worker also writes its namespaces' pages.
 """
 
 from __future__ import annotations
 
-import gc
+import contextlib
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
 
 from pyoxigraph import Quad
 
@@ -25,45 +32,51 @@ from secid_rdf.context import read_context
 from secid_rdf.convert import convert_part
 from secid_rdf.dataset import DatasetStats
 from secid_rdf.dumps import Run, part_records, to_run
-from secid_rdf.findings import Finding
+from secid_rdf.files import inside, write_atomic
+from secid_rdf.findings import Finding, SecidRdfError
 from secid_rdf.iris import namespace_iri
 from secid_rdf.jsonld import Compactor
-from secid_rdf.model import Namespace, Registry
+from secid_rdf.model import Namespace
 from secid_rdf.pages import Page, iter_pages, page_path
-from secid_rdf.serialize import OutputFormat, distinct_triples
+from secid_rdf.serialize import FORMATS, distinct_triples
 
 __all__ = [
+    "PAGES_FOLDER",
     "PART_SIZE",
-    "PartJob",
+    "PartPool",
     "PartResult",
-    "convert_parts",
+    "PartSettings",
     "page_owners",
     "plan_parts",
+    "write_page",
 ]
 
 PART_SIZE = 200
 """Namespaces per part: small enough to share work between processes and bound memory."""
 
+PAGES_FOLDER = "pages"
+"""The folder of the namespace pages inside an export."""
+
 
 @dataclass(frozen=True)
-class PartJob:
-    """What every part needs: the registry, the formats, and where pages go.
+class PartSettings:
+    """What converting any part needs; sent once to each worker.
 
-    ``write_page`` is called in the process that converted the page's namespace.
+    :param formats: names of the dump formats to make runs for.
+    :param known: the registry's ``(type, namespace)`` pairs (SecID references).
+    :param out_dir: the export folder, where pages go; ``None`` for no pages.
     """
 
-    registry: Registry
-    parts: Sequence[Sequence[Namespace]]
-    formats: Sequence[OutputFormat]
     base: str
-    page_namespaces: frozenset[tuple[str, str]]
-    write_page: Callable[[Page], list[str]] | None
+    formats: tuple[str, ...]
     known: frozenset[tuple[str, str]]
+    commit: str | None
+    out_dir: Path | None
 
 
 @dataclass(frozen=True)
 class PartResult:
-    """One converted part: a run per format name, counts, concepts, findings, pages."""
+    """One converted part: a run per format name, counts, concepts, findings, page files."""
 
     runs: dict[str, Run | None]
     stats: DatasetStats
@@ -77,11 +90,11 @@ def plan_parts(
 ) -> list[list[Namespace]]:
     """Split namespaces into parts: one type each, IRI order, related IRIs together.
 
-    :param size: namespaces per part (default :data:`PART_SIZE`); a part grows beyond it
-        only to keep related IRIs together.
-
     Inside a part, namespaces keep the order of ``namespaces`` (the registry's), so a
     duplicate is reported against the same first definition as in a whole conversion.
+
+    :param size: namespaces per part (default :data:`PART_SIZE`); a part grows beyond it
+        only to keep related IRIs together.
     """
     size = size or PART_SIZE
     order = {id(namespace): index for index, namespace in enumerate(namespaces)}
@@ -94,8 +107,7 @@ def plan_parts(
         part: list[Namespace] = []
         root: str | None = None
         for iri, namespace in sorted(by_type[type_name], key=lambda item: item[0]):
-            related = root is not None and iri.startswith(root)
-            if not related:
+            if root is None or not iri.startswith(root):
                 root = iri
                 if len(part) >= size:
                     parts.append(part)
@@ -116,71 +128,184 @@ def page_owners(namespaces: Sequence[Namespace]) -> frozenset[tuple[str, str]]:
     return frozenset(owners.values())
 
 
-_job: PartJob | None = None
-"""The job of this process's parts (set before forking, so workers inherit it)."""
+def write_page(out_dir: Path, page: Page) -> list[str]:
+    """Write a page's JSON-LD and HTML files; their paths relative to ``out_dir``."""
+    names = []
+    for suffix, data in ((".jsonld", page.jsonld), (".html", page.html)):
+        relative = page.path.with_name(page.path.name + suffix)
+        write_atomic(inside(out_dir / PAGES_FOLDER, relative), data)
+        names.append(f"{PAGES_FOLDER}/{relative}")
+    return names
+
 
 _compactor: Compactor | None = None
+"""This process's compactor (its caches serve every part the process converts)."""
 
 
-def _convert(index: int) -> PartResult:
-    """Convert part ``index`` of :data:`_job`: its runs, counts and pages."""
+def _convert(
+    settings: PartSettings, task: tuple[list[Namespace], list[tuple[str, str]]]
+) -> PartResult:
+    """Convert one part: its runs, counts, concepts, findings, and its pages written."""
     global _compactor
-    job = _job
-    assert job is not None
     if _compactor is None:
         _compactor = Compactor(read_context()["@context"])
-    namespaces = job.parts[index]
-    converted = convert_part(job.registry, namespaces, base=job.base, known=job.known)
+    namespaces, pages_of = task
+    converted = convert_part(
+        namespaces, known=settings.known, commit=settings.commit, base=settings.base
+    )
     triples = distinct_triples(converted.quads)
     runs = {
-        fmt.name: to_run(
-            part_records(fmt, converted.quads, triples, base=job.base, compactor=_compactor)
+        name: to_run(
+            part_records(
+                FORMATS[name], converted.quads, triples, base=settings.base, compactor=_compactor
+            )
         )
-        for fmt in job.formats
+        for name in settings.formats
     }
-    stats = DatasetStats(job.base)
+    stats = DatasetStats(settings.base)
     stats.add(converted.quads, triples)
     pages: list[str] = []
-    if job.write_page is not None:
-        owned = [
-            (ns.type, ns.namespace)
-            for ns in namespaces
-            if (ns.type, ns.namespace) in job.page_namespaces
-        ]
-        for page in iter_pages(triples, owned, base=job.base, compactor=_compactor):
-            pages += job.write_page(page)
+    if settings.out_dir is not None:
+        for page in iter_pages(triples, pages_of, base=settings.base, compactor=_compactor):
+            pages += write_page(settings.out_dir, page)
     return PartResult(runs, stats, converted.concepts, converted.findings, pages)
 
 
-def _workers(parts: int) -> int:
-    """How many processes to convert with: one per available core, at most one per part."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on every platform
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, parts))
-
-
-def convert_parts(job: PartJob, *, jobs: int | None = None) -> Iterator[PartResult]:
-    """The results of every part of ``job``, in part order.
-
-    :param jobs: processes to use; by default one per available core (1: this process).
-    """
-    global _job
-    workers = min(jobs, len(job.parts)) if jobs else _workers(len(job.parts))
-    _job = job
-    try:
-        if workers <= 1:
-            for index in range(len(job.parts)):
-                yield _convert(index)
-            return
-        gc.freeze()  # workers' collections then leave the shared model's pages alone
+def _serve(connection: Connection) -> None:
+    """A worker's loop: settings, then parts to convert, until ``None``."""
+    settings: PartSettings | None = None
+    while (task := connection.recv()) is not None:
+        if isinstance(task, PartSettings):
+            settings = task
+            continue
+        assert settings is not None
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                yield from pool.imap(_convert, range(len(job.parts)))
-        finally:
-            gc.unfreeze()
-    finally:
-        _job = None
+            answer: tuple[PartResult | None, BaseException | None] = (
+                _convert(settings, task),
+                None,
+            )
+        except Exception as error:
+            answer = (None, error)
+        try:
+            connection.send(answer)
+        except Exception as error:
+            connection.send((None, SecidRdfError(f"a worker failed: {error!r}")))
+
+
+def _feed(connections: Sequence[Connection], tasks: Sequence[object]) -> None:
+    """Send each part to its worker in turn (part ``i`` to worker ``i mod n``)."""
+    for index, task in enumerate(tasks):
+        try:
+            connections[index % len(connections)].send(task)
+        except OSError:  # the pool was closed after an error
+            return
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+class PartPool:
+    """Processes that convert parts, forked when made (before the registry is read).
+
+    :param jobs: processes to use; by default one per available core. With 1, or where
+        the platform cannot fork, parts are converted in this process.
+    """
+
+    def __init__(self, jobs: int | None = None) -> None:
+        workers = jobs or _cores()
+        if "fork" not in multiprocessing.get_all_start_methods():
+            workers = 1
+        self._processes: list[BaseProcess] = []
+        self._connections: list[Connection] = []
+        self._busy = False
+        if workers <= 1:
+            return
+        context = multiprocessing.get_context("fork")
+        for _ in range(workers):
+            parent_end, child_end = context.Pipe()
+            process = context.Process(target=_serve, args=(child_end,), daemon=True)
+            process.start()
+            child_end.close()
+            self._processes.append(process)
+            self._connections.append(parent_end)
+
+    def __enter__(self) -> PartPool:
+        """The pool itself."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop the workers."""
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers; any part still running is abandoned."""
+        for connection in self._connections:
+            if not self._busy:
+                with contextlib.suppress(OSError):
+                    connection.send(None)
+            connection.close()
+        for process in self._processes:
+            if self._busy:
+                process.terminate()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        self._processes = []
+        self._connections = []
+
+    def run(
+        self,
+        settings: PartSettings,
+        parts: Sequence[Sequence[Namespace]],
+        page_namespaces: frozenset[tuple[str, str]],
+    ) -> Iterator[PartResult]:
+        """The result of each part, in part order.
+
+        :param page_namespaces: the ``(type, namespace)`` pairs whose pages to write.
+        :raises SecidRdfError: (or any error of a part) when a part fails.
+        """
+        tasks = [
+            (
+                list(part),
+                [
+                    (ns.type, ns.namespace)
+                    for ns in part
+                    if (ns.type, ns.namespace) in page_namespaces
+                ],
+            )
+            for part in parts
+        ]
+        if not self._connections:
+            for task in tasks:
+                yield _convert(settings, task)
+            return
+        connections = self._connections
+        self._busy = True
+        for connection in connections:
+            connection.send(settings)
+        # parts are sent from a thread: a worker may block writing a large result until it
+        # is read, and the parent must not block writing a part to that worker meanwhile
+        feeder = threading.Thread(target=_feed, args=(connections, tasks), daemon=True)
+        feeder.start()
+        for index in range(len(tasks)):
+            result, error = self._receive(connections[index % len(connections)])
+            if error is not None:
+                raise error
+            assert result is not None
+            yield result
+        feeder.join()
+        self._busy = False
+
+    @staticmethod
+    def _receive(connection: Connection) -> tuple[PartResult | None, BaseException | None]:
+        try:
+            answer: Any = connection.recv()
+        except EOFError as error:
+            raise SecidRdfError("a worker process ended unexpectedly") from error
+        return answer[0], answer[1]

@@ -515,7 +515,7 @@ def validate(
       secid-rdf validate ../secid/registry --format github
       secid-rdf validate --data secid-rdf-out/secid.nq --format sarif -o secid.sarif
     """
-    from secid_rdf.export import write_atomic
+    from secid_rdf.files import write_atomic
     from secid_rdf.report import render_findings
     from secid_rdf.validate import validate_data, validate_registry
 

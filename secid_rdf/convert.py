@@ -73,6 +73,7 @@ __all__ = [
     "Conversion",
     "ConvertedPart",
     "convert_part",
+    "convert_types",
     "known_namespaces",
     "registry_to_graph",
 ]
@@ -152,7 +153,7 @@ def registry_to_graph(registry: Registry, *, base: str = DEFAULT_BASE) -> Conver
     >>> result.provenance["https://w3id.org/secid/id/entity/aisi"]
     Location(file='entity/aisi.md', line=1, field=None)
     """
-    builder = _Builder(check_base(base), registry)
+    builder = _Builder(check_base(base), known_namespaces(registry), registry.commit)
     builder.types(registry.types, registry.namespaces)
     builder.close_chunk()
     for namespace in registry.namespaces:
@@ -182,41 +183,43 @@ def known_namespaces(registry: Registry) -> frozenset[tuple[str, str]]:
     return frozenset((ns.type, ns.namespace) for ns in registry.namespaces)
 
 
+def convert_types(registry: Registry, *, base: str = DEFAULT_BASE) -> ConvertedPart:
+    """Convert the registry's SecID type resources alone (the part of no namespace)."""
+    builder = _Builder(check_base(base), known_namespaces(registry), registry.commit)
+    builder.types(registry.types, registry.namespaces)
+    return builder.part()
+
+
 def convert_part(
-    registry: Registry,
     namespaces: Iterable[Namespace],
     *,
+    known: frozenset[tuple[str, str]],
+    commit: str | None = None,
     base: str = DEFAULT_BASE,
-    with_types: bool = False,
-    known: frozenset[tuple[str, str]] | None = None,
 ) -> ConvertedPart:
-    """Convert some namespaces of ``registry`` (and, ``with_types``, its type resources).
+    """Convert some namespaces of a registry on their own.
 
     An export converts a large registry part by part, so that only one part's quads are in
-    memory at a time. Namespaces that could claim the same IRI must be in the same part
-    for the duplicate to be reported; their union over parts is :func:`registry_to_graph`.
+    memory at a time; the union of all parts and :func:`convert_types` is
+    :func:`registry_to_graph`. Namespaces that could claim the same IRI must be in the same
+    part for the duplicate to be reported.
 
-    :param known: ``known_namespaces(registry)``, computed once by a caller that converts
-        many parts (a worker process that walks every namespace for each part would also
-        copy the whole model it shares with its parent).
+    :param known: ``known_namespaces(registry)``: SecID references are parsed against it.
+    :param commit: the registry's commit, for provenance.
     """
-    builder = _Builder(check_base(base), registry, known)
-    if with_types:
-        builder.types(registry.types, registry.namespaces)
+    builder = _Builder(check_base(base), known, commit)
     for namespace in namespaces:
         builder.namespace(namespace)
-    return ConvertedPart(list(dict.fromkeys(builder.quads)), builder.concepts, builder.findings)
+    return builder.part()
 
 
 class _Builder:
     """Collects quads, provenance and findings while walking the model once."""
 
-    def __init__(
-        self, base: str, registry: Registry, known: frozenset[tuple[str, str]] | None = None
-    ) -> None:
+    def __init__(self, base: str, known: frozenset[tuple[str, str]], commit: str | None) -> None:
         self.base = base
-        self.known = known_namespaces(registry) if known is None else known
-        self.commit = commit_iri(registry.commit) if registry.commit else None
+        self.known = known
+        self.commit = commit_iri(commit) if commit else None
         self.quads: list[Quad] = []
         self.concepts: list[Quad] = []
         self.chunks: list[list[tuple[str, Quad]]] = []
@@ -236,6 +239,10 @@ class _Builder:
         keyed = sorted({str(quad): quad for quad in self.quads}.items())
         self.chunks.append(keyed)
         self.quads = []
+
+    def part(self) -> ConvertedPart:
+        """What was collected, unsorted: for a part of an export."""
+        return ConvertedPart(list(dict.fromkeys(self.quads)), self.concepts, self.findings)
 
     def result(self) -> Conversion:
         """Merge the sorted chunks and freeze what was collected."""
@@ -562,7 +569,8 @@ class _Builder:
         self, owner: NamedNode, subject: NamedNode, url: Url, target: NamedNode | None = None
     ) -> None:
         """A resolution URL: a template literal with its placeholders (never an IRI), or a
-        fixed ``target`` IRI when a JSON ``data.url`` has no placeholder."""
+        fixed ``target`` IRI when a JSON ``data.url`` has no placeholder.
+        """
         self.entry(owner, SECID.hasUrlTemplate, subject, SECID.UrlTemplate, url.location)
         self.kind(subject, url)
         if target is None:
@@ -690,7 +698,8 @@ class _Builder:
 
     def extras(self, owner: NamedNode, extras: tuple[Extra, ...]) -> None:
         """Keys the model has no field for: mapped to a term where the meaning is clear
-        (:meth:`mapped_extra`), else kept as key path and JSON text, so nothing is lost."""
+        (:meth:`mapped_extra`), else kept as key path and JSON text, so nothing is lost.
+        """
         for index, extra in enumerate(extras):
             if self.mapped_extra(owner, extra):
                 continue

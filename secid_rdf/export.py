@@ -12,20 +12,26 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import secrets
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import click
 from pyoxigraph import Quad
 
 from secid_rdf import __version__
-from secid_rdf.batches import PartJob, convert_parts, page_owners, plan_parts
+from secid_rdf.batches import (
+    PAGES_FOLDER,
+    PartPool,
+    PartSettings,
+    page_owners,
+    plan_parts,
+    write_page,
+)
 from secid_rdf.context import context_to_text, read_context
-from secid_rdf.convert import convert_part, known_namespaces, registry_to_graph
+from secid_rdf.convert import convert_types, known_namespaces, registry_to_graph
 from secid_rdf.dataset import (
     CC0_IRI,
     DatasetInfo,
@@ -35,6 +41,7 @@ from secid_rdf.dataset import (
     describe_dataset,
 )
 from secid_rdf.dumps import DumpWriter, OrderError, part_records, to_run
+from secid_rdf.files import temporary_path, write_atomic
 from secid_rdf.findings import (
     Finding,
     SecidRdfError,
@@ -45,7 +52,7 @@ from secid_rdf.findings import (
 from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.jsonld import Compactor
 from secid_rdf.model import Registry
-from secid_rdf.pages import Page, iter_pages
+from secid_rdf.pages import iter_pages
 from secid_rdf.reader import read_registry
 from secid_rdf.serialize import FORMATS, OutputFormat, distinct_triples, serialize
 
@@ -58,12 +65,11 @@ __all__ = [
     "ExportedGraph",
     "export_registry",
     "registry_to_quads",
-    "write_atomic",
+    "write_atomic",  # from secid_rdf.files, for callers of earlier versions
 ]
 
 CONTEXT_FILE = "context.jsonld"
 DATASET_FILE = "void.ttl"
-PAGES_FOLDER = "pages"
 
 
 @dataclass(frozen=True)
@@ -125,30 +131,6 @@ def registry_to_quads(registry_path: Path, *, base: str = DEFAULT_BASE) -> Expor
     return ExportedGraph(registry, tuple(conversion.quads), tuple(findings))
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
-
-    :raises SecidRdfError: when the file cannot be written (the old file, if any, is kept).
-    """
-    temporary = _temporary(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "xb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise SecidRdfError(f"cannot write {path}: {error.strerror or error}") from error
-        raise
-
-
-def _temporary(path: Path) -> Path:
-    """A new hidden file name beside ``path``, for writing before renaming."""
-    return path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-
-
 def _commit_date(root: Path, commit: str) -> str | None:
     """The committer date of ``commit`` (strict ISO 8601), or ``None`` when git cannot tell."""
     try:
@@ -204,13 +186,6 @@ def _progress(length: int, *, show: bool) -> Iterator[Callable[[], None]]:
         yield lambda: bar.update(1)
 
 
-def _inside(folder: Path, relative: PurePosixPath) -> Path:
-    """``folder / relative``, refusing a path that is absolute or climbs with ``..``."""
-    if relative.is_absolute() or any(part in ("", ".", "..") for part in relative.parts):
-        raise SecidRdfError(f"refusing to write outside {folder}: {relative}")
-    return folder / relative
-
-
 def export_registry(
     registry_path: Path,
     out_dir: Path,
@@ -242,11 +217,15 @@ def _export(
     registry_path: Path, out_dir: Path, options: ExportOptions, *, show_progress: bool
 ) -> ExportResult:
     """The steps of :func:`export_registry`, once the options are checked."""
-    registry = read_registry(registry_path)
     selected = [fmt for name, fmt in FORMATS.items() if name in options.formats]
-    try:
-        written = _write_in_parts(registry, out_dir, selected, options, show_progress)
-    except OrderError:
+    written: _Written | None
+    with PartPool(options.jobs) as pool:  # forked before the read: see secid_rdf.batches
+        registry = read_registry(registry_path)
+        try:
+            written = _write_in_parts(registry, out_dir, selected, options, show_progress, pool)
+        except OrderError:
+            written = None
+    if written is None:
         written = _write_whole(registry, out_dir, selected, options)
     try:
         info = _dataset_info(registry, options)
@@ -305,27 +284,12 @@ def _open_dumps(out_dir: Path, selected: list[OutputFormat], base: str) -> list[
         out_dir.mkdir(parents=True, exist_ok=True)
         for fmt in selected:
             path = out_dir / fmt.file_name
-            writers.append(DumpWriter(fmt, path, _temporary(path), base=base))
+            writers.append(DumpWriter(fmt, path, temporary_path(path), base=base))
     except OSError as error:
         for writer in writers:
             writer.discard()
         raise SecidRdfError(f"cannot write in {out_dir}: {error.strerror or error}") from error
     return writers
-
-
-def _page_writer(out_dir: Path) -> Callable[[Page], list[str]]:
-    """A function that writes a page's JSON-LD and HTML files and returns their names."""
-    pages_dir = out_dir / PAGES_FOLDER
-
-    def write_page(page: Page) -> list[str]:
-        names = []
-        for suffix, data in ((".jsonld", page.jsonld), (".html", page.html)):
-            relative = page.path.with_name(page.path.name + suffix)
-            write_atomic(_inside(pages_dir, relative), data)
-            names.append(f"{PAGES_FOLDER}/{relative}")
-        return names
-
-    return write_page
 
 
 def _add_loose(
@@ -345,6 +309,7 @@ def _write_in_parts(
     selected: list[OutputFormat],
     options: ExportOptions,
     show_progress: bool,
+    pool: PartPool,
 ) -> _Written:
     """Convert the registry part by part, appending each part to the dumps as it comes.
 
@@ -352,24 +317,23 @@ def _write_in_parts(
         are then discarded, and the caller writes them whole).
     """
     parts = plan_parts(registry.namespaces, options.base)
-    job = PartJob(
-        registry=registry,
-        parts=parts,
-        formats=selected,
+    settings = PartSettings(
         base=options.base,
-        page_namespaces=page_owners(registry.namespaces) if options.include_pages else frozenset(),
-        write_page=_page_writer(out_dir) if options.include_pages else None,
+        formats=tuple(fmt.name for fmt in selected),
         known=known_namespaces(registry),
+        commit=registry.commit,
+        out_dir=out_dir if options.include_pages else None,
     )
+    owners = page_owners(registry.namespaces) if options.include_pages else frozenset()
     writers = _open_dumps(out_dir, selected, options.base)
     written = _Written(writers, DatasetStats(options.base), [], [])
     try:
-        types = convert_part(registry, (), base=options.base, with_types=True)
+        types = convert_types(registry, base=options.base)
         _add_loose(writers, types.quads, written.stats, options.base)
         written.findings += types.findings
         concepts: dict[Quad, None] = {}
         with _progress(len(parts), show=show_progress) as step:
-            for result in convert_parts(job, jobs=options.jobs):
+            for result in pool.run(settings, parts, owners):
                 for writer in writers:
                     writer.write(result.runs[writer.format.name])
                 written.stats.update(result.stats)
@@ -409,14 +373,13 @@ def _write_whole(
         if options.include_pages:
             owners = page_owners(registry.namespaces)
             namespaces = [(ns.type, ns.namespace) for ns in registry.namespaces]
-            write_page = _page_writer(out_dir)
             for page in iter_pages(
                 triples,
                 [pair for pair in namespaces if pair in owners],
                 base=options.base,
                 compactor=compactor,
             ):
-                written.pages += write_page(page)
+                written.pages += write_page(out_dir, page)
     except BaseException:
         for writer in writers:
             writer.discard()
