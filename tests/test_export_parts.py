@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import secid_rdf.export as export_module
 from secid_rdf.batches import plan_parts
 from secid_rdf.dumps import DumpWriter, OrderError, Run
 from secid_rdf.export import ExportOptions, export_registry
-from secid_rdf.findings import Location
+from secid_rdf.findings import Location, SecidRdfError
 from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.model import Namespace
 from secid_rdf.serialize import FORMATS
@@ -128,3 +129,16 @@ def test_writer_refuses_a_loose_record_inside_a_part(tmp_path: Path) -> None:
     with pytest.raises(OrderError):
         writer.write(Run(b"<a> .\n<c> .\n", "<a> .\n", "<c> .\n"))
     writer.discard()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_failing_part_stops_the_export_and_its_workers(
+    tmp_path: Path, markdown_corpus: Path, jobs: int
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "pages").write_text("a file where the pages folder goes", encoding="utf-8")
+    with pytest.raises(SecidRdfError, match="cannot write"):
+        export_registry(markdown_corpus, out, ExportOptions(jobs=jobs))
+    assert multiprocessing.active_children() == []
+    assert sorted(path.name for path in out.iterdir()) == ["pages"], "a dump was left behind"
