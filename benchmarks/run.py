@@ -274,7 +274,7 @@ def _stage(
         return _timed(record, runs, action, probes, after)
     except NotAvailableError as error:
         record.note = f"n/a ({error})"
-    except Exception as error:  # noqa: BLE001 - a failing stage must not hide the others
+    except Exception as error:  # a failing stage must not hide the others
         record.seconds.clear()
         record.note = f"failed: {type(error).__name__}: {error}"[:200]
     return None

@@ -568,8 +568,10 @@ class _Builder:
     def template(
         self, owner: NamedNode, subject: NamedNode, url: Url, target: NamedNode | None = None
     ) -> None:
-        """A resolution URL: a template literal with its placeholders (never an IRI), or a
-        fixed ``target`` IRI when a JSON ``data.url`` has no placeholder.
+        """A resolution URL: a template literal with its placeholders, or a fixed IRI.
+
+        The template is a literal, never an IRI; a JSON ``data.url`` with no placeholder
+        gives a fixed ``target`` IRI instead.
         """
         self.entry(owner, SECID.hasUrlTemplate, subject, SECID.UrlTemplate, url.location)
         self.kind(subject, url)
@@ -697,8 +699,10 @@ class _Builder:
         self.extras(subject, version.extras)
 
     def extras(self, owner: NamedNode, extras: tuple[Extra, ...]) -> None:
-        """Keys the model has no field for: mapped to a term where the meaning is clear
-        (:meth:`mapped_extra`), else kept as key path and JSON text, so nothing is lost.
+        """Keys the model has no field for, so nothing is lost.
+
+        Each is mapped to a term where the meaning is clear (:meth:`mapped_extra`), else
+        kept as key path and JSON text.
         """
         for index, extra in enumerate(extras):
             if self.mapped_extra(owner, extra):
