@@ -35,7 +35,7 @@ from secid_rdf.dumps import Run, part_records, to_run
 from secid_rdf.files import inside, write_atomic
 from secid_rdf.findings import Finding, SecidRdfError
 from secid_rdf.iris import namespace_iri
-from secid_rdf.jsonld import Compactor
+from secid_rdf.jsonld import Compactor, group_by_subject
 from secid_rdf.model import Namespace
 from secid_rdf.pages import Page, iter_pages, page_path
 from secid_rdf.serialize import FORMATS, distinct_triples
@@ -154,10 +154,18 @@ def _convert(
         namespaces, known=settings.known, commit=settings.commit, base=settings.base
     )
     triples = distinct_triples(converted.quads)
+    by_subject = group_by_subject(triples)
+    # compacted once, for the JSON-LD dump and the pages
+    layouts = {subject: _compactor.layout(of_subject) for subject, of_subject in by_subject.items()}
     runs = {
         name: to_run(
             part_records(
-                FORMATS[name], converted.quads, triples, base=settings.base, compactor=_compactor
+                FORMATS[name],
+                converted.quads,
+                triples,
+                base=settings.base,
+                compactor=_compactor,
+                layouts=layouts.values(),
             )
         )
         for name in settings.formats
@@ -166,7 +174,9 @@ def _convert(
     stats.add(converted.quads, triples)
     pages: list[str] = []
     if settings.out_dir is not None:
-        for page in iter_pages(triples, pages_of, base=settings.base, compactor=_compactor):
+        for page in iter_pages(
+            by_subject, pages_of, base=settings.base, compactor=_compactor, layouts=layouts
+        ):
             pages += write_page(settings.out_dir, page)
     return PartResult(runs, stats, converted.concepts, converted.findings, pages)
 

@@ -26,7 +26,7 @@ from typing import BinaryIO
 from pyoxigraph import Quad, Triple
 
 from secid_rdf.context import CONTEXT_IRI
-from secid_rdf.jsonld import Compactor, group_by_subject, json_text
+from secid_rdf.jsonld import Compactor, NodeLayout, group_by_subject, json_text
 from secid_rdf.serialize import OutputFormat, sorted_lines, turtle_blocks, turtle_header
 
 __all__ = [
@@ -77,11 +77,14 @@ def part_records(
     *,
     base: str,
     compactor: Compactor,
+    layouts: Iterable[NodeLayout] | None = None,
 ) -> Records:
     """The sorted records of one part in ``fmt``.
 
     :param quads: the part's quads (N-Quads keeps their graphs).
     :param triples: ``distinct_triples(quads)`` (every other format).
+    :param layouts: the JSON-LD layout of each subject of ``triples``, when the caller
+        has them (they are made from ``triples`` otherwise).
     """
     if fmt.name in ("nquads", "ntriples"):
         terms: Sequence[Quad] | Sequence[Triple] = quads if fmt.keeps_graphs else triples
@@ -89,8 +92,11 @@ def part_records(
         return [(line.decode("latin-1"), line) for line in data.splitlines(keepends=True)]
     if fmt.name == "turtle":
         return [(key, text.encode("utf-8")) for key, text in turtle_blocks(triples, base)]
-    nodes = [compactor.node(of_subject) for of_subject in group_by_subject(triples).values()]
-    nodes.sort(key=lambda node: node["@id"])
+    if layouts is None:
+        layouts = (
+            compactor.layout(of_subject) for of_subject in group_by_subject(triples).values()
+        )
+    nodes = sorted((layout.build() for layout in layouts), key=lambda node: node["@id"])
     return [(node["@id"], _JSONLD_SEPARATOR + json_text(node, 2).encode("utf-8")) for node in nodes]
 
 

@@ -10,7 +10,6 @@ failed run leaves every file either as it was or complete.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import subprocess
 import sys
@@ -53,7 +52,7 @@ from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.jsonld import Compactor
 from secid_rdf.model import Registry
 from secid_rdf.pages import iter_pages
-from secid_rdf.reader import read_registry
+from secid_rdf.reader import cyclic_gc_paused, read_registry
 from secid_rdf.serialize import FORMATS, OutputFormat, distinct_triples, serialize
 
 __all__ = [
@@ -159,24 +158,6 @@ def _commit_date(root: Path, commit: str) -> str | None:
 
 
 @contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the export, then restore it.
-
-    An export keeps hundreds of thousands of objects alive (model, quads, triples) and
-    creates few reference cycles; each full collection rescans all of them, so collections
-    cost more the larger the registry. Paused: a synthetic registry of 10,000 namespaces
-    exports (without pages) in 18 s instead of 26 s, with 1.5% more peak memory.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@contextlib.contextmanager
 def _progress(length: int, *, show: bool) -> Iterator[Callable[[], None]]:
     """A function that advances a progress bar on stderr by one step (a no-op when hidden)."""
     if not show:
@@ -209,7 +190,7 @@ def export_registry(
         raise UnsupportedFormatError(unknown[0], tuple(sorted(FORMATS)))
     if show_progress is None:
         show_progress = sys.stderr.isatty()
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():  # as in reading: many long-lived objects, few cycles
         return _export(registry_path, out_dir, options, show_progress=show_progress)
 
 

@@ -26,6 +26,7 @@ from secid_rdf.vocab import RDF, XSD
 
 __all__ = [
     "Compactor",
+    "NodeLayout",
     "Subjects",
     "document_to_bytes",
     "group_by_subject",
@@ -220,6 +221,13 @@ class Compactor:
         :param embedded: node objects to put in place of the first reference (in written
             order) to their IRI, for framed documents; ``None`` for flat ones.
         """
+        return self.layout(triples).build(embedded)
+
+    def layout(self, triples: Sequence[Triple]) -> NodeLayout:
+        """The compacted, ordered entries of one subject's triples (at least one).
+
+        A layout builds the flat node object and any framed one without compacting again.
+        """
         entry = self.entry
         values: dict[str, list[tuple[Any, Term | Triple]]] = {}
         for triple in triples:
@@ -233,24 +241,43 @@ class Compactor:
         subject = triples[0].subject
         if isinstance(subject, Triple):
             raise SecidRdfError("RDF-star triples cannot be written as JSON-LD")
-        node: dict[str, Any] = {"@id": self.subject(subject)}
-        pending = dict(embedded) if embedded else None
+        entries: list[tuple[str, list[tuple[Any, str | None]]]] = []
         for key in sorted(values):
             items = values[key]
-            if len(items) == 1:
-                value, obj = items[0]
-                if pending and isinstance(obj, NamedNode):
-                    value = pending.pop(obj.value, value)
-                node[key] = value
-                continue
-            by_text = {_sort_text(value): (value, obj) for value, obj in items}
-            ordered = []
-            for text in sorted(by_text):
-                value, obj = by_text[text]
-                if pending and isinstance(obj, NamedNode):
-                    value = pending.pop(obj.value, value)
-                ordered.append(value)
-            node[key] = ordered[0] if len(ordered) == 1 else ordered
+            if len(items) > 1:
+                by_text = {_sort_text(value): (value, obj) for value, obj in items}
+                items = [by_text[text] for text in sorted(by_text)]
+            entries.append(
+                (
+                    key,
+                    [
+                        (value, obj.value if isinstance(obj, NamedNode) else None)
+                        for value, obj in items
+                    ],
+                )
+            )
+        return NodeLayout(self.subject(subject), entries)
+
+
+class NodeLayout:
+    """One subject's compacted entries: key, then values in written order with their IRIs."""
+
+    __slots__ = ("entries", "id")
+
+    def __init__(self, node_id: str, entries: list[tuple[str, list[tuple[Any, str | None]]]]):
+        self.id = node_id
+        self.entries = entries
+
+    def build(self, embedded: Mapping[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The node object; ``embedded`` node objects replace the first reference to their IRI."""
+        node: dict[str, Any] = {"@id": self.id}
+        pending = dict(embedded) if embedded else None
+        for key, items in self.entries:
+            if pending:
+                values = [pending.pop(iri, value) if iri else value for value, iri in items]
+            else:
+                values = [value for value, _ in items]
+            node[key] = values[0] if len(values) == 1 else values
         return node
 
 

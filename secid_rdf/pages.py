@@ -16,7 +16,7 @@ import hashlib
 import html
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -26,7 +26,13 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from secid_rdf.context import CONTEXT_IRI
 from secid_rdf.iris import encode_segment, namespace_iri
-from secid_rdf.jsonld import Compactor, Subjects, document_to_bytes, group_by_subject
+from secid_rdf.jsonld import (
+    Compactor,
+    NodeLayout,
+    Subjects,
+    document_to_bytes,
+    group_by_subject,
+)
 from secid_rdf.vocab import DCTERMS, RDFS, SKOS
 
 __all__ = [
@@ -98,6 +104,23 @@ def page_path(type_name: str, namespace: str) -> PurePosixPath:
     return PurePosixPath(_segment(type_name), *(_segment(part) for part in namespace.split("/")))
 
 
+_Layouts = Callable[[str], NodeLayout]
+"""A subject's layout by its IRI."""
+
+
+def _made(by_subject: Subjects, compactor: Compactor) -> _Layouts:
+    """Layouts made on first use from ``by_subject`` (when the caller has none)."""
+    made: dict[str, NodeLayout] = {}
+
+    def layout_of(subject: str) -> NodeLayout:
+        layout = made.get(subject)
+        if layout is None:
+            layout = made[subject] = compactor.layout(by_subject[subject])
+        return layout
+
+    return layout_of
+
+
 def _owned(namespace: str, subjects: list[str]) -> list[str]:
     """The sorted subjects minted under the namespace IRI: itself, ``<ns>/...``, ``<ns>;...``."""
     owned = []
@@ -128,7 +151,7 @@ def _linked(triples: list[Triple], owned: set[str]) -> list[str]:
     return linked
 
 
-def _frame(roots: list[str], by_subject: Subjects, compactor: Compactor) -> list[dict[str, Any]]:
+def _frame(roots: list[str], by_subject: Subjects, layouts: _Layouts) -> list[dict[str, Any]]:
     """Node objects for ``roots``; each other root is nested, breadth first, where first met.
 
     A root already nested under an earlier one is not repeated at the top level.
@@ -155,16 +178,16 @@ def _frame(roots: list[str], by_subject: Subjects, compactor: Compactor) -> list
     nodes: dict[str, dict[str, Any]] = {}
     for subject in reversed(order):
         embedded = {child: nodes.pop(child) for child in children.get(subject, ())}
-        nodes[subject] = compactor.node(by_subject[subject], embedded)
+        nodes[subject] = layouts(subject).build(embedded)
     return [nodes[top] for top in tops]
 
 
 def _namespace_document(
-    namespace: str, owned: list[str], by_subject: Subjects, compactor: Compactor
+    namespace: str, owned: list[str], by_subject: Subjects, layouts: _Layouts
 ) -> dict[str, Any]:
     """The framed page document: the namespace tree, plus any owned resource it never links."""
     roots = [namespace, *(subject for subject in owned if subject != namespace)]
-    tree, *others = _frame(roots, by_subject, compactor)
+    tree, *others = _frame(roots, by_subject, layouts)
     if not others:
         return {"@context": CONTEXT_IRI, **tree}
     return {"@context": CONTEXT_IRI, "@graph": [tree, *others]}
@@ -220,19 +243,24 @@ def page_to_html(jsonld: str, *, title: str, secid: str, jsonld_name: str) -> by
 
 
 def iter_pages(
-    triples: Iterable[Triple],
+    triples: Iterable[Triple] | Subjects,
     namespaces: Iterable[tuple[str, str]],
     *,
     base: str,
     compactor: Compactor,
+    layouts: Mapping[str, NodeLayout] | None = None,
 ) -> Iterator[Page]:
     """The page of each ``(type, namespace)``, in the order given, once per path.
 
-    :param triples: the whole exported graph (distinct triples).
+    :param triples: the whole exported graph (distinct triples), or those triples grouped
+        by subject (:func:`~secid_rdf.jsonld.group_by_subject`).
     :param namespaces: ``(type, namespace)`` pairs of the registry.
     :param base: the data base IRI the graph was minted with.
+    :param layouts: each subject's :meth:`~secid_rdf.jsonld.Compactor.layout`, when the
+        caller has made them already (for the flat JSON-LD dump).
     """
-    by_subject = group_by_subject(triples)
+    by_subject = triples if isinstance(triples, dict) else group_by_subject(triples)
+    layout_of = layouts.__getitem__ if layouts is not None else _made(by_subject, compactor)
     subjects = sorted(by_subject)
     done: set[PurePosixPath] = set()
     for type_name, namespace in namespaces:
@@ -241,7 +269,7 @@ def iter_pages(
         if path in done or iri not in by_subject:
             continue
         done.add(path)
-        document = _namespace_document(iri, _owned(iri, subjects), by_subject, compactor)
+        document = _namespace_document(iri, _owned(iri, subjects), by_subject, layout_of)
         secid = f"secid:{type_name}/{namespace}"
         jsonld = document_to_bytes(document)
         yield Page(
