@@ -32,30 +32,25 @@ from secid_rdf.context import read_context
 from secid_rdf.convert import convert_part
 from secid_rdf.dataset import DatasetStats
 from secid_rdf.dumps import Run, part_records, to_run
-from secid_rdf.files import inside, write_atomic
 from secid_rdf.findings import Finding, SecidRdfError
 from secid_rdf.iris import namespace_iri
 from secid_rdf.jsonld import Compactor, group_by_subject
 from secid_rdf.model import Namespace
-from secid_rdf.pages import Page, iter_pages, page_path
+from secid_rdf.page_writer import page_writer
+from secid_rdf.pages import iter_pages, page_path
 from secid_rdf.serialize import FORMATS, distinct_triples
 
 __all__ = [
-    "PAGES_FOLDER",
     "PART_SIZE",
     "PartPool",
     "PartResult",
     "PartSettings",
     "page_owners",
     "plan_parts",
-    "write_page",
 ]
 
 PART_SIZE = 200
 """Namespaces per part: small enough to share work between processes and bound memory."""
-
-PAGES_FOLDER = "pages"
-"""The folder of the namespace pages inside an export."""
 
 
 @dataclass(frozen=True)
@@ -128,16 +123,6 @@ def page_owners(namespaces: Sequence[Namespace]) -> frozenset[tuple[str, str]]:
     return frozenset(owners.values())
 
 
-def write_page(out_dir: Path, page: Page) -> list[str]:
-    """Write a page's JSON-LD and HTML files; their paths relative to ``out_dir``."""
-    names = []
-    for suffix, data in ((".jsonld", page.jsonld), (".html", page.html)):
-        relative = page.path.with_name(page.path.name + suffix)
-        write_atomic(inside(out_dir / PAGES_FOLDER, relative), data)
-        names.append(f"{PAGES_FOLDER}/{relative}")
-    return names
-
-
 _compactor: Compactor | None = None
 """This process's compactor (its caches serve every part the process converts)."""
 
@@ -177,8 +162,12 @@ def _convert(
         for page in iter_pages(
             by_subject, pages_of, base=settings.base, compactor=_compactor, layouts=layouts
         ):
-            pages += write_page(settings.out_dir, page)
+            pages += page_writer().write(settings.out_dir, page)
     return PartResult(runs, stats, converted.concepts, converted.findings, pages)
+
+
+_FINISH = "finish"
+"""Asks a worker to finish writing its pages and to answer with any error."""
 
 
 def _serve(connection: Connection) -> None:
@@ -187,6 +176,14 @@ def _serve(connection: Connection) -> None:
     while (task := connection.recv()) is not None:
         if isinstance(task, PartSettings):
             settings = task
+            continue
+        if task == _FINISH:
+            try:
+                page_writer().finish()
+            except Exception as error:
+                connection.send((None, error))
+            else:
+                connection.send((None, None))
             continue
         assert settings is not None
         try:
@@ -294,6 +291,7 @@ class PartPool:
         if not self._connections:
             for task in tasks:
                 yield _convert(settings, task)
+            page_writer().finish()
             return
         connections = self._connections
         self._busy = True
@@ -310,6 +308,12 @@ class PartPool:
             assert result is not None
             yield result
         feeder.join()
+        for connection in connections:
+            connection.send(_FINISH)
+        for connection in connections:
+            _, error = self._receive(connection)
+            if error is not None:
+                raise error
         self._busy = False
 
     @staticmethod

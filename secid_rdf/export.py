@@ -21,14 +21,7 @@ import click
 from pyoxigraph import Quad
 
 from secid_rdf import __version__
-from secid_rdf.batches import (
-    PAGES_FOLDER,
-    PartPool,
-    PartSettings,
-    page_owners,
-    plan_parts,
-    write_page,
-)
+from secid_rdf.batches import PartPool, PartSettings, page_owners, plan_parts
 from secid_rdf.context import context_to_text, read_context
 from secid_rdf.convert import convert_types, known_namespaces, registry_to_graph
 from secid_rdf.dataset import (
@@ -51,6 +44,7 @@ from secid_rdf.findings import (
 from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.jsonld import Compactor
 from secid_rdf.model import Registry
+from secid_rdf.page_writer import PAGES_FOLDER, page_writer
 from secid_rdf.pages import iter_pages
 from secid_rdf.reader import cyclic_gc_paused, read_registry
 from secid_rdf.serialize import FORMATS, OutputFormat, distinct_triples, serialize
@@ -360,7 +354,8 @@ def _write_whole(
                 base=options.base,
                 compactor=compactor,
             ):
-                written.pages += write_page(out_dir, page)
+                written.pages += page_writer().write(out_dir, page)
+            page_writer().finish()
     except BaseException:
         for writer in writers:
             writer.discard()
