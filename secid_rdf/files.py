@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from secid_rdf.findings import SecidRdfError
 
-__all__ = ["inside", "temporary_path", "write_atomic"]
+__all__ = ["inside", "temporary_path", "write_atomic", "write_if_changed"]
 
 
 def temporary_path(path: Path) -> Path:
@@ -38,6 +38,24 @@ def write_atomic(path: Path, data: bytes) -> None:
         if isinstance(error, OSError):
             raise SecidRdfError(f"cannot write {path}: {error.strerror or error}") from error
         raise
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` atomically unless ``path`` already holds exactly those bytes.
+
+    An unchanged file keeps its modification time, so a re-export touches only what
+    changed, and a publisher's sync sends only that.
+
+    :returns: whether the file was written.
+    :raises SecidRdfError: when the file cannot be written.
+    """
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass  # missing or unreadable: write it
+    write_atomic(path, data)
+    return True
 
 
 def inside(folder: Path, relative: PurePosixPath) -> Path:

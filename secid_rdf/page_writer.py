@@ -12,7 +12,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path, PurePosixPath
 
-from secid_rdf.files import inside, write_atomic
+from secid_rdf.files import inside, write_if_changed
 from secid_rdf.pages import Page
 
 __all__ = ["PAGES_FOLDER", "PageWriter", "page_files", "page_writer"]
@@ -33,7 +33,8 @@ class PageWriter:
     """Writes pages from a few threads; at most ``max_pending`` pages wait in memory.
 
     :meth:`write` returns at once; :meth:`finish` waits for every write and raises the
-    first error, in the order the pages were given.
+    first error, in the order the pages were given. A page file that already holds the
+    same bytes is left as it is.
     """
 
     def __init__(self, threads: int = 2, max_pending: int = 256) -> None:
@@ -53,7 +54,7 @@ class PageWriter:
     @staticmethod
     def _write(out_dir: Path, files: list[tuple[str, bytes]]) -> None:
         for name, data in files:
-            write_atomic(inside(out_dir, PurePosixPath(name)), data)
+            write_if_changed(inside(out_dir, PurePosixPath(name)), data)
 
     def finish(self) -> None:
         """Wait for every queued page; raise the first error met (the rest were written)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -38,3 +40,20 @@ def test_finish_raises_a_write_error(tmp_path: Path) -> None:
     with pytest.raises(SecidRdfError, match="cannot write"):
         writer.finish()
     writer.finish()  # the error is reported once; the writer can go on
+
+
+def test_unchanged_pages_are_left_untouched(tmp_path: Path) -> None:
+    writer = PageWriter()
+    writer.write(tmp_path, _page(1))
+    writer.write(tmp_path, _page(2))
+    writer.finish()
+    same, changed = tmp_path / "pages/advisory/n1.org.html", tmp_path / "pages/advisory/n2.org.html"
+    for path in (same, changed):
+        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    writer.write(tmp_path, _page(1))
+    edited = dataclasses.replace(_page(2), html=b"<p>two</p>\n")
+    writer.write(tmp_path, edited)
+    writer.finish()
+    assert same.stat().st_mtime_ns == 1_000_000_000, "an unchanged page was rewritten"
+    assert changed.read_bytes() == b"<p>two</p>\n"
+    assert changed.stat().st_mtime_ns != 1_000_000_000
