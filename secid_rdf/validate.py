@@ -28,7 +28,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from secid_rdf.findings import Finding, Location, Severity, ShapesError, sort_findings
 from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.resources import shapes_dir
-from secid_rdf.vocab import SECID, SECID_CLASSES, SECID_NAMESPACE
+from secid_rdf.vocab import PREFIXES, SECID, SECID_CLASSES, SECID_NAMESPACE
 
 __all__ = [
     "ENGINES",
@@ -61,20 +61,8 @@ RULE_TERM = "secidsh:declared-term"
 
 _SEVERITIES = {SH.Violation: Severity.ERROR, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 
-_PREFIXES = {
-    "secidsh": SHAPES_NAMESPACE,
-    "secid": SECID_NAMESPACE,
-    "sh": str(SH),
-    "dcterms": "http://purl.org/dc/terms/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+_PREFIXES = {"secidsh": SHAPES_NAMESPACE, **PREFIXES}
+"""Prefixes for terms in messages: the shapes' own, then every vocabulary the data uses."""
 
 _RESTATED_BY_VALIDATION = frozenset({"convert-regex"})
 """Converter finding rules that the graph checks restate (a pattern without an XPath form

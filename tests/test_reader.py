@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import doctest
 import gc
-import importlib
 import json
 import os
 import subprocess
@@ -584,17 +582,6 @@ def test_two_sources_with_one_name_are_an_error(tmp_path: Path) -> None:
     ]
     assert code == 1
     assert len(namespace(read_registry(root), "advisory", "t.org").sources) == 2
-
-
-@pytest.mark.parametrize(
-    "module",
-    ["secid", "lines", "fields", "json_reader", "markdown_reader", "reader", "twins", "stats"],
-)
-def test_docstring_examples_run(module: str) -> None:
-    imported = importlib.import_module(f"secid_rdf.{module}")
-    result = doctest.testmod(imported, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0
-    assert result.failed == 0
 
 
 def test_json_lines_survive_escapes_and_nesting() -> None:

@@ -184,7 +184,7 @@ def iter_synthetic_namespaces(
     :raises ValueError: on an unknown format or a negative count.
 
     >>> [p.namespace for p in iter_synthetic_namespaces(3)][:1]
-    ['bluepeak0.org']
+    ['tidal0.com']
     """
     chosen = _check_formats(formats)
     if n_namespaces < 0:
