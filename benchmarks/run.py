@@ -322,11 +322,15 @@ EXPORT_STAGES = {"export": True, "export:no-pages": False}
 
 
 def export_worker(
-    path: Path, label: str, runs: int, probes: Probes, stage: str
+    path: Path, label: str, runs: int, probes: Probes, stage: str, export_dir: Path | None = None
 ) -> list[Measurement]:
-    """The whole export into a fresh folder per run, alone in its process."""
+    """The whole export into a fresh folder per run, alone in its process.
+
+    ``export_dir`` is where those folders are made (the system's temporary folder by
+    default).
+    """
     results: list[Measurement] = []
-    work = Path(tempfile.mkdtemp(prefix="secid-bench-export-"))
+    work = Path(tempfile.mkdtemp(prefix="secid-bench-export-", dir=export_dir))
     out = work / "out"
     pages = EXPORT_STAGES[stage]
     try:
@@ -348,6 +352,7 @@ def _run_worker(kind: str, path: Path, label: str, args: argparse.Namespace) -> 
     command += ["--tracemalloc"] if args.tracemalloc else []
     command += ["--profile", str(args.profile.resolve())] if args.profile else []
     command += [f"--skip={name}" for name in args.skip]
+    command += ["--export-dir", str(args.export_dir.resolve())] if args.export_dir else []
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
@@ -455,6 +460,10 @@ def _parser() -> argparse.ArgumentParser:
                              "serialize:FMT, pipeline")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write results as JSON")
     parser.add_argument("--workdir", type=Path, help="where synthetic registries are written")
+    parser.add_argument("--export-dir", type=Path, metavar="DIR",
+                        help="where the export stages write (default: the temporary folder); "
+                             "a RAM disk such as /dev/shm leaves out the disk's cost of "
+                             "creating files")
     parser.add_argument("--worker", choices=("pipeline", *EXPORT_STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--label", help=argparse.SUPPRESS)
@@ -471,7 +480,9 @@ def main(argv: list[str] | None = None) -> int:
             results = pipeline_worker(args.path, args.label, args.runs, probes,
                                       rdflib_limit=args.rdflib_limit, skip=set(args.skip))
         else:
-            results = export_worker(args.path, args.label, args.runs, probes, args.worker)
+            results = export_worker(
+                args.path, args.label, args.runs, probes, args.worker, args.export_dir
+            )
         sys.stdout.write(json.dumps([asdict(m) for m in results]))
         return 0
     args.corpus = [] if args.no_corpora else (args.corpus or sorted(CORPORA))
