@@ -31,7 +31,7 @@ from pyoxigraph import Quad
 from secid_rdf.context import read_context
 from secid_rdf.convert import convert_part
 from secid_rdf.dataset import DatasetStats
-from secid_rdf.dumps import Run, part_records, to_run
+from secid_rdf.dumps import Run, part_run
 from secid_rdf.findings import Finding, SecidRdfError
 from secid_rdf.iris import namespace_iri
 from secid_rdf.jsonld import Compactor, group_by_subject
@@ -143,15 +143,13 @@ def _convert(
     # compacted once, for the JSON-LD dump and the pages
     layouts = {subject: _compactor.layout(of_subject) for subject, of_subject in by_subject.items()}
     runs = {
-        name: to_run(
-            part_records(
-                FORMATS[name],
-                converted.quads,
-                triples,
-                base=settings.base,
-                compactor=_compactor,
-                layouts=layouts.values(),
-            )
+        name: part_run(
+            FORMATS[name],
+            converted.quads,
+            triples,
+            base=settings.base,
+            compactor=_compactor,
+            layouts=layouts.values(),
         )
         for name in settings.formats
     }

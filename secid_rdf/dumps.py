@@ -36,6 +36,7 @@ __all__ = [
     "Run",
     "dump_frame",
     "part_records",
+    "part_run",
     "to_run",
 ]
 
@@ -98,6 +99,32 @@ def part_records(
         )
     nodes = sorted((layout.build() for layout in layouts), key=lambda node: node["@id"])
     return [(node["@id"], _JSONLD_SEPARATOR + json_text(node, 2).encode("utf-8")) for node in nodes]
+
+
+def part_run(
+    fmt: OutputFormat,
+    quads: Sequence[Quad],
+    triples: Sequence[Triple],
+    *,
+    base: str,
+    compactor: Compactor,
+    layouts: Iterable[NodeLayout] | None = None,
+) -> Run | None:
+    """The run of one part in ``fmt``: :func:`part_records` joined, or ``None`` if empty.
+
+    Line-based formats skip the records: their sorted text is the run, and only its first
+    and last lines are keys.
+    """
+    if fmt.name not in ("nquads", "ntriples"):
+        return to_run(
+            part_records(fmt, quads, triples, base=base, compactor=compactor, layouts=layouts)
+        )
+    data = sorted_lines(quads if fmt.keeps_graphs else triples, fmt.rdf_format)
+    if not data:
+        return None
+    first = data[: data.index(b"\n") + 1]
+    last = data[data.rfind(b"\n", 0, len(data) - 1) + 1 :]
+    return Run(data, first.decode("latin-1"), last.decode("latin-1"))
 
 
 def dump_frame(fmt: OutputFormat, base: str) -> tuple[bytes, bytes, bytes]:

@@ -32,7 +32,7 @@ from secid_rdf.dataset import (
     default_dump_base,
     describe_dataset,
 )
-from secid_rdf.dumps import DumpWriter, OrderError, part_records, to_run
+from secid_rdf.dumps import DumpWriter, OrderError, part_records, part_run
 from secid_rdf.files import temporary_path, write_atomic
 from secid_rdf.findings import (
     Finding,
@@ -340,10 +340,9 @@ def _write_whole(
     written = _Written(writers, stats, list(conversion.findings), [])
     try:
         for writer in writers:
-            records = part_records(
-                writer.format, quads, triples, base=options.base, compactor=compactor
+            writer.write(
+                part_run(writer.format, quads, triples, base=options.base, compactor=compactor)
             )
-            writer.write(to_run(records))
             writer.close()
         if options.include_pages:
             owners = page_owners(registry.namespaces)
