@@ -18,13 +18,14 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import queue
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from pyoxigraph import Quad
 
@@ -164,6 +165,9 @@ def _convert(
     return PartResult(runs, stats, converted.concepts, converted.findings, pages)
 
 
+_AHEAD = 2
+"""Parts a worker holds at once: the one it converts and the next."""
+
 _FINISH = "finish"
 """Asks a worker to finish writing its pages and to answer with any error."""
 
@@ -179,31 +183,57 @@ def _serve(connection: Connection) -> None:
             try:
                 page_writer().finish()
             except Exception as error:
-                connection.send((None, error))
+                connection.send((None, None, error))
             else:
-                connection.send((None, None))
+                connection.send((None, None, None))
             continue
         assert settings is not None
+        index, part = task
         try:
-            answer: tuple[PartResult | None, BaseException | None] = (
-                _convert(settings, task),
-                None,
-            )
+            answer: _Answer = (index, _convert(settings, part), None)
         except Exception as error:
-            answer = (None, error)
+            answer = (index, None, error)
         try:
             connection.send(answer)
         except Exception as error:
-            connection.send((None, SecidRdfError(f"a worker failed: {error!r}")))
+            connection.send((index, None, SecidRdfError(f"a worker failed: {error!r}")))
 
 
-def _feed(connections: Sequence[Connection], tasks: Sequence[object]) -> None:
-    """Send each part to its worker in turn (part ``i`` to worker ``i mod n``)."""
-    for index, task in enumerate(tasks):
-        try:
-            connections[index % len(connections)].send(task)
-        except OSError:  # the pool was closed after an error
-            return
+_Answer = tuple[int | None, PartResult | None, BaseException | None]
+"""A worker's answer: the part's index, its result or the error it raised."""
+
+_STOP = object()
+"""Tells a sender thread to end."""
+
+
+class _Sender:
+    """A thread that sends messages to one worker, so that the parent never blocks.
+
+    A worker blocks writing a large result until the parent reads it; were the parent
+    blocked writing the next part to that worker meanwhile, neither would move.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._connection = connection
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def put(self, message: object) -> None:
+        """Queue a message for the worker."""
+        self._queue.put(message)
+
+    def stop(self) -> None:
+        """End the thread once the queued messages are sent."""
+        self._queue.put(_STOP)
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while (message := self._queue.get()) is not _STOP:
+            try:
+                self._connection.send(message)
+            except OSError:  # the pool was closed after an error
+                return
 
 
 def _cores() -> int:
@@ -293,31 +323,55 @@ class PartPool:
             return
         connections = self._connections
         self._busy = True
-        for connection in connections:
-            connection.send(settings)
-        # parts are sent from a thread: a worker may block writing a large result until it
-        # is read, and the parent must not block writing a part to that worker meanwhile
-        feeder = threading.Thread(target=_feed, args=(connections, tasks), daemon=True)
-        feeder.start()
-        for index in range(len(tasks)):
-            result, error = self._receive(connections[index % len(connections)])
-            if error is not None:
-                raise error
-            assert result is not None
-            yield result
-        feeder.join()
-        for connection in connections:
-            connection.send(_FINISH)
-        for connection in connections:
-            _, error = self._receive(connection)
-            if error is not None:
-                raise error
+        senders = [_Sender(connection) for connection in connections]
+        try:
+            yield from self._schedule(settings, tasks, senders)
+        finally:
+            for sender in senders:
+                sender.stop()
         self._busy = False
 
+    def _schedule(
+        self, settings: PartSettings, tasks: Sequence[object], senders: list[_Sender]
+    ) -> Iterator[PartResult]:
+        """Give each worker the next part as it answers; yield the results in part order.
+
+        Each worker holds up to :data:`_AHEAD` parts, so it never waits for its next one.
+        """
+        connections = self._connections
+        unsent = iter(range(len(tasks)))
+
+        def send_next(worker: int) -> None:
+            index = next(unsent, None)
+            if index is not None:
+                senders[worker].put((index, tasks[index]))
+
+        for worker, sender in enumerate(senders):
+            sender.put(settings)
+            for _ in range(_AHEAD):
+                send_next(worker)
+        done: dict[int, PartResult] = {}
+        for index in range(len(tasks)):
+            while index not in done:
+                for connection in cast(list[Connection], wait(connections)):
+                    answered, result, error = self._receive(connection)
+                    if error is not None:
+                        raise error
+                    assert answered is not None and result is not None
+                    done[answered] = result
+                    send_next(connections.index(connection))
+            yield done.pop(index)
+        for sender in senders:
+            sender.put(_FINISH)
+        for connection in connections:
+            _, _, error = self._receive(connection)
+            if error is not None:
+                raise error
+
     @staticmethod
-    def _receive(connection: Connection) -> tuple[PartResult | None, BaseException | None]:
+    def _receive(connection: Connection) -> _Answer:
         try:
-            answer: Any = connection.recv()
+            answer: _Answer = connection.recv()
         except EOFError as error:
             raise SecidRdfError("a worker process ended unexpectedly") from error
-        return answer[0], answer[1]
+        return answer
