@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 import secid_rdf.batches as batches
 import secid_rdf.export as export_module
 from secid_rdf.batches import plan_parts
+from secid_rdf.cli import main
 from secid_rdf.dumps import DumpWriter, OrderError, Run
 from secid_rdf.export import ExportOptions, export_registry
 from secid_rdf.findings import Location, SecidRdfError
@@ -142,3 +144,19 @@ def test_a_failing_part_stops_the_export_and_its_workers(
         export_registry(markdown_corpus, out, ExportOptions(jobs=jobs))
     assert multiprocessing.active_children() == []
     assert sorted(path.name for path in out.iterdir()) == ["pages"], "a dump was left behind"
+
+
+def test_cli_jobs_gives_the_same_files(tmp_path: Path, markdown_corpus: Path) -> None:
+    runner = CliRunner()
+    for jobs in ("1", "2"):
+        result = runner.invoke(
+            main, ["export", str(markdown_corpus), "--out", str(tmp_path / jobs), "--jobs", jobs]
+        )
+        assert result.exit_code == 0, result.output
+    assert _files(tmp_path / "1") == _files(tmp_path / "2")
+
+
+def test_cli_refuses_zero_jobs(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["export", "--out", str(tmp_path), "--jobs", "0"])
+    assert result.exit_code == 2
+    assert "--jobs" in result.output
