@@ -6,8 +6,9 @@ A part is a run of namespaces of one SecID type, in IRI order, of about
 their subjects interleave in sorted order. So the parts' records follow one another in
 every dump format (see :mod:`secid_rdf.dumps`).
 
-A :class:`PartPool` forks its workers before the registry is read, and sends each part's
-namespaces to a worker through a pipe. Workers forked after the read would share the
+A :class:`PartPool` forks its workers before the registry is read, and hands each part's
+namespaces to the next worker that is free, through a pipe; results come back in part
+order. Workers forked after the read would share the
 parent's model page by page, and copy most of those pages as soon as they touch a
 reference count or reuse a freed block: with a large registry, each worker would end up
 holding the whole model again. Each worker also writes its namespaces' pages.
