@@ -373,6 +373,6 @@ class PartPool:
     def _receive(connection: Connection) -> _Answer:
         try:
             answer: _Answer = connection.recv()
-        except EOFError as error:
+        except (EOFError, OSError) as error:
             raise SecidRdfError("a worker process ended unexpectedly") from error
         return answer

@@ -33,7 +33,7 @@ from secid_rdf.dataset import (
     describe_dataset,
 )
 from secid_rdf.dumps import DumpWriter, OrderError, part_records, part_run
-from secid_rdf.files import temporary_path, write_atomic
+from secid_rdf.files import remove_temporaries, temporary_path, write_atomic
 from secid_rdf.findings import (
     Finding,
     SecidRdfError,
@@ -194,12 +194,16 @@ def _export(
     """The steps of :func:`export_registry`, once the options are checked."""
     selected = [fmt for name, fmt in FORMATS.items() if name in options.formats]
     written: _Written | None
-    with PartPool(options.jobs) as pool:  # forked before the read: see secid_rdf.batches
-        registry = read_registry(registry_path)
-        try:
-            written = _write_in_parts(registry, out_dir, selected, options, show_progress, pool)
-        except OrderError:
-            written = None
+    try:
+        with PartPool(options.jobs) as pool:  # forked before the read: see secid_rdf.batches
+            registry = read_registry(registry_path)
+            try:
+                written = _write_in_parts(registry, out_dir, selected, options, show_progress, pool)
+            except OrderError:
+                written = None
+    except BaseException:
+        remove_temporaries(out_dir / PAGES_FOLDER)  # of workers stopped mid-write
+        raise
     if written is None:
         written = _write_whole(registry, out_dir, selected, options)
     try:
