@@ -28,12 +28,12 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import cast
 
-from pyoxigraph import Quad
+from pyoxigraph import NamedNode, Quad
 
 from secid_rdf.context import read_context
 from secid_rdf.convert import convert_part
 from secid_rdf.dataset import DatasetStats
-from secid_rdf.dumps import Run, part_run
+from secid_rdf.dumps import Run, part_run, triples_run
 from secid_rdf.findings import Finding, SecidRdfError
 from secid_rdf.iris import namespace_iri
 from secid_rdf.jsonld import Compactor, group_by_subject
@@ -144,8 +144,15 @@ def _convert(
     by_subject = group_by_subject(triples)
     # compacted once, for the JSON-LD dump and the pages
     layouts = {subject: _compactor.layout(of_subject) for subject, of_subject in by_subject.items()}
-    runs = {
-        name: part_run(
+    runs: dict[str, Run | None] = {}
+    for name in sorted(settings.formats, key=lambda name: name != "nquads"):
+        if name == "ntriples" and "nquads" in runs and converted.quads:
+            graph = converted.quads[0].graph_name
+            if isinstance(graph, NamedNode):
+                runs[name] = triples_run(runs["nquads"], graph.value)
+                if runs[name] is not None:
+                    continue
+        runs[name] = part_run(
             FORMATS[name],
             converted.quads,
             triples,
@@ -153,8 +160,6 @@ def _convert(
             compactor=_compactor,
             layouts=layouts.values(),
         )
-        for name in settings.formats
-    }
     stats = DatasetStats(settings.base)
     stats.add(converted.quads, triples)
     pages: list[str] = []

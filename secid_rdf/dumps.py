@@ -38,6 +38,7 @@ __all__ = [
     "part_records",
     "part_run",
     "to_run",
+    "triples_run",
 ]
 
 Key = str
@@ -125,6 +126,26 @@ def part_run(
     first = data[: data.index(b"\n") + 1]
     last = data[data.rfind(b"\n", 0, len(data) - 1) + 1 :]
     return Run(data, first.decode("latin-1"), last.decode("latin-1"))
+
+
+def triples_run(quads_run: Run | None, graph: str) -> Run | None:
+    """The N-Triples run of a part whose N-Quads run has every line in ``graph``.
+
+    Dropping the one graph from every line keeps the lines distinct and in order (what
+    follows an N-Quads line's object is a space, as in N-Triples), so the N-Triples run
+    needs no second serialisation and sort. ``None`` when some line is in another graph.
+    """
+    if quads_run is None:
+        return None
+    tail = f" <{graph}> .\n".encode()
+    data = quads_run.data
+    if data.count(tail) != data.count(b"\n"):  # a newline ends every line, and only there
+        return None
+    return Run(
+        data.replace(tail, b" .\n"),
+        quads_run.first[: -len(tail)] + " .\n",
+        quads_run.last[: -len(tail)] + " .\n",
+    )
 
 
 def dump_frame(fmt: OutputFormat, base: str) -> tuple[bytes, bytes, bytes]:

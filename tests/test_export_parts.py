@@ -193,3 +193,33 @@ def test_remove_temporaries_takes_only_names_a_writer_made(tmp_path: Path) -> No
     remove_temporaries(tmp_path)
     assert not left.exists()
     assert all(path.exists() for path in kept)
+
+
+def test_triples_run_drops_the_graph_as_a_serialisation_would() -> None:
+    from pyoxigraph import Literal, NamedNode, Quad
+
+    from secid_rdf.context import read_context
+    from secid_rdf.dumps import part_run, triples_run
+    from secid_rdf.jsonld import Compactor
+    from secid_rdf.serialize import distinct_triples
+
+    graph = NamedNode("https://example.org/graph/advisory")
+    s, p = NamedNode("https://example.org/a"), NamedNode("https://example.org/p")
+    tricky = [
+        Literal("x"),
+        Literal("x", language="en"),
+        Literal(f"ends like a line: <{graph.value}> .\nnext"),
+        Literal("1", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        NamedNode("https://example.org/a/b"),
+    ]
+    quads = [Quad(s, p, obj, graph) for obj in tricky] + [Quad(s, p, Literal("x"), graph)]
+    compactor = Compactor(read_context()["@context"])
+    triples = distinct_triples(quads)
+    quads_run = part_run(FORMATS["nquads"], quads, triples, base=DEFAULT_BASE, compactor=compactor)
+    expected = part_run(FORMATS["ntriples"], quads, triples, base=DEFAULT_BASE, compactor=compactor)
+    assert triples_run(quads_run, graph.value) == expected
+    other = [*quads, Quad(s, p, Literal("y"), NamedNode("https://example.org/graph/other"))]
+    other_run = part_run(
+        FORMATS["nquads"], other, distinct_triples(other), base=DEFAULT_BASE, compactor=compactor
+    )
+    assert triples_run(other_run, graph.value) is None
