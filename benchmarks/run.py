@@ -13,6 +13,7 @@ stage), so the peak resident memory reported for an export is that export's own.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import gc
 import json
@@ -159,17 +160,28 @@ def _timed(
     """Run ``action`` ``runs`` times, record each time; return the last result.
 
     ``after`` runs after each run, untimed (the export's output folder is removed there).
+    The memory of the process tree is sampled in one more run, untimed (reading
+    ``/proc/PID/smaps_rollup`` takes CPU from the run it watches); with ``runs`` 1, in
+    that run.
     """
     result = None
-    with TreeMemory() as tree:
-        for _ in range(runs):
-            result = None
-            gc.collect()
+    tree = TreeMemory()
+    for _ in range(runs):
+        result = None
+        gc.collect()
+        with tree if runs == 1 else contextlib.nullcontext():
             start = time.perf_counter()
             result = action()
             record.seconds.append(time.perf_counter() - start)
-            if after is not None:
-                after()
+        if after is not None:
+            after()
+    if runs > 1:
+        result = None
+        gc.collect()
+        with tree:
+            result = action()
+        if after is not None:
+            after()
     record.peak_rss_mb = _rss_mb()
     record.peak_tree_mb = tree.peak_kb / 1024 if tree.available else None
     if probes.traced:
