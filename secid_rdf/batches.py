@@ -11,7 +11,8 @@ namespaces to the next worker that is free, through a pipe; results come back in
 order. Workers forked after the read would share the
 parent's model page by page, and copy most of those pages as soon as they touch a
 reference count or reuse a freed block: with a large registry, each worker would end up
-holding the whole model again. Each worker also writes its namespaces' pages.
+holding the whole model again. Each worker also makes its namespaces' pages; the parent,
+which mostly waits, writes them (a worker's busy thread would hold up writer threads).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from pathlib import Path
 from typing import cast
 
 from pyoxigraph import NamedNode, Quad
@@ -38,8 +38,7 @@ from secid_rdf.findings import Finding, SecidRdfError
 from secid_rdf.iris import namespace_iri
 from secid_rdf.jsonld import Compactor, group_by_subject
 from secid_rdf.model import Namespace
-from secid_rdf.page_writer import page_writer
-from secid_rdf.pages import iter_pages, page_path
+from secid_rdf.pages import Page, iter_pages, page_path
 from secid_rdf.serialize import FORMATS, distinct_triples
 
 __all__ = [
@@ -61,25 +60,25 @@ class PartSettings:
 
     :param formats: names of the dump formats to make runs for.
     :param known: the registry's ``(type, namespace)`` pairs (SecID references).
-    :param out_dir: the export folder, where pages go; ``None`` for no pages.
+    :param with_pages: whether to make the namespace pages.
     """
 
     base: str
     formats: tuple[str, ...]
     known: frozenset[tuple[str, str]]
     commit: str | None
-    out_dir: Path | None
+    with_pages: bool
 
 
 @dataclass(frozen=True)
 class PartResult:
-    """One converted part: a run per format name, counts, concepts, findings, page files."""
+    """One converted part: a run per format name, counts, concepts, findings, pages."""
 
     runs: dict[str, Run | None]
     stats: DatasetStats
     concepts: list[Quad]
     findings: list[Finding]
-    pages: list[str]
+    pages: list[Page]
 
 
 def plan_parts(
@@ -132,7 +131,7 @@ _compactor: Compactor | None = None
 def _convert(
     settings: PartSettings, task: tuple[list[Namespace], list[tuple[str, str]]]
 ) -> PartResult:
-    """Convert one part: its runs, counts, concepts, findings, and its pages written."""
+    """Convert one part: its runs, counts, concepts, findings and pages."""
     global _compactor
     if _compactor is None:
         _compactor = Compactor(read_context()["@context"])
@@ -162,20 +161,20 @@ def _convert(
         )
     stats = DatasetStats(settings.base)
     stats.add(converted.quads, triples)
-    pages: list[str] = []
-    if settings.out_dir is not None:
-        for page in iter_pages(
-            by_subject, pages_of, base=settings.base, compactor=_compactor, layouts=layouts
-        ):
-            pages += page_writer().write(settings.out_dir, page)
+    pages = (
+        list(
+            iter_pages(
+                by_subject, pages_of, base=settings.base, compactor=_compactor, layouts=layouts
+            )
+        )
+        if settings.with_pages
+        else []
+    )
     return PartResult(runs, stats, converted.concepts, converted.findings, pages)
 
 
 _AHEAD = 2
 """Parts a worker holds at once: the one it converts and the next."""
-
-_FINISH = "finish"
-"""Asks a worker to finish writing its pages and to answer with any error."""
 
 
 def _serve(connection: Connection) -> None:
@@ -184,14 +183,6 @@ def _serve(connection: Connection) -> None:
     while (task := connection.recv()) is not None:
         if isinstance(task, PartSettings):
             settings = task
-            continue
-        if task == _FINISH:
-            try:
-                page_writer().finish()
-            except Exception as error:
-                connection.send((None, None, error))
-            else:
-                connection.send((None, None, None))
             continue
         assert settings is not None
         index, part = task
@@ -325,7 +316,6 @@ class PartPool:
         if not self._connections:
             for task in tasks:
                 yield _convert(settings, task)
-            page_writer().finish()
             return
         connections = self._connections
         self._busy = True
@@ -367,12 +357,6 @@ class PartPool:
                     done[answered] = result
                     send_next(connections.index(connection))
             yield done.pop(index)
-        for sender in senders:
-            sender.put(_FINISH)
-        for connection in connections:
-            _, _, error = self._receive(connection)
-            if error is not None:
-                raise error
 
     @staticmethod
     def _receive(connection: Connection) -> _Answer:

@@ -33,7 +33,7 @@ from secid_rdf.dataset import (
     describe_dataset,
 )
 from secid_rdf.dumps import DumpWriter, OrderError, part_records, part_run
-from secid_rdf.files import remove_temporaries, temporary_path, write_atomic
+from secid_rdf.files import temporary_path, write_atomic
 from secid_rdf.findings import (
     Finding,
     SecidRdfError,
@@ -194,16 +194,12 @@ def _export(
     """The steps of :func:`export_registry`, once the options are checked."""
     selected = [fmt for name, fmt in FORMATS.items() if name in options.formats]
     written: _Written | None
-    try:
-        with PartPool(options.jobs) as pool:  # forked before the read: see secid_rdf.batches
-            registry = read_registry(registry_path)
-            try:
-                written = _write_in_parts(registry, out_dir, selected, options, show_progress, pool)
-            except OrderError:
-                written = None
-    except BaseException:
-        remove_temporaries(out_dir / PAGES_FOLDER)  # of workers stopped mid-write
-        raise
+    with PartPool(options.jobs) as pool:  # forked before the read: see secid_rdf.batches
+        registry = read_registry(registry_path)
+        try:
+            written = _write_in_parts(registry, out_dir, selected, options, show_progress, pool)
+        except OrderError:
+            written = None
     if written is None:
         written = _write_whole(registry, out_dir, selected, options)
     try:
@@ -301,7 +297,7 @@ def _write_in_parts(
         formats=tuple(fmt.name for fmt in selected),
         known=known_namespaces(registry),
         commit=registry.commit,
-        out_dir=out_dir if options.include_pages else None,
+        with_pages=options.include_pages,
     )
     owners = page_owners(registry.namespaces) if options.include_pages else frozenset()
     writers = _open_dumps(out_dir, selected, options.base)
@@ -318,8 +314,10 @@ def _write_in_parts(
                 written.stats.update(result.stats)
                 concepts.update(dict.fromkeys(result.concepts))
                 written.findings += result.findings
-                written.pages += result.pages
+                for page in result.pages:
+                    written.pages += page_writer().write(out_dir, page)
                 step()
+            page_writer().finish()
         _add_loose(writers, list(concepts), written.stats, options.base)
         for writer in writers:
             writer.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import secrets
 from pathlib import Path, PurePosixPath
 
@@ -16,33 +15,15 @@ from secid_rdf.findings import SecidRdfError
 
 __all__ = [
     "inside",
-    "remove_temporaries",
     "temporary_path",
     "write_atomic",
     "write_if_changed",
 ]
 
-_TEMPORARY = re.compile(r"\..+\.[0-9a-f]{12}\.tmp")
-"""The names :func:`temporary_path` makes (and nothing a registry export writes for good)."""
-
 
 def temporary_path(path: Path) -> Path:
     """A new hidden file name beside ``path``, for writing before renaming."""
     return path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-
-
-def remove_temporaries(folder: Path) -> None:
-    """Delete the temporary files left under ``folder`` by writers that were stopped.
-
-    A worker process ended by its parent mid-write cannot clean up after itself.
-    """
-    if not folder.is_dir():
-        return
-    for parent, _, names in os.walk(folder):
-        for name in names:
-            if _TEMPORARY.fullmatch(name):
-                with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(parent, name))
 
 
 def write_atomic(path: Path, data: bytes) -> None:

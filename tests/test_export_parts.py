@@ -163,36 +163,18 @@ def test_cli_refuses_zero_jobs(tmp_path: Path) -> None:
     assert "--jobs" in result.output
 
 
-def test_a_worker_killed_mid_write_leaves_no_temporary_file(
+def test_a_worker_that_dies_is_reported_and_leaves_no_dump(
     tmp_path: Path, markdown_corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import secid_rdf.files as files
+    def die(*args: object) -> None:
+        os._exit(1)  # as a worker killed by the system would
 
-    def die_mid_write(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        files.temporary_path(path).write_bytes(data[:10])  # half a file, then gone
-        os._exit(1)
-
-    monkeypatch.setattr(files, "write_atomic", die_mid_write)
+    monkeypatch.setattr(batches, "_convert", die)
     out = tmp_path / "out"
     with pytest.raises(SecidRdfError, match="ended unexpectedly"):
         export_registry(markdown_corpus, out, ExportOptions(jobs=2))
     assert [path for path in out.rglob("*") if path.is_file()] == []
     assert multiprocessing.active_children() == []
-
-
-def test_remove_temporaries_takes_only_names_a_writer_made(tmp_path: Path) -> None:
-    from secid_rdf.files import remove_temporaries, temporary_path
-
-    left = temporary_path(tmp_path / "a" / "x.html")
-    left.parent.mkdir()
-    left.write_bytes(b"half")
-    kept = [tmp_path / "a" / ".x.html.tmp", tmp_path / "a" / "x.tmp", tmp_path / "a" / "x.html"]
-    for path in kept:
-        path.write_bytes(b"keep")
-    remove_temporaries(tmp_path)
-    assert not left.exists()
-    assert all(path.exists() for path in kept)
 
 
 def test_triples_run_drops_the_graph_as_a_serialisation_would() -> None:
