@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import cast
+from typing import Any, cast
 
 from pyoxigraph import NamedNode, Quad
 
@@ -39,6 +39,7 @@ from secid_rdf.iris import namespace_iri
 from secid_rdf.jsonld import Compactor, group_by_subject
 from secid_rdf.model import Namespace
 from secid_rdf.pages import Page, iter_pages, page_path
+from secid_rdf.reader import ParsedFiles, parse_namespace_files
 from secid_rdf.serialize import FORMATS, distinct_triples
 
 __all__ = [
@@ -178,16 +179,19 @@ _AHEAD = 2
 
 
 def _serve(connection: Connection) -> None:
-    """A worker's loop: settings, then parts to convert, until ``None``."""
+    """A worker's loop: settings, then files to parse or parts to convert, until ``None``."""
     settings: PartSettings | None = None
     while (task := connection.recv()) is not None:
         if isinstance(task, PartSettings):
             settings = task
             continue
-        assert settings is not None
-        index, part = task
+        index, (kind, body) = task
         try:
-            answer: _Answer = (index, _convert(settings, part), None)
+            if kind == _PARSE:
+                answer: _Answer = (index, parse_namespace_files(body), None)
+            else:
+                assert settings is not None
+                answer = (index, _convert(settings, body), None)
         except Exception as error:
             answer = (index, None, error)
         try:
@@ -196,8 +200,15 @@ def _serve(connection: Connection) -> None:
             connection.send((index, None, SecidRdfError(f"a worker failed: {error!r}")))
 
 
-_Answer = tuple[int | None, PartResult | None, BaseException | None]
-"""A worker's answer: the part's index, its result or the error it raised."""
+_PARSE = "parse"
+_CONVERT = "convert"
+"""What a task asks of a worker: parse namespace files, or convert a part."""
+
+FILES_PER_TASK = 100
+"""Namespace files a worker parses per task."""
+
+_Answer = tuple[int | None, Any, BaseException | None]
+"""A worker's answer: the task's index, its result or the error it raised."""
 
 _STOP = object()
 """Tells a sender thread to end."""
@@ -317,9 +328,27 @@ class PartPool:
             for task in tasks:
                 yield _convert(settings, task)
             return
-        connections = self._connections
+        yield from self._run(settings, [(_CONVERT, task) for task in tasks])
+
+    def parse_files(self, files: Sequence[tuple[str, str]]) -> ParsedFiles:
+        """Parse namespace files in the workers (:data:`reader.FileParser`)."""
+        if not self._connections or len(files) <= FILES_PER_TASK:
+            return parse_namespace_files(files)
+        chunks = [
+            (_PARSE, list(files[start : start + FILES_PER_TASK]))
+            for start in range(0, len(files), FILES_PER_TASK)
+        ]
+        namespaces: list[Namespace | None] = []
+        findings: list[Finding] = []
+        for parsed, found in self._run(None, chunks):
+            namespaces += parsed
+            findings += found
+        return namespaces, findings
+
+    def _run(self, settings: PartSettings | None, tasks: Sequence[object]) -> Iterator[Any]:
+        """The workers' results of ``tasks``, in order (settings sent first, if any)."""
         self._busy = True
-        senders = [_Sender(connection) for connection in connections]
+        senders = [_Sender(connection) for connection in self._connections]
         try:
             yield from self._schedule(settings, tasks, senders)
         finally:
@@ -328,11 +357,11 @@ class PartPool:
         self._busy = False
 
     def _schedule(
-        self, settings: PartSettings, tasks: Sequence[object], senders: list[_Sender]
-    ) -> Iterator[PartResult]:
-        """Give each worker the next part as it answers; yield the results in part order.
+        self, settings: PartSettings | None, tasks: Sequence[object], senders: list[_Sender]
+    ) -> Iterator[Any]:
+        """Give each worker the next task as it answers; yield the results in task order.
 
-        Each worker holds up to :data:`_AHEAD` parts, so it never waits for its next one.
+        Each worker holds up to :data:`_AHEAD` tasks, so it never waits for its next one.
         """
         connections = self._connections
         unsent = iter(range(len(tasks)))
@@ -343,17 +372,18 @@ class PartPool:
                 senders[worker].put((index, tasks[index]))
 
         for worker, sender in enumerate(senders):
-            sender.put(settings)
+            if settings is not None:
+                sender.put(settings)
             for _ in range(_AHEAD):
                 send_next(worker)
-        done: dict[int, PartResult] = {}
+        done: dict[int, Any] = {}
         for index in range(len(tasks)):
             while index not in done:
                 for connection in cast(list[Connection], wait(connections)):
                     answered, result, error = self._receive(connection)
                     if error is not None:
                         raise error
-                    assert answered is not None and result is not None
+                    assert answered is not None
                     done[answered] = result
                     send_next(connections.index(connection))
             yield done.pop(index)

@@ -195,7 +195,7 @@ def _export(
     selected = [fmt for name, fmt in FORMATS.items() if name in options.formats]
     written: _Written | None
     with PartPool(options.jobs) as pool:  # forked before the read: see secid_rdf.batches
-        registry = read_registry(registry_path)
+        registry = read_registry(registry_path, parse=pool.parse_files)
         try:
             written = _write_in_parts(registry, out_dir, selected, options, show_progress, pool)
         except OrderError:

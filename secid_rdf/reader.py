@@ -20,7 +20,7 @@ import os
 import re
 import stat
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,8 +36,11 @@ from secid_rdf.type_reader import merge_type_files, type_from_json, type_from_ma
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "FileParser",
+    "ParsedFiles",
     "cyclic_gc_paused",
     "expected_paths",
+    "parse_namespace_files",
     "read_registry",
 ]
 
@@ -57,10 +60,32 @@ class _File:
     path: str
 
 
-def read_registry(path: str | os.PathLike[str]) -> Registry:
+ParsedFiles = tuple[list[Namespace | None], list[Finding]]
+"""Namespace files parsed: a namespace (or ``None``) per file, in order, and the findings."""
+
+FileParser = Callable[[Sequence[tuple[str, str]]], ParsedFiles]
+"""Parses namespace files given as (registry-relative path, path on disk) pairs."""
+
+
+def parse_namespace_files(files: Sequence[tuple[str, str]]) -> ParsedFiles:
+    """Parse namespace files one by one, each on its own (no file sees another).
+
+    :param files: (registry-relative POSIX path, path on disk) pairs.
+    :returns: a namespace, or ``None`` for a document or unreadable file, per file.
+    """
+    findings: list[Finding] = []
+    namespaces = [_read_namespace_file(_File(rel, path), findings) for rel, path in files]
+    return namespaces, findings
+
+
+def read_registry(
+    path: str | os.PathLike[str], *, parse: FileParser = parse_namespace_files
+) -> Registry:
     """Read every type description and namespace file of a registry folder.
 
     :param path: the folder that holds the ``<type>/`` folders.
+    :param parse: what parses the namespace files (files are independent, so a caller may
+        parse them in other processes); twins, repeats and types are handled here.
     :returns: the registry; its ``findings`` hold every problem met, sorted.
     :raises RegistryNotFoundError: when ``path`` is not a folder.
 
@@ -73,7 +98,7 @@ def read_registry(path: str | os.PathLike[str]) -> Registry:
     if not root.is_dir():
         raise RegistryNotFoundError(str(path))
     with cyclic_gc_paused():
-        return _read(root.resolve())
+        return _read(root.resolve(), parse)
 
 
 @contextlib.contextmanager
@@ -95,7 +120,7 @@ def cyclic_gc_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _read(root: Path) -> Registry:
+def _read(root: Path, parse: FileParser) -> Registry:
     """Read the registry at ``root`` (an existing, resolved folder)."""
     findings: list[Finding] = []
     type_files: list[_File] = []
@@ -111,7 +136,7 @@ def _read(root: Path) -> Registry:
         else:
             namespace_files.append(file)
     types = _read_types(type_files, findings)
-    namespaces = _read_namespaces(namespace_files, findings)
+    namespaces = _read_namespaces(namespace_files, findings, parse)
     type_names = sorted({t.name for t in types} | {ns.type for ns in namespaces})
     by_name = {t.name: t for t in types}
     return Registry(
@@ -328,12 +353,15 @@ def _check_layout(rel: str, namespace: Namespace, findings: list[Finding]) -> No
     findings.append(_finding(rel, line, "namespace", message, Severity.WARNING))
 
 
-def _read_namespaces(files: list[_File], findings: list[Finding]) -> list[Namespace]:
+def _read_namespaces(
+    files: list[_File], findings: list[Finding], parse: FileParser
+) -> list[Namespace]:
     """Read namespace files, reject repeats within one format, and merge twins."""
     seen: dict[tuple[str, str, str], str] = {}
     records: dict[tuple[str, str], dict[str, Namespace]] = {}
-    for file in files:
-        namespace = _read_namespace_file(file, findings)
+    parsed, parse_findings = parse([(file.rel, file.path) for file in files])
+    findings += parse_findings
+    for file, namespace in zip(files, parsed, strict=True):
         if namespace is None:
             continue
         key = (namespace.format, namespace.type, namespace.namespace)

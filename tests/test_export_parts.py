@@ -205,3 +205,23 @@ def test_triples_run_drops_the_graph_as_a_serialisation_would() -> None:
         FORMATS["nquads"], other, distinct_triples(other), base=DEFAULT_BASE, compactor=compactor
     )
     assert triples_run(other_run, graph.value) is None
+
+
+def test_files_parsed_in_workers_give_the_same_registry(
+    tmp_path: Path, markdown_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from secid_rdf.reader import read_registry
+
+    monkeypatch.setattr(batches, "FILES_PER_TASK", 7)  # many tasks, answered out of order
+    broken = tmp_path / "registry"
+    for index, text in enumerate(
+        ['{"schema_version": "1.0", "type": ', "---\nnot: [closed\n---\n"]
+    ):
+        path = broken / "advisory" / "org" / (f"bad{index}.json" if index == 0 else "bad.md")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for registry in (markdown_corpus, broken):
+        with batches.PartPool(2) as pool:
+            parsed = read_registry(registry, parse=pool.parse_files)
+        assert parsed == read_registry(registry)
+    assert read_registry(broken).findings, "the broken files were expected to give findings"
