@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import cProfile
 import gc
+import itertools
 import json
 import os
 import resource
@@ -155,11 +156,9 @@ def _timed(
     runs: int,
     action: Callable[[], Any],
     probes: Probes,
-    after: Callable[[], None] | None = None,
 ) -> Any:
     """Run ``action`` ``runs`` times, record each time; return the last result.
 
-    ``after`` runs after each run, untimed (the export's output folder is removed there).
     The memory of the process tree is sampled in one more run, untimed (reading
     ``/proc/PID/smaps_rollup`` takes CPU from the run it watches); with ``runs`` 1, in
     that run.
@@ -173,15 +172,11 @@ def _timed(
             start = time.perf_counter()
             result = action()
             record.seconds.append(time.perf_counter() - start)
-        if after is not None:
-            after()
     if runs > 1:
         result = None
         gc.collect()
         with tree:
             result = action()
-        if after is not None:
-            after()
     record.peak_rss_mb = _rss_mb()
     record.peak_tree_mb = tree.peak_kb / 1024 if tree.available else None
     if probes.traced:
@@ -191,8 +186,6 @@ def _timed(
         result = action()
         record.py_peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
-        if after is not None:
-            after()
     if probes.profile_dir is not None:
         result = None
         gc.collect()
@@ -200,8 +193,6 @@ def _timed(
         result = profiler.runcall(action)
         name = f"{record.input}-{record.stage}".replace(":", "-")
         profiler.dump_stats(probes.profile_dir / f"{name}.prof")
-        if after is not None:
-            after()
     return result
 
 
@@ -277,13 +268,12 @@ def rdflib_serialize(graph: Any, fmt: str) -> bytes:
 def _stage(
     results: list[Measurement], name: str, label: str, runs: int, probes: Probes,
     action: Callable[[], Any], triples: int | None = None,
-    after: Callable[[], None] | None = None,
 ) -> Any:
     """Measure one stage; record n/a or the error instead of stopping the run."""
     record = Measurement(label, name, triples=triples)
     results.append(record)
     try:
-        return _timed(record, runs, action, probes, after)
+        return _timed(record, runs, action, probes)
     except NotAvailableError as error:
         record.note = f"n/a ({error})"
     except Exception as error:  # a failing stage must not hide the others
@@ -334,23 +324,18 @@ EXPORT_STAGES = {"export": True, "export:no-pages": False}
 
 
 def export_worker(
-    path: Path, label: str, runs: int, probes: Probes, stage: str, export_dir: Path | None = None
+    path: Path, label: str, runs: int, probes: Probes, stage: str, scratch: Path
 ) -> list[Measurement]:
-    """The whole export into a fresh folder per run, alone in its process.
+    """The whole export into a new folder per run, alone in its process.
 
-    ``export_dir`` is where those folders are made (the system's temporary folder by
-    default).
+    The folders are made in ``scratch`` and kept until the whole benchmark ends: on a
+    file system without a journal, ext4 passes over every inode freed in the last minutes
+    each time it makes a file, so removing one run's files slows the next run's pages.
     """
     results: list[Measurement] = []
-    work = Path(tempfile.mkdtemp(prefix="secid-bench-export-", dir=export_dir))
-    out = work / "out"
-    pages = EXPORT_STAGES[stage]
-    try:
-        exported = _stage(results, stage, label, runs, probes,
-                          lambda: export(path, out, include_pages=pages),
-                          after=lambda: shutil.rmtree(out, ignore_errors=True))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    folders = (Path(tempfile.mkdtemp(prefix=f"{label}-", dir=scratch)) for _ in itertools.count())
+    exported = _stage(results, stage, label, runs, probes,
+                      lambda: export(path, next(folders), include_pages=EXPORT_STAGES[stage]))
     results[0].triples = getattr(exported, "triples", None)
     return results
 
@@ -364,7 +349,7 @@ def _run_worker(kind: str, path: Path, label: str, args: argparse.Namespace) -> 
     command += ["--tracemalloc"] if args.tracemalloc else []
     command += ["--profile", str(args.profile.resolve())] if args.profile else []
     command += [f"--skip={name}" for name in args.skip]
-    command += ["--export-dir", str(args.export_dir.resolve())] if args.export_dir else []
+    command += ["--scratch", str(args.scratch.resolve())] if args.scratch else []
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
@@ -389,8 +374,7 @@ def _inputs(args: argparse.Namespace, work: Path) -> Iterator[tuple[str, Path, M
         start = time.perf_counter()
         write_synthetic_registry(dest, size, seed=args.seed)
         record.seconds.append(time.perf_counter() - start)
-        yield label, dest, record
-        shutil.rmtree(dest, ignore_errors=True)
+        yield label, dest, record  # removed at the end with ``work``: see export_worker
 
 
 def measure_input(label: str, path: Path, args: argparse.Namespace) -> list[Measurement]:
@@ -479,6 +463,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--worker", choices=("pipeline", *EXPORT_STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--label", help=argparse.SUPPRESS)
+    parser.add_argument("--scratch", type=Path, help=argparse.SUPPRESS)
     return parser
 
 
@@ -493,7 +478,7 @@ def main(argv: list[str] | None = None) -> int:
                                       rdflib_limit=args.rdflib_limit, skip=set(args.skip))
         else:
             results = export_worker(
-                args.path, args.label, args.runs, probes, args.worker, args.export_dir
+                args.path, args.label, args.runs, probes, args.worker, args.scratch
             )
         sys.stdout.write(json.dumps([asdict(m) for m in results]))
         return 0
@@ -501,12 +486,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="secid-bench-"))
+    # every export folder stays until the end: see export_worker
+    args.scratch = Path(tempfile.mkdtemp(prefix="secid-bench-export-", dir=args.export_dir))
     try:
         for label, path, generated in _inputs(args, work):
             sys.stderr.write(f"measuring {label} ({path})\n")
             results += [generated] if generated else []
             results += measure_input(label, path, args)
     finally:
+        shutil.rmtree(args.scratch, ignore_errors=True)
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
     sys.stdout.write(render_table(results) + "\n")

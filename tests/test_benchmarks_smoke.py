@@ -13,9 +13,11 @@ SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
 def test_benchmark_measures_every_stage_and_prints_the_ratio(tmp_path: Path) -> None:
     """Each stage gets a time and a triple count; the table ends with the export/rdflib ratio."""
     out = tmp_path / "bench.json"
+    exports = tmp_path / "exports"
+    exports.mkdir()
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--no-corpora", "--synthetic", "12", "--runs", "1",
-         "--skip", "validate", "--json", str(out)],
+        [sys.executable, str(SCRIPT), "--no-corpora", "--synthetic", "12", "--runs", "2",
+         "--skip", "validate", "--json", str(out), "--export-dir", str(exports)],
         capture_output=True, text=True, check=False, timeout=120,
     )
     assert done.returncode == 0, done.stderr
@@ -33,3 +35,5 @@ def test_benchmark_measures_every_stage_and_prints_the_ratio(tmp_path: Path) -> 
         if name != "generate":
             assert measured["triples"] > 0, name
     assert report["ratios"]["synthetic-12"] > 0
+    assert len(stages["export"]["seconds"]) == 2
+    assert list(exports.iterdir()) == [], "the export folders are removed at the end"
