@@ -22,10 +22,11 @@ import multiprocessing
 import os
 import queue
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from multiprocessing.reduction import ForkingPickler
 from typing import Any, cast
 
 from pyoxigraph import NamedNode, Quad
@@ -179,8 +180,13 @@ _AHEAD = 2
 
 
 def _serve(connection: Connection) -> None:
-    """A worker's loop: settings, then files to parse or parts to convert, until ``None``."""
+    """A worker's loop: settings, then files to parse or parts to convert, until ``None``.
+
+    Answers leave through a :class:`_Sender`: while the parent reads one (megabytes,
+    through a pipe), the worker already converts its next part.
+    """
     settings: PartSettings | None = None
+    sender = _Sender(connection)
     while (task := connection.recv()) is not None:
         if isinstance(task, PartSettings):
             settings = task
@@ -195,9 +201,16 @@ def _serve(connection: Connection) -> None:
         except Exception as error:
             answer = (index, None, error)
         try:
-            connection.send(answer)
+            data = _pickled(answer)
         except Exception as error:
-            connection.send((index, None, SecidRdfError(f"a worker failed: {error!r}")))
+            data = _pickled((index, None, SecidRdfError(f"a worker failed: {error!r}")))
+        sender.put(data)
+    sender.stop()
+
+
+def _pickled(message: object) -> bytes:
+    """``message`` as :meth:`Connection.recv` reads it back."""
+    return bytes(ForkingPickler.dumps(message))
 
 
 _PARSE = "parse"
@@ -215,21 +228,22 @@ _STOP = object()
 
 
 class _Sender:
-    """A thread that sends messages to one worker, so that the parent never blocks.
+    """A thread that sends pickled messages (:func:`_pickled`) through one connection.
 
-    A worker blocks writing a large result until the parent reads it; were the parent
-    blocked writing the next part to that worker meanwhile, neither would move.
+    Neither end then blocks on a full pipe: a worker blocks writing a large result until
+    the parent reads it; were the parent blocked writing the next part to that worker
+    meanwhile, neither would move.
     """
 
     def __init__(self, connection: Connection) -> None:
-        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[bytes | object] = queue.SimpleQueue()
         self._connection = connection
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
-    def put(self, message: object) -> None:
-        """Queue a message for the worker."""
-        self._queue.put(message)
+    def put(self, data: bytes) -> None:
+        """Queue a pickled message."""
+        self._queue.put(data)
 
     def stop(self) -> None:
         """End the thread once the queued messages are sent."""
@@ -237,10 +251,10 @@ class _Sender:
         self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        while (message := self._queue.get()) is not _STOP:
+        while (data := self._queue.get()) is not _STOP:
             try:
-                self._connection.send(message)
-            except OSError:  # the pool was closed after an error
+                self._connection.send_bytes(cast(bytes, data))
+            except OSError:  # the other end was closed after an error
                 return
 
 
@@ -265,6 +279,7 @@ class PartPool:
             workers = 1
         self._processes: list[BaseProcess] = []
         self._connections: list[Connection] = []
+        self._senders: list[_Sender] = []
         self._busy = False
         if workers <= 1:
             return
@@ -291,10 +306,13 @@ class PartPool:
             if not self._busy:
                 with contextlib.suppress(OSError):
                     connection.send(None)
-            connection.close()
         for process in self._processes:
             if self._busy:
                 process.terminate()
+        self._stop_senders()  # after terminate: a sender blocked on a full pipe gets EPIPE
+        for connection in self._connections:
+            connection.close()
+        for process in self._processes:
             process.join(timeout=5)
             if process.is_alive():
                 process.kill()
@@ -309,6 +327,9 @@ class PartPool:
         page_namespaces: frozenset[tuple[str, str]],
     ) -> Iterator[PartResult]:
         """The result of each part, in part order.
+
+        The workers get their first parts at once, so they convert while the caller does
+        other work before it reads the first result.
 
         :param page_namespaces: the ``(type, namespace)`` pairs whose pages to write.
         :raises SecidRdfError: (or any error of a part) when a part fails.
@@ -325,10 +346,8 @@ class PartPool:
             for part in parts
         ]
         if not self._connections:
-            for task in tasks:
-                yield _convert(settings, task)
-            return
-        yield from self._run(settings, [(_CONVERT, task) for task in tasks])
+            return (_convert(settings, task) for task in tasks)
+        return self._start(settings, [(_CONVERT, task) for task in tasks])
 
     def parse_files(self, files: Sequence[tuple[str, str]]) -> ParsedFiles:
         """Parse namespace files in the workers (:data:`reader.FileParser`)."""
@@ -340,53 +359,59 @@ class PartPool:
         ]
         namespaces: list[Namespace | None] = []
         findings: list[Finding] = []
-        for parsed, found in self._run(None, chunks):
+        for parsed, found in self._start(None, chunks):
             namespaces += parsed
             findings += found
         return namespaces, findings
 
-    def _run(self, settings: PartSettings | None, tasks: Sequence[object]) -> Iterator[Any]:
-        """The workers' results of ``tasks``, in order (settings sent first, if any)."""
-        self._busy = True
-        senders = [_Sender(connection) for connection in self._connections]
-        try:
-            yield from self._schedule(settings, tasks, senders)
-        finally:
-            for sender in senders:
-                sender.stop()
-        self._busy = False
+    def _start(self, settings: PartSettings | None, tasks: Sequence[object]) -> Iterator[Any]:
+        """Send each worker its first tasks (after ``settings``, if any) now.
 
-    def _schedule(
-        self, settings: PartSettings | None, tasks: Sequence[object], senders: list[_Sender]
-    ) -> Iterator[Any]:
-        """Give each worker the next task as it answers; yield the results in task order.
-
-        Each worker holds up to :data:`_AHEAD` tasks, so it never waits for its next one.
+        :returns: the results of ``tasks`` in task order, each worker getting its next task
+            as it answers.
         """
-        connections = self._connections
+        self._busy = True
+        self._senders = [_Sender(connection) for connection in self._connections]
         unsent = iter(range(len(tasks)))
 
         def send_next(worker: int) -> None:
             index = next(unsent, None)
             if index is not None:
-                senders[worker].put((index, tasks[index]))
+                self._senders[worker].put(_pickled((index, tasks[index])))
 
-        for worker, sender in enumerate(senders):
+        for worker, sender in enumerate(self._senders):
             if settings is not None:
-                sender.put(settings)
+                sender.put(_pickled(settings))
             for _ in range(_AHEAD):
                 send_next(worker)
+        return self._collect(len(tasks), send_next)
+
+    def _collect(self, count: int, send_next: Callable[[int], None]) -> Iterator[Any]:
+        """Yield the results of tasks ``0 .. count - 1`` in order, keeping workers busy.
+
+        Each worker holds up to :data:`_AHEAD` tasks, so it never waits for its next one.
+        """
+        connections = self._connections
         done: dict[int, Any] = {}
-        for index in range(len(tasks)):
-            while index not in done:
-                for connection in cast(list[Connection], wait(connections)):
-                    answered, result, error = self._receive(connection)
-                    if error is not None:
-                        raise error
-                    assert answered is not None
-                    done[answered] = result
-                    send_next(connections.index(connection))
-            yield done.pop(index)
+        try:
+            for index in range(count):
+                while index not in done:
+                    for connection in cast(list[Connection], wait(connections)):
+                        answered, result, error = self._receive(connection)
+                        if error is not None:
+                            raise error
+                        assert answered is not None
+                        done[answered] = result
+                        send_next(connections.index(connection))
+                yield done.pop(index)
+        finally:
+            self._stop_senders()
+        self._busy = False
+
+    def _stop_senders(self) -> None:
+        for sender in self._senders:
+            sender.stop()
+        self._senders = []
 
     @staticmethod
     def _receive(connection: Connection) -> _Answer:

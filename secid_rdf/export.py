@@ -303,12 +303,13 @@ def _write_in_parts(
     writers = _open_dumps(out_dir, selected, options.base)
     written = _Written(writers, DatasetStats(options.base), [], [])
     try:
+        results = pool.run(settings, parts, owners)  # the workers start on the parts now
         types = convert_types(registry, base=options.base)
         _add_loose(writers, types.quads, written.stats, options.base)
         written.findings += types.findings
         concepts: dict[Quad, None] = {}
         with _progress(len(parts), show=show_progress) as step:
-            for result in pool.run(settings, parts, owners):
+            for result in results:
                 for writer in writers:
                     writer.write(result.runs[writer.format.name])
                 written.stats.update(result.stats)
