@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import attrgetter
 from urllib.parse import urljoin
 
-from pyoxigraph import Literal, NamedNode, Quad, Triple
+from pyoxigraph import Literal, NamedNode, Quad
 
 from secid_rdf.context import compact_iri
 from secid_rdf.iris import DATASET_GRAPH_IRI, GRAPH_NAMESPACE, commit_iri, encode_segment
-from secid_rdf.serialize import OutputFormat
+from secid_rdf.serialize import OutputFormat, SortedTriples, distinct_triples
 from secid_rdf.vocab import DCAT, DCTERMS, ONTOLOGY_IRI, PREFIXES, PROV, RDF, RDFS, VOID, XSD
 
 __all__ = [
@@ -132,27 +133,26 @@ class DatasetStats:
     classes: Counter[str] = field(default_factory=Counter)
     graphs: Counter[str] = field(default_factory=Counter)
 
-    def add(self, quads: Iterable[Quad], triples: Collection[Triple]) -> None:
+    def add(self, quads: Iterable[Quad], triples: SortedTriples) -> None:
         """Count one part: its distinct quads and its distinct ``triples``."""
-        subjects = {triple.subject for triple in triples}
-        self.triples += len(triples)
+        keys = triples.keys
+        subjects = {key[0] for key in keys}
+        self.triples += len(keys)
         self.subjects += len(subjects)
+        base = self.base
         self.entities += sum(
-            1
-            for subject in subjects
-            if isinstance(subject, NamedNode) and subject.value.startswith(self.base)
+            1 for subject in subjects if subject.startswith(base) and not subject.startswith("_:")
         )
-        self.objects.update(str(triple.object) for triple in triples)
-        self.properties.update(triple.predicate.value for triple in triples)
-        rdf_type = RDF.type
+        self.objects.update(key[3] for key in keys)
+        self.properties.update(key[2] for key in keys)
         self.classes.update(
-            triple.object.value
-            for triple in triples
-            if triple.predicate == rdf_type and isinstance(triple.object, NamedNode)
+            text[1:-1]
+            for _, not_type, _, text in keys
+            if not not_type and text[0] == "<" and text[1] != "<"  # an IRI, not a triple
         )
-        self.graphs.update(
-            quad.graph_name.value for quad in quads if isinstance(quad.graph_name, NamedNode)
-        )
+        for graph, count in Counter(map(attrgetter("graph_name"), quads)).items():
+            if isinstance(graph, NamedNode):
+                self.graphs[graph.value] += count
 
     def update(self, other: DatasetStats) -> None:
         """Add another part's counts."""
@@ -169,7 +169,7 @@ class DatasetStats:
         """The counts of a whole graph (duplicate quads are counted once)."""
         unique = set(quads)
         stats = cls(base)
-        stats.add(unique, {quad.triple for quad in unique})
+        stats.add(unique, distinct_triples(unique))
         return stats
 
 

@@ -27,7 +27,13 @@ from pyoxigraph import Quad, Triple
 
 from secid_rdf.context import CONTEXT_IRI
 from secid_rdf.jsonld import Compactor, NodeLayout, group_by_subject, json_text
-from secid_rdf.serialize import OutputFormat, sorted_lines, turtle_blocks, turtle_header
+from secid_rdf.serialize import (
+    OutputFormat,
+    SortedTriples,
+    sorted_lines,
+    turtle_blocks,
+    turtle_header,
+)
 
 __all__ = [
     "DumpWriter",
@@ -75,7 +81,7 @@ def to_run(records: Records) -> Run | None:
 def part_records(
     fmt: OutputFormat,
     quads: Sequence[Quad],
-    triples: Sequence[Triple],
+    triples: SortedTriples,
     *,
     base: str,
     compactor: Compactor,
@@ -105,7 +111,7 @@ def part_records(
 def part_run(
     fmt: OutputFormat,
     quads: Sequence[Quad],
-    triples: Sequence[Triple],
+    triples: SortedTriples,
     *,
     base: str,
     compactor: Compactor,

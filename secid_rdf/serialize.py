@@ -19,9 +19,10 @@ once); N-Quads keeps the named graphs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import overload
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple
 from pyoxigraph import serialize as oxigraph_serialize
@@ -34,6 +35,8 @@ from secid_rdf.vocab import PREFIXES, RDF, XSD
 __all__ = [
     "FORMATS",
     "OutputFormat",
+    "SortedTriples",
+    "TripleKey",
     "distinct_triples",
     "serialize",
 ]
@@ -80,13 +83,48 @@ def _term_key(term: object) -> str:
     return term.value if isinstance(term, NamedNode) else str(term)
 
 
-def distinct_triples(quads: Iterable[Quad]) -> list[Triple]:
+TripleKey = tuple[str, bool, str, str]
+"""How a triple sorts, and its terms' text: subject (the IRI, or ``_:id``), whether the
+predicate is not ``rdf:type``, predicate IRI, object in N-Triples syntax."""
+
+
+class SortedTriples(Sequence[Triple]):
+    """Distinct triples in Turtle order, each with the :data:`TripleKey` it was sorted by.
+
+    The keys hold the terms' text, so a writer or a count reads strings instead of asking
+    pyoxigraph for every term of every triple again.
+    """
+
+    __slots__ = ("keys", "triples")
+
+    def __init__(self, keys: list[TripleKey], triples: list[Triple]) -> None:
+        self.keys = keys
+        self.triples = triples
+
+    def __len__(self) -> int:
+        """How many distinct triples."""
+        return len(self.triples)
+
+    def __iter__(self) -> Iterator[Triple]:
+        """The triples in order (without the indexing :class:`Sequence` would go through)."""
+        return iter(self.triples)
+
+    @overload
+    def __getitem__(self, index: int) -> Triple: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Triple]: ...
+    def __getitem__(self, index: int | slice) -> Triple | list[Triple]:
+        """A triple, or a list of them."""
+        return self.triples[index]
+
+
+def distinct_triples(quads: Iterable[Quad]) -> SortedTriples:
     """The triples of ``quads`` with graphs dropped, each once, sorted for Turtle.
 
     Order: subject, then ``rdf:type`` before other predicates, then predicate, then object.
     """
     rdf_type = RDF.type.value
-    by_key: dict[tuple[str, bool, str, str], Quad] = {}
+    by_key: dict[TripleKey, Quad] = {}
     for quad in quads:
         # the key tells triples apart as well as ordering them, so duplicates are dropped
         # without building and hashing a Triple for every quad
@@ -94,7 +132,8 @@ def distinct_triples(quads: Iterable[Quad]) -> list[Triple]:
         key = (_term_key(quad.subject), predicate != rdf_type, predicate, str(quad.object))
         if key not in by_key:
             by_key[key] = quad
-    return [by_key[key].triple for key in sorted(by_key)]
+    keys = sorted(by_key)
+    return SortedTriples(keys, [by_key[key].triple for key in keys])
 
 
 def sorted_lines(terms: Iterable[Quad] | Iterable[Triple], rdf_format: RdfFormat) -> bytes:
@@ -196,37 +235,49 @@ def turtle_header(base: str | None, prefixes: Mapping[str, str] = PREFIXES) -> s
 
 
 def turtle_blocks(
-    triples: Iterable[Triple], base: str | None, prefixes: Mapping[str, str] = PREFIXES
+    triples: SortedTriples, base: str | None, prefixes: Mapping[str, str] = PREFIXES
 ) -> list[tuple[str, str]]:
     """One Turtle block per subject, in ``triples`` order, as (subject sort key, text).
 
     A block is a blank line, the subject, one object per line and the final `` .``; the
     header (:func:`turtle_header`) followed by the blocks in order is the whole document.
+    Terms are written from the keys' text; only typed and language-tagged literals are
+    read from the triple.
     """
     terms = _TurtleTerms(base, prefixes)
     blocks: list[tuple[str, str]] = []
     out: list[str] = []
-    subject: object = None
-    predicate: object = None
-    for triple in triples:
-        if triple.subject != subject:
+    subject: str | None = None
+    predicate: str | None = None
+    for (subject_key, not_type, predicate_iri, object_text), triple in zip(
+        triples.keys, triples.triples, strict=True
+    ):
+        if subject_key != subject:
             if subject is not None:
                 out.append(" .\n")
-                blocks.append((_term_key(subject), "".join(out)))
+                blocks.append((subject, "".join(out)))
                 out = []
-            subject, predicate = triple.subject, None
-            out.append(f"\n{terms.term(subject)}")
-        if triple.predicate != predicate:
+            subject, predicate = subject_key, None
+            quoted = subject.startswith(("_:", "<<"))  # a blank node or an RDF-star triple
+            subject_text = subject if quoted else terms.iri(subject)
+            out.append(f"\n{subject_text}")
+        if object_text[0] == "<" and object_text[1] != "<":  # an IRI
+            object_term = terms.iri(object_text[1:-1])
+        elif object_text[-1] == '"':  # a plain string: its N-Triples text
+            object_term = object_text
+        else:
+            object_term = terms.term(triple.object)
+        if predicate_iri != predicate:
             if predicate is not None:
                 out.append(" ;")
-            predicate = triple.predicate
-            verb = "a" if predicate == RDF.type else terms.iri(predicate.value)
-            out.append(f"\n\t{verb} {terms.term(triple.object)}")
+            predicate = predicate_iri
+            verb = terms.iri(predicate) if not_type else "a"
+            out.append(f"\n\t{verb} {object_term}")
         else:
-            out.append(f" ,\n\t\t{terms.term(triple.object)}")
+            out.append(f" ,\n\t\t{object_term}")
     if subject is not None:
         out.append(" .\n")
-        blocks.append((_term_key(subject), "".join(out)))
+        blocks.append((subject, "".join(out)))
     return blocks
 
 
@@ -235,7 +286,7 @@ def serialize(
     format_name: str,
     *,
     base: str | None = None,
-    triples: list[Triple] | None = None,
+    triples: SortedTriples | None = None,
 ) -> bytes:
     """Serialise quads in one of :data:`FORMATS`, the same bytes for the same graph.
 

@@ -275,3 +275,23 @@ JSON_VALUES = st.recursive(
 def test_json_writer_matches_the_standard_encoder(value: dict[str, object]) -> None:
     expected = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     assert document_to_bytes(value) == expected.encode("utf-8")
+
+
+def test_turtle_writes_blank_nodes_and_tagged_literals_as_the_same_graph() -> None:
+    """Terms the converter never makes still come out right: Turtle reads back isomorphic."""
+    from pyoxigraph import BlankNode
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    blank, other = BlankNode("b1"), BlankNode("b2")
+    quads = [
+        Quad(blank, RDFS.label, Literal('ends with a quote"', language="en"), ADVISORY),
+        Quad(blank, RDFS.seeAlso, other, ADVISORY),
+        Quad(other, SECID.weight, Literal("7", datatype=XSD.integer), ADVISORY),
+        Quad(other, RDFS.label, Literal('plain "quoted"'), ADVISORY),
+        Quad(NS, RDFS.seeAlso, blank, ADVISORY),
+    ]
+    turtle = Graph().parse(data=serialize(quads, "turtle", base=DEFAULT_BASE), format="turtle")
+    ntriples = Graph().parse(data=serialize(quads, "ntriples"), format="nt")
+    assert len(turtle) == len(quads)
+    assert isomorphic(turtle, ntriples)
