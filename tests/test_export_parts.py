@@ -101,6 +101,20 @@ def test_parts_keep_one_type_and_extending_iris_together() -> None:
     assert grouped == [["a.org", "a.org-b", "a.org/x"], ["ab.org", "b.org"], ["c.org", "c.org/y"]]
 
 
+def test_heavy_namespaces_get_parts_of_their_own(json_corpus: Path) -> None:
+    """Parts are cut by work, not only by count: no worker is left with one long part."""
+    from secid_rdf.batches import PART_WEIGHT, namespace_weight
+    from secid_rdf.reader import read_registry
+
+    namespaces = read_registry(json_corpus).namespaces
+    parts = plan_parts(namespaces, DEFAULT_BASE)
+    weights = [[namespace_weight(ns) for ns in part] for part in parts]
+    # a part closes as soon as it reaches the weight (the cut waits only for related IRIs)
+    assert all(sum(part[:-1]) < PART_WEIGHT for part in weights if len(part) > 1)
+    assert max(map(sum, weights)) < 3 * PART_WEIGHT
+    assert sorted(id(ns) for part in parts for ns in part) == sorted(map(id, namespaces))
+
+
 def test_writer_refuses_a_part_out_of_order(tmp_path: Path) -> None:
     writer = DumpWriter(
         FORMATS["ntriples"], tmp_path / "x.nt", tmp_path / "x.nt.tmp", base=DEFAULT_BASE
