@@ -334,10 +334,25 @@ def export_worker(
     """
     results: list[Measurement] = []
     folders = (Path(tempfile.mkdtemp(prefix=f"{label}-", dir=scratch)) for _ in itertools.count())
+    file_cost = new_file_microseconds(next(folders))
     exported = _stage(results, stage, label, runs, probes,
                       lambda: export(path, next(folders), include_pages=EXPORT_STAGES[stage]))
     results[0].triples = getattr(exported, "triples", None)
+    results[0].note = results[0].note or f"new file: {file_cost:.0f} us"
     return results
+
+
+def new_file_microseconds(folder: Path, count: int = 200) -> float:
+    """What making one small file in ``folder`` costs now, in microseconds (files kept).
+
+    It tells a quiet disk (tens of microseconds on the benchmark VM) from one where many
+    files were removed in the last minutes (hundreds): see ``export_worker``.
+    """
+    start = time.perf_counter()
+    for index in range(count):
+        with open(folder / f"probe-{index}", "xb") as handle:
+            handle.write(b"x" * 4096)
+    return (time.perf_counter() - start) / count * 1e6
 
 
 def _run_worker(kind: str, path: Path, label: str, args: argparse.Namespace) -> list[Measurement]:

@@ -402,10 +402,12 @@ class PartPool:
             if index is not None:
                 self._senders[worker].put(_pickled((index, tasks[index])))
 
-        for worker, sender in enumerate(self._senders):
-            if settings is not None:
-                sender.put(_pickled(settings))
-            for _ in range(_AHEAD):
+        if settings is not None:
+            message = _pickled(settings)
+            for sender in self._senders:
+                sender.put(message)
+        for _ in range(_AHEAD):  # a first task for every worker before any gets a second
+            for worker in range(len(self._senders)):
                 send_next(worker)
         return self._collect(len(tasks), send_next)
 

@@ -36,4 +36,5 @@ def test_benchmark_measures_every_stage_and_prints_the_ratio(tmp_path: Path) -> 
             assert measured["triples"] > 0, name
     assert report["ratios"]["synthetic-12"] > 0
     assert len(stages["export"]["seconds"]) == 2
+    assert stages["export"]["note"].startswith("new file: "), "the disk's cost per file is shown"
     assert list(exports.iterdir()) == [], "the export folders are removed at the end"
