@@ -1,10 +1,11 @@
 """An export's parts: which namespaces go together, and converting them in worker processes.
 
-A part is a run of namespaces of one SecID type, in IRI order, of about
-:data:`PART_SIZE` namespaces. Namespaces whose IRIs extend one another
-(``.../advisory/github.com`` and ``.../advisory/github.com%2Fadvisories``) stay in one part:
-their subjects interleave in sorted order. So the parts' records follow one another in
-every dump format (see :mod:`secid_rdf.dumps`).
+A part is a run of namespaces of one SecID type, in IRI order, of at most
+:data:`PART_SIZE` namespaces and about :data:`PART_WEIGHT` model objects. Namespaces
+whose IRIs extend one another (``.../advisory/github.com`` and
+``.../advisory/github.com%2Fadvisories``) stay in one part: their subjects interleave in
+sorted order. So the parts' records follow one another in every dump format (see
+:mod:`secid_rdf.dumps`).
 
 A :class:`PartPool` forks its workers before the registry is read, and hands each part's
 namespaces to the next worker that is free, through a pipe; results come back in part
@@ -45,9 +46,11 @@ from secid_rdf.serialize import FORMATS, distinct_triples
 
 __all__ = [
     "PART_SIZE",
+    "PART_WEIGHT",
     "PartPool",
     "PartResult",
     "PartSettings",
+    "namespace_weight",
     "page_owners",
     "plan_parts",
 ]
