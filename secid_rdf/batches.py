@@ -13,7 +13,7 @@ order. Workers forked after the read would share the
 parent's model page by page, and copy most of those pages as soon as they touch a
 reference count or reuse a freed block: with a large registry, each worker would end up
 holding the whole model again. Each worker also makes its namespaces' pages; the parent,
-which mostly waits, writes them (a worker's busy thread would hold up writer threads).
+which mostly waits, writes them.
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ from secid_rdf.findings import (
 from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.jsonld import Compactor
 from secid_rdf.model import Registry
-from secid_rdf.page_writer import PAGES_FOLDER, page_writer
+from secid_rdf.page_writer import PAGES_FOLDER, write_page
 from secid_rdf.pages import iter_pages
 from secid_rdf.reader import cyclic_gc_paused, read_registry
 from secid_rdf.serialize import FORMATS, OutputFormat, distinct_triples, serialize
@@ -316,9 +316,8 @@ def _write_in_parts(
                 concepts.update(dict.fromkeys(result.concepts))
                 written.findings += result.findings
                 for page in result.pages:
-                    written.pages += page_writer().write(out_dir, page)
+                    written.pages += write_page(out_dir, page)
                 step()
-            page_writer().finish()
         _add_loose(writers, list(concepts), written.stats, options.base)
         for writer in writers:
             writer.close()
@@ -356,8 +355,7 @@ def _write_whole(
                 base=options.base,
                 compactor=compactor,
             ):
-                written.pages += page_writer().write(out_dir, page)
-            page_writer().finish()
+                written.pages += write_page(out_dir, page)
     except BaseException:
         for writer in writers:
             writer.discard()

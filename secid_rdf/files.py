@@ -33,8 +33,12 @@ def write_atomic(path: Path, data: bytes) -> None:
     """
     temporary = temporary_path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "xb") as handle:
+        try:
+            handle = open(temporary, "xb")
+        except FileNotFoundError:  # the folder is made only when missing: one call less per file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(temporary, "xb")
+        with handle:
             handle.write(data)
         os.replace(temporary, path)
     except BaseException as error:
