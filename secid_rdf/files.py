@@ -2,6 +2,8 @@
 
 Each file is written to a new hidden temporary file in the same folder and renamed over
 its target, which is atomic on POSIX file systems: the old file or the complete new one.
+Paths are handled as plain strings inside: an export writes thousands of page files, and
+:mod:`pathlib` objects cost more per file than the file itself on a RAM disk.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from secid_rdf.findings import SecidRdfError
 
@@ -20,36 +22,47 @@ __all__ = [
     "write_if_changed",
 ]
 
+StrPath = str | os.PathLike[str]
+"""A file's path, as text or as a :class:`~pathlib.Path`."""
+
+
+def _temporary_name(path: str) -> str:
+    folder, name = os.path.split(path)
+    return os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
+
 
 def temporary_path(path: Path) -> Path:
     """A new hidden file name beside ``path``, for writing before renaming."""
-    return path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    return Path(_temporary_name(os.fspath(path)))
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: StrPath, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+
+    The folder is made when it is missing.
 
     :raises SecidRdfError: when the file cannot be written (the old file, if any, is kept).
     """
-    temporary = temporary_path(path)
+    target = os.fspath(path)
+    temporary = _temporary_name(target)
     try:
         try:
             handle = open(temporary, "xb")
         except FileNotFoundError:  # the folder is made only when missing: one call less per file
-            path.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
             handle = open(temporary, "xb")
         with handle:
             handle.write(data)
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except BaseException as error:
         with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
+            os.unlink(temporary)
         if isinstance(error, OSError):
-            raise SecidRdfError(f"cannot write {path}: {error.strerror or error}") from error
+            raise SecidRdfError(f"cannot write {target}: {error.strerror or error}") from error
         raise
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
+def write_if_changed(path: StrPath, data: bytes) -> bool:
     """Write ``data`` atomically unless ``path`` already holds exactly those bytes.
 
     An unchanged file keeps its modification time, so a re-export touches only what
@@ -59,19 +72,25 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     :raises SecidRdfError: when the file cannot be written.
     """
     try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
+        if os.stat(path).st_size == len(data):
+            with open(path, "rb") as handle:
+                if handle.read() == data:
+                    return False
     except OSError:
         pass  # missing or unreadable: write it
     write_atomic(path, data)
     return True
 
 
-def inside(folder: Path, relative: PurePosixPath) -> Path:
-    """``folder / relative``, refusing a path that is absolute or climbs with ``..``.
+def inside(folder: StrPath, relative: str) -> str:
+    """``folder`` joined with the ``/``-separated ``relative``, which may not leave it.
 
-    :raises SecidRdfError: for such a path.
+    :raises SecidRdfError: for an absolute path, or one with an empty, ``.`` or ``..`` part.
+
+    >>> inside("out", "pages/advisory/a.org.html")
+    'out/pages/advisory/a.org.html'
     """
-    if relative.is_absolute() or any(part in ("", ".", "..") for part in relative.parts):
-        raise SecidRdfError(f"refusing to write outside {folder}: {relative}")
-    return folder / relative
+    parts = relative.split("/")
+    if any(part in ("", ".", "..") for part in parts) or "\0" in relative:
+        raise SecidRdfError(f"refusing to write outside {os.fspath(folder)}: {relative}")
+    return os.path.join(folder, *parts)

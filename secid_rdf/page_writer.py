@@ -8,7 +8,7 @@ overhead, which measured twice the CPU of writing in line.
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from secid_rdf.files import inside, write_if_changed
 from secid_rdf.pages import Page
@@ -20,11 +20,9 @@ PAGES_FOLDER = "pages"
 
 
 def page_files(page: Page) -> list[tuple[str, bytes]]:
-    """A page's files: paths relative to the export folder, and their bytes."""
-    return [
-        (f"{PAGES_FOLDER}/{page.path.with_name(page.path.name + suffix)}", data)
-        for suffix, data in ((".jsonld", page.jsonld), (".html", page.html))
-    ]
+    """A page's files: ``/``-separated paths relative to the export folder, and their bytes."""
+    stem = f"{PAGES_FOLDER}/{page.path}"
+    return [(stem + ".jsonld", page.jsonld), (stem + ".html", page.html)]
 
 
 def write_page(out_dir: Path, page: Page) -> list[str]:
@@ -35,5 +33,5 @@ def write_page(out_dir: Path, page: Page) -> list[str]:
     """
     files = page_files(page)
     for name, data in files:
-        write_if_changed(inside(out_dir, PurePosixPath(name)), data)
+        write_if_changed(inside(out_dir, name), data)
     return [name for name, _ in files]

@@ -48,3 +48,12 @@ def test_unchanged_pages_are_left_untouched(tmp_path: Path) -> None:
     assert same.stat().st_mtime_ns == 1_000_000_000, "an unchanged page was rewritten"
     assert changed.read_bytes() == b"<p>two</p>\n"
     assert changed.stat().st_mtime_ns != 1_000_000_000
+
+
+@pytest.mark.parametrize("path", ["advisory/../../escaped", "/tmp/escaped"])
+def test_a_page_path_that_leaves_the_folder_is_refused(tmp_path: Path, path: str) -> None:
+    out = tmp_path / "out"
+    page = dataclasses.replace(_page(1), path=PurePosixPath(path))
+    with pytest.raises(SecidRdfError, match="refusing to write outside"):
+        write_page(out, page)
+    assert not list(tmp_path.rglob("escaped*")), "nothing was written"
