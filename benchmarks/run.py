@@ -324,30 +324,53 @@ EXPORT_STAGES = {"export": True, "export:no-pages": False}
 
 
 def export_worker(
-    path: Path, label: str, runs: int, probes: Probes, stage: str, scratch: Path
+    path: Path, label: str, runs: int, probes: Probes, stage: str, scratch: Path, settle: float
 ) -> list[Measurement]:
     """The whole export into a new folder per run, alone in its process.
 
     The folders are made in ``scratch`` and kept until the whole benchmark ends: on a
     file system without a journal, ext4 passes over every inode freed in the last minutes
     each time it makes a file, so removing one run's files slows the next run's pages.
+    For the same reason the runs wait (at most ``settle`` seconds) until making a file
+    costs what it does on a quiet disk; the note says what a file cost and how long that
+    took.
     """
     results: list[Measurement] = []
     folders = (Path(tempfile.mkdtemp(prefix=f"{label}-", dir=scratch)) for _ in itertools.count())
-    file_cost = new_file_microseconds(next(folders))
+    file_cost, waited = settled_file_cost(folders, settle)
     exported = _stage(results, stage, label, runs, probes,
                       lambda: export(path, next(folders), include_pages=EXPORT_STAGES[stage]))
     results[0].triples = getattr(exported, "triples", None)
-    results[0].note = results[0].note or f"new file: {file_cost:.0f} us"
+    settled = f" after {waited:.0f} s" if waited else ""
+    results[0].note = results[0].note or f"new file: {file_cost:.0f} us{settled}"
     return results
 
 
-def new_file_microseconds(folder: Path, count: int = 200) -> float:
-    """What making one small file in ``folder`` costs now, in microseconds (files kept).
+QUIET_FILE_US = 80.0
+"""Microseconds per new file below which the disk counts as quiet (about 25 on the
+benchmark VM; 250 to 800 in the minutes after thousands of files were removed)."""
 
-    It tells a quiet disk (tens of microseconds on the benchmark VM) from one where many
-    files were removed in the last minutes (hundreds): see ``export_worker``.
+
+def settled_file_cost(folders: Iterator[Path], limit: float) -> tuple[float, float]:
+    """Wait, at most ``limit`` seconds, until making a file costs what it does on a quiet disk.
+
+    ``os.sync`` first: the kernel skips inodes freed in the last minute, or in the last six
+    while their inode table is not yet written back.
+
+    :returns: the cost of a new file at the end (microseconds) and the seconds waited.
     """
+    waited = 0.0
+    cost = new_file_microseconds(next(folders))
+    while cost > QUIET_FILE_US and waited < limit:
+        os.sync()
+        time.sleep(15)
+        waited += 15
+        cost = new_file_microseconds(next(folders))
+    return cost, waited
+
+
+def new_file_microseconds(folder: Path, count: int = 200) -> float:
+    """What making one small file in ``folder`` costs now, in microseconds (files kept)."""
     start = time.perf_counter()
     for index in range(count):
         with open(folder / f"probe-{index}", "xb") as handle:
@@ -365,6 +388,7 @@ def _run_worker(kind: str, path: Path, label: str, args: argparse.Namespace) -> 
     command += ["--profile", str(args.profile.resolve())] if args.profile else []
     command += [f"--skip={name}" for name in args.skip]
     command += ["--scratch", str(args.scratch.resolve())] if args.scratch else []
+    command += ["--settle", str(args.settle)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
@@ -475,6 +499,10 @@ def _parser() -> argparse.ArgumentParser:
                         help="where the export stages write (default: the temporary folder); "
                              "a RAM disk such as /dev/shm leaves out the disk's cost of "
                              "creating files")
+    parser.add_argument("--settle", type=float, default=400, metavar="SECONDS",
+                        help="before the export stages, wait at most this long for the disk "
+                             "to make files at its quiet speed (default 400; 0: measure it as "
+                             "it is)")
     parser.add_argument("--worker", choices=("pipeline", *EXPORT_STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--label", help=argparse.SUPPRESS)
@@ -493,7 +521,7 @@ def main(argv: list[str] | None = None) -> int:
                                       rdflib_limit=args.rdflib_limit, skip=set(args.skip))
         else:
             results = export_worker(
-                args.path, args.label, args.runs, probes, args.worker, args.scratch
+                args.path, args.label, args.runs, probes, args.worker, args.scratch, args.settle
             )
         sys.stdout.write(json.dumps([asdict(m) for m in results]))
         return 0

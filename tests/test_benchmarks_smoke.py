@@ -17,7 +17,7 @@ def test_benchmark_measures_every_stage_and_prints_the_ratio(tmp_path: Path) -> 
     exports.mkdir()
     done = subprocess.run(
         [sys.executable, str(SCRIPT), "--no-corpora", "--synthetic", "12", "--runs", "2",
-         "--skip", "validate", "--json", str(out), "--export-dir", str(exports)],
+         "--skip", "validate", "--json", str(out), "--export-dir", str(exports), "--settle", "0"],
         capture_output=True, text=True, check=False, timeout=120,
     )
     assert done.returncode == 0, done.stderr
