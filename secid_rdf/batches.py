@@ -234,9 +234,9 @@ def _serve(connection: Connection) -> None:
     sender.stop()
 
 
-def _pickled(message: object) -> bytes:
-    """``message`` as :meth:`Connection.recv` reads it back."""
-    return bytes(ForkingPickler.dumps(message))
+def _pickled(message: object) -> memoryview:
+    """``message`` as :meth:`Connection.recv` reads it back (a view: results are megabytes)."""
+    return ForkingPickler.dumps(message)
 
 
 _PARSE = "parse"
@@ -262,12 +262,12 @@ class _Sender:
     """
 
     def __init__(self, connection: Connection) -> None:
-        self._queue: queue.SimpleQueue[bytes | object] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[memoryview | object] = queue.SimpleQueue()
         self._connection = connection
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
-    def put(self, data: bytes) -> None:
+    def put(self, data: memoryview) -> None:
         """Queue a pickled message."""
         self._queue.put(data)
 
@@ -279,7 +279,7 @@ class _Sender:
     def _run(self) -> None:
         while (data := self._queue.get()) is not _STOP:
             try:
-                self._connection.send_bytes(cast(bytes, data))
+                self._connection.send_bytes(cast(memoryview, data))
             except OSError:  # the other end was closed after an error
                 return
 
