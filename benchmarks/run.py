@@ -213,12 +213,12 @@ def _import(module: str, name: str) -> Any:
 
 def read(path: Path) -> Any:
     """Read a registry folder into the model."""
-    return _import("secid_rdf.reader", "read_registry")(path)
+    return _import("secid_rdf.read.registry", "read_registry")(path)
 
 
 def convert(registry: Any) -> Any:
     """Convert the model into a :class:`Conversion`."""
-    return _import("secid_rdf.convert", "registry_to_graph")(registry)
+    return _import("secid_rdf.convert.builder", "registry_to_graph")(registry)
 
 
 def triple_count(conversion: Any) -> int:
@@ -228,24 +228,25 @@ def triple_count(conversion: Any) -> int:
 
 def formats() -> tuple[str, ...]:
     """The serialisation formats secid-rdf offers."""
-    return tuple(sorted(_import("secid_rdf.serialize", "FORMATS")))
+    return tuple(sorted(_import("secid_rdf.formats.serialize", "FORMATS")))
 
 
 def serialize(conversion: Any, fmt: str) -> bytes:
     """Serialise the whole conversion in one format."""
     base = _import("secid_rdf.iris", "DEFAULT_BASE")
-    return _import("secid_rdf.serialize", "serialize")(conversion.quads, fmt, base=base)
+    return _import("secid_rdf.formats.serialize", "serialize")(conversion.quads, fmt, base=base)
 
 
 def validate(path: Path) -> Any:
     """``secid-rdf validate``: read, convert and check against the shipped shapes."""
-    return _import("secid_rdf.validate", "validate_registry")(path)
+    return _import("secid_rdf.validate.shacl", "validate_registry")(path)
 
 
 def export(path: Path, out: Path, *, include_pages: bool) -> Any:
     """The whole export of a registry folder into ``out`` (with or without the pages)."""
-    options = _import("secid_rdf.export", "ExportOptions")(include_pages=include_pages)
-    return _import("secid_rdf.export", "export_registry")(path, out, options, show_progress=False)
+    options = _import("secid_rdf.export.run", "ExportOptions")(include_pages=include_pages)
+    export_registry = _import("secid_rdf.export.run", "export_registry")
+    return export_registry(path, out, options, show_progress=False)
 
 
 def rdflib_graph(conversion: Any) -> Any:

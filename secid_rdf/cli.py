@@ -13,20 +13,20 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from secid_rdf import __version__
-from secid_rdf.dataset import CC0_IRI
 from secid_rdf.findings import SecidRdfError, Severity
+from secid_rdf.formats.dataset import CC0_IRI
+from secid_rdf.formats.serialize import FORMATS
 from secid_rdf.iris import DEFAULT_BASE
-from secid_rdf.report import REPORT_FORMATS
-from secid_rdf.resolve import RESOLUTION_FORMATS
+from secid_rdf.resolve.resolver import RESOLUTION_FORMATS
 from secid_rdf.resources import bundled_registry_path
-from secid_rdf.serialize import FORMATS
-from secid_rdf.tables import RESULT_FORMATS, format_results
-from secid_rdf.validate import ENGINES
+from secid_rdf.store.result_tables import RESULT_FORMATS, format_results
+from secid_rdf.validate.report import REPORT_FORMATS
+from secid_rdf.validate.shacl import ENGINES
 
 if TYPE_CHECKING:
     from pyoxigraph import Quad
 
-    from secid_rdf.store import Credentials
+    from secid_rdf.store.sparql import Credentials
 
 __all__ = ["main"]
 
@@ -89,8 +89,8 @@ def stats(registry: Path | None) -> None:
     Example:
       secid-rdf stats ../secid/registry
     """
-    from secid_rdf.reader import read_registry
-    from secid_rdf.stats import registry_stats
+    from secid_rdf.read.registry import read_registry
+    from secid_rdf.read.stats import registry_stats
 
     read = read_registry(resolve_registry(registry))
     for finding in read.findings:
@@ -105,7 +105,7 @@ def stats(registry: Path | None) -> None:
 
 def check_modified(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """Validate ``--modified`` as an xsd:date or xsd:dateTime."""
-    from secid_rdf.dataset import parse_modified
+    from secid_rdf.formats.dataset import parse_modified
 
     if value is not None:
         try:
@@ -181,7 +181,7 @@ def export(
     Example:
       secid-rdf export --out site/ --format turtle --format jsonld
     """
-    from secid_rdf.export import ExportOptions, export_registry
+    from secid_rdf.export.run import ExportOptions, export_registry
     from secid_rdf.iris import absolute_iri, check_base
 
     options = ExportOptions(
@@ -231,7 +231,7 @@ STORE_TIMEOUT_OPTION = click.option(
 
 def store_credentials(user: str | None, password: str | None) -> Credentials | None:
     """Credentials from --user and --password (or its environment variable), if a user is given."""
-    from secid_rdf.store import Credentials
+    from secid_rdf.store.sparql import Credentials
 
     if user is None:
         return None
@@ -249,9 +249,14 @@ def graph_quads(
     in memory (its findings are printed on stderr) and, with ``include_description``,
     described (VoID/DCAT/PROV counts; no dump files, since none were written).
     """
-    from secid_rdf.dataset import DatasetInfo, DatasetStats, default_dump_base, describe_dataset
-    from secid_rdf.export import registry_to_quads
-    from secid_rdf.store import read_export
+    from secid_rdf.export.run import registry_to_quads
+    from secid_rdf.formats.dataset import (
+        DatasetInfo,
+        DatasetStats,
+        default_dump_base,
+        describe_dataset,
+    )
+    from secid_rdf.store.sparql import read_export
 
     if export_dir is not None:
         if registry is not None:
@@ -277,7 +282,7 @@ def query_arguments(
     arguments: tuple[str, ...], query_file: TextIO | None, library_name: str | None
 ) -> tuple[Path | None, str]:
     """Split ``[REGISTRY] [QUERY]`` and find the query text: the argument, --file or --library."""
-    from secid_rdf.store import read_library_query
+    from secid_rdf.store.sparql import read_library_query
 
     given = (query_file is not None) + (library_name is not None)
     if given > 1:
@@ -346,7 +351,7 @@ def load(
       secid-rdf load --store http://localhost:7878/store
     """
     from secid_rdf.iris import GRAPH_NAMESPACE, check_base
-    from secid_rdf.store import load_graphs, rebase_graphs, split_graphs
+    from secid_rdf.store.sparql import load_graphs, rebase_graphs, split_graphs
 
     credentials = store_credentials(user, password)
     quads, has_errors = graph_quads(registry, export_dir, include_description=True)
@@ -434,7 +439,7 @@ def query(
       secid-rdf query --library source-lookup --bind source=secid:advisory/mitre.org/cve
       secid-rdf query --file my.rq --endpoint http://localhost:7878/query
     """
-    from secid_rdf.store import bind_values, build_store, query_endpoint, query_store
+    from secid_rdf.store.sparql import bind_values, build_store, query_endpoint, query_store
 
     registry, text = query_arguments(arguments, query_file, library_name)
     text = bind_values(text, parse_bindings(bindings))
@@ -515,9 +520,9 @@ def validate(
       secid-rdf validate ../secid/registry --format github
       secid-rdf validate --data secid-rdf-out/secid.nq --format sarif -o secid.sarif
     """
-    from secid_rdf.files import write_atomic
-    from secid_rdf.report import render_findings
-    from secid_rdf.validate import validate_data, validate_registry
+    from secid_rdf.export.atomic_files import write_atomic
+    from secid_rdf.validate.report import render_findings
+    from secid_rdf.validate.shacl import validate_data, validate_registry
 
     if data_files and registry is not None:
         raise click.UsageError("give a REGISTRY or --data FILE..., not both")
@@ -584,8 +589,8 @@ def resolve(
       secid-rdf resolve 'secid:advisory/mitre.org/cve#CVE-2024-1234'
       secid-rdf resolve --endpoint http://localhost:7878/query secid:weakness/mitre.org/cwe#CWE-79
     """
-    from secid_rdf.resolve import format_resolutions, resolve_secids
-    from secid_rdf.store import build_store, query_endpoint, query_store
+    from secid_rdf.resolve.resolver import format_resolutions, resolve_secids
+    from secid_rdf.store.sparql import build_store, query_endpoint, query_store
 
     if endpoint is not None:
         if registry is not None or export_dir is not None:

@@ -25,7 +25,7 @@ def bundled_registry_path() -> Path:
 
 
 def context_path() -> Path:
-    """The JSON-LD context generated from the ontology (``secid_rdf.context``)."""
+    """The JSON-LD context generated from the ontology (``secid_rdf.formats.context``)."""
     return _data_dir() / "context.jsonld"
 
 
@@ -36,7 +36,7 @@ def ontology_path() -> Path:
 
 def queries_dir() -> Path:
     """The folder of shipped SPARQL queries (``*.rq``, each opening with what it answers)."""
-    return Path(str(files("secid_rdf") / "queries"))
+    return Path(str(files("secid_rdf") / "resolve" / "queries"))
 
 
 def shapes_dir() -> Path:

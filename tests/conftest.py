@@ -14,11 +14,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from secid_rdf.convert import Conversion, registry_to_graph
+from secid_rdf.convert.builder import Conversion, registry_to_graph
 from secid_rdf.model import Registry
-from secid_rdf.reader import read_registry
+from secid_rdf.read.registry import read_registry
 from secid_rdf.resources import bundled_registry_path
-from secid_rdf.store import graph_store_url
+from secid_rdf.store.sparql import graph_store_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"

@@ -12,7 +12,7 @@ from functools import cache
 from pyld import jsonld
 from pyoxigraph import RdfFormat, parse
 
-from secid_rdf.context import CONTEXT_IRI, document_loader, read_context
+from secid_rdf.formats.context import CONTEXT_IRI, document_loader, read_context
 
 __all__ = ["inline_context", "parse_graph", "pyld_graph", "statements"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from secid_rdf.context import ontology_to_context
+from secid_rdf.formats.context import ontology_to_context
 
 PREAMBLE = """\
 @prefix secid: <https://w3id.org/secid/ontology#> .

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, parse
 
-from secid_rdf.convert import (
+from secid_rdf.convert.builder import (
     RULE_DUPLICATE,
     RULE_INVALID_IRI,
     RULE_INVALID_REFERENCE,
@@ -27,6 +27,7 @@ from secid_rdf.convert import (
     registry_to_graph,
 )
 from secid_rdf.findings import InvalidIriError, Location, Severity
+from secid_rdf.formats.serialize import serialize
 from secid_rdf.iris import DEFAULT_BASE, graph_iri
 from secid_rdf.model import (
     Example,
@@ -40,9 +41,8 @@ from secid_rdf.model import (
     Variable,
     Version,
 )
-from secid_rdf.reader import read_registry
+from secid_rdf.read.registry import read_registry
 from secid_rdf.resources import bundled_registry_path
-from secid_rdf.serialize import serialize
 from secid_rdf.vocab import (
     DCTERMS,
     FOAF,
@@ -599,8 +599,8 @@ def test_resolution_data_is_in_the_graph(
 
 DIGEST_SCRIPT = """
 import hashlib, sys
-from secid_rdf.convert import registry_to_graph
-from secid_rdf.reader import read_registry
+from secid_rdf.convert.builder import registry_to_graph
+from secid_rdf.read.registry import read_registry
 result = registry_to_graph(read_registry(sys.argv[1]))
 text = "".join(f"{q} .\\n" for q in result.quads)
 print(hashlib.sha256(text.encode()).hexdigest(), len(result.quads))

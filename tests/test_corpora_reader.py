@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from secid_rdf.model import MatchNode, Namespace, Registry
-from secid_rdf.reader import read_registry
-from secid_rdf.stats import registry_stats
+from secid_rdf.read.registry import read_registry
+from secid_rdf.read.stats import registry_stats
 
 _LITERAL = sre_parse.LITERAL
 _AT = sre_parse.AT

@@ -18,14 +18,14 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 from rdf_graphs import SYNTAX, inline_context, parse_graph, pyld_graph, statements
 
 from secid_rdf.cli import main
-from secid_rdf.context import context_to_text, read_context
-from secid_rdf.dataset import CC0_IRI, MEDIA_TYPES
-from secid_rdf.export import ExportOptions, ExportResult, export_registry
+from secid_rdf.export.run import ExportOptions, ExportResult, export_registry
 from secid_rdf.findings import SecidRdfError
+from secid_rdf.formats.context import context_to_text, read_context
+from secid_rdf.formats.dataset import CC0_IRI, MEDIA_TYPES
+from secid_rdf.formats.pages import page_path
+from secid_rdf.formats.serialize import FORMATS
 from secid_rdf.iris import DEFAULT_BASE, GRAPH_NAMESPACE, commit_iri, graph_iri, namespace_iri
-from secid_rdf.pages import page_path
-from secid_rdf.reader import read_registry
-from secid_rdf.serialize import FORMATS
+from secid_rdf.read.registry import read_registry
 from secid_rdf.vocab import DCAT, DCTERMS, PROV, VOID, XSD
 
 REGISTRIES = ["bundled", "markdown", "json"]
@@ -304,7 +304,7 @@ def test_failed_run_leaves_earlier_files_whole(
         for p in (tmp_path / "complete").rglob("*")
         if p.is_file()
     }
-    import secid_rdf.export as export_module
+    import secid_rdf.export.run as export_module
 
     calls = {"n": 0}
     real_replace = export_module.os.replace

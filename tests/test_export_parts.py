@@ -10,16 +10,16 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import secid_rdf.batches as batches
-import secid_rdf.export as export_module
-from secid_rdf.batches import plan_parts
+import secid_rdf.export.partition as batches
+import secid_rdf.export.run as export_module
 from secid_rdf.cli import main
-from secid_rdf.dumps import DumpWriter, OrderError, Run
-from secid_rdf.export import ExportOptions, export_registry
+from secid_rdf.export.dump_files import DumpWriter, OrderError, Run
+from secid_rdf.export.partition import plan_parts
+from secid_rdf.export.run import ExportOptions, export_registry
 from secid_rdf.findings import Location, SecidRdfError
+from secid_rdf.formats.serialize import FORMATS
 from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.model import Namespace
-from secid_rdf.serialize import FORMATS
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -103,8 +103,8 @@ def test_parts_keep_one_type_and_extending_iris_together() -> None:
 
 def test_heavy_namespaces_get_parts_of_their_own(json_corpus: Path) -> None:
     """Parts are cut by work, not only by count: no worker is left with one long part."""
-    from secid_rdf.batches import PART_WEIGHT, namespace_weight
-    from secid_rdf.reader import read_registry
+    from secid_rdf.export.partition import PART_WEIGHT, namespace_weight
+    from secid_rdf.read.registry import read_registry
 
     namespaces = read_registry(json_corpus).namespaces
     parts = plan_parts(namespaces, DEFAULT_BASE)
@@ -194,10 +194,10 @@ def test_a_worker_that_dies_is_reported_and_leaves_no_dump(
 def test_triples_run_drops_the_graph_as_a_serialisation_would() -> None:
     from pyoxigraph import Literal, NamedNode, Quad
 
-    from secid_rdf.context import read_context
-    from secid_rdf.dumps import part_run, triples_run
-    from secid_rdf.jsonld import Compactor
-    from secid_rdf.serialize import distinct_triples
+    from secid_rdf.export.dump_files import part_run, triples_run
+    from secid_rdf.formats.context import read_context
+    from secid_rdf.formats.jsonld import Compactor
+    from secid_rdf.formats.serialize import distinct_triples
 
     graph = NamedNode("https://example.org/graph/advisory")
     s, p = NamedNode("https://example.org/a"), NamedNode("https://example.org/p")
@@ -224,7 +224,7 @@ def test_triples_run_drops_the_graph_as_a_serialisation_would() -> None:
 def test_files_parsed_in_workers_give_the_same_registry(
     tmp_path: Path, markdown_corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from secid_rdf.reader import read_registry
+    from secid_rdf.read.registry import read_registry
 
     monkeypatch.setattr(batches, "FILES_PER_TASK", 7)  # many tasks, answered out of order
     broken = tmp_path / "registry"

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from secid_rdf.jsonld import document_to_bytes, json_text
+from secid_rdf.formats.jsonld import document_to_bytes, json_text
 
 TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
 JSON_VALUES = st.recursive(

@@ -2,7 +2,7 @@
 
 The expected lines come from a writer that lays JSON out with random blanks and newlines
 between all tokens and notes the line where each key and item begins, so the scan of
-:func:`secid_rdf.lines.parse_json` is checked against text whose layout it never saw.
+:func:`secid_rdf.read.located.parse_json` is checked against text whose layout it never saw.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from secid_rdf.lines import MAX_DEPTH, KeyPath, ParseError, parse_json
+from secid_rdf.read.located import MAX_DEPTH, KeyPath, ParseError, parse_json
 
 
 @dataclass(frozen=True)

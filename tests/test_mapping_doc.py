@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from secid_rdf.convert import Conversion
+from secid_rdf.convert.builder import Conversion
 from secid_rdf.model import Registry
-from secid_rdf.stats import registry_stats
+from secid_rdf.read.stats import registry_stats
 from secid_rdf.vocab import SECID, SECID_CLASSES, SECID_PROPERTIES
 
 MAPPING = Path(__file__).resolve().parent.parent / "docs" / "mapping.md"

@@ -8,7 +8,7 @@ import pytest
 import rdflib
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
-from secid_rdf.convert import Conversion
+from secid_rdf.convert.builder import Conversion
 from secid_rdf.model import Registry
 from secid_rdf.resources import ontology_path
 from secid_rdf.vocab import (

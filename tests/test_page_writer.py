@@ -8,9 +8,9 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+from secid_rdf.export.page_files import write_page
 from secid_rdf.findings import SecidRdfError
-from secid_rdf.page_writer import write_page
-from secid_rdf.pages import Page
+from secid_rdf.formats.pages import Page
 
 
 def _page(index: int) -> Page:

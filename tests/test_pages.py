@@ -14,10 +14,10 @@ import pytest
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
 from rdf_graphs import pyld_graph, statements
 
-from secid_rdf.context import CONTEXT_IRI, read_context
+from secid_rdf.formats.context import CONTEXT_IRI, read_context
+from secid_rdf.formats.jsonld import Compactor
+from secid_rdf.formats.pages import Page, iter_pages, page_path, script_json
 from secid_rdf.iris import DEFAULT_BASE, namespace_iri, source_iri, template_iri, type_iri
-from secid_rdf.jsonld import Compactor
-from secid_rdf.pages import Page, iter_pages, page_path, script_json
 from secid_rdf.vocab import DCTERMS, RDF, RDFS, SECID, SKOS
 
 ADVISORY = type_iri(DEFAULT_BASE, "advisory")
@@ -216,7 +216,7 @@ def test_script_json_escapes_what_could_end_the_script() -> None:
 
 
 def test_registry_text_with_closing_script_tags_cannot_break_the_html_page(tmp_path: Path) -> None:
-    from secid_rdf.export import export_registry
+    from secid_rdf.export.run import export_registry
 
     registry = Path(__file__).parent / "fixtures" / "registries" / "script-text"
     result = export_registry(registry, tmp_path, show_progress=False)

@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from secid_rdf.cli import main
-from secid_rdf.export import registry_to_quads
+from secid_rdf.export.run import registry_to_quads
 from secid_rdf.resources import queries_dir
-from secid_rdf.store import (
+from secid_rdf.store.sparql import (
     bind_values,
     build_store,
     library_query_names,

@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from secid_rdf import lines, reader
 from secid_rdf.cli import main
 from secid_rdf.findings import RegistryNotFoundError, Severity
 from secid_rdf.model import Namespace, Registry
-from secid_rdf.reader import read_registry
+from secid_rdf.read import located as lines
+from secid_rdf.read import registry as reader
+from secid_rdf.read.registry import read_registry
 
 GOOD = '---\ntype: reference\nnamespace: good\nfull_name: "Good"\nstatus: active\n---\nBody\n'
 

@@ -18,9 +18,7 @@ from conftest import JSON_CORPUS, MARKDOWN_CORPUS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from secid_rdf.model import MatchNode, Registry
-from secid_rdf.reader import read_registry
-from secid_rdf.regex import (
+from secid_rdf.convert.regex import (
     MAX_TEXT_LENGTH,
     UnsafeRegexError,
     UntranslatableRegexError,
@@ -28,6 +26,8 @@ from secid_rdf.regex import (
     match_bounded,
     python_to_xpath,
 )
+from secid_rdf.model import MatchNode, Registry
+from secid_rdf.read.registry import read_registry
 from secid_rdf.secid import parse_secid
 
 _STORE = ox.Store()

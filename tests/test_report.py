@@ -7,7 +7,7 @@ import json
 import pytest
 
 from secid_rdf.findings import Finding, Location, Severity, UnsupportedFormatError
-from secid_rdf.report import REPORT_FORMATS, render_findings
+from secid_rdf.validate.report import REPORT_FORMATS, render_findings
 
 FINDINGS = [
     Finding(

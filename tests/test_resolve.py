@@ -18,10 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from secid_rdf.cli import main
-from secid_rdf.convert import registry_to_graph
+from secid_rdf.convert.builder import registry_to_graph
 from secid_rdf.findings import InvalidSecidError, UnsupportedFormatError
-from secid_rdf.reader import read_registry
-from secid_rdf.resolve import (
+from secid_rdf.read.registry import read_registry
+from secid_rdf.resolve.resolver import (
     Resolution,
     ResolvedUrl,
     format_resolutions,
@@ -30,7 +30,7 @@ from secid_rdf.resolve import (
 )
 from secid_rdf.resources import queries_dir
 from secid_rdf.secid import parse_secid
-from secid_rdf.store import build_store, query_store
+from secid_rdf.store.sparql import build_store, query_store
 
 REGISTRY = Path(__file__).parent / "fixtures" / "resolve" / "registry"
 ANY = "secid:advisory/example.org/any#"

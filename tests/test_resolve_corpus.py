@@ -21,12 +21,18 @@ from click.testing import CliRunner
 from conftest import JSON_CORPUS, MARKDOWN_CORPUS, OxigraphServer
 
 from secid_rdf.cli import main
-from secid_rdf.convert import Conversion
+from secid_rdf.convert.builder import Conversion
 from secid_rdf.model import MatchNode, Namespace, Registry, Source
-from secid_rdf.reader import read_registry
-from secid_rdf.resolve import Resolution, resolve_query, resolve_secids
+from secid_rdf.read.registry import read_registry
+from secid_rdf.resolve.resolver import Resolution, resolve_query, resolve_secids
 from secid_rdf.secid import SecID, format_secid, parse_secid
-from secid_rdf.store import build_store, load_graphs, query_endpoint, query_store, split_graphs
+from secid_rdf.store.sparql import (
+    build_store,
+    load_graphs,
+    query_endpoint,
+    query_store,
+    split_graphs,
+)
 
 JSON_GAPS = {
     "advisory/debian.org": "{year} is not in the DSA/DLA id: its variable says 'lookup: "

@@ -16,18 +16,18 @@ from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat
 from rdf_graphs import SYNTAX, parse_graph, pyld_graph, statements
 
-from secid_rdf.context import (
+from secid_rdf.findings import SecidRdfError, UnsupportedFormatError
+from secid_rdf.formats.context import (
     CONTEXT_IRI,
     context_to_text,
     document_loader,
     ontology_to_context,
     read_context,
 )
-from secid_rdf.findings import SecidRdfError, UnsupportedFormatError
+from secid_rdf.formats.jsonld import document_to_bytes
+from secid_rdf.formats.serialize import FORMATS, serialize
 from secid_rdf.iris import DEFAULT_BASE, encode_segment, graph_iri
-from secid_rdf.jsonld import document_to_bytes
 from secid_rdf.resources import context_path, ontology_path
-from secid_rdf.serialize import FORMATS, serialize
 from secid_rdf.vocab import DCTERMS, RDF, RDFS, SECID, SECID_NAMESPACE, SKOS, XSD
 
 ADVISORY = graph_iri("advisory")
@@ -202,7 +202,7 @@ def test_unknown_format_is_refused_with_the_choices() -> None:
 def test_shipped_context_is_what_the_generator_makes_from_the_ontology() -> None:
     generated = context_to_text(ontology_to_context(ontology_path()))
     assert context_path().read_text(encoding="utf-8") == generated, (
-        "secid_rdf/data/context.jsonld is stale: run `python -m secid_rdf.context`"
+        "secid_rdf/data/context.jsonld is stale: run `python -m secid_rdf.formats.context`"
     )
 
 

@@ -21,7 +21,7 @@ import rdflib
 from rdflib.namespace import RDF
 
 from secid_rdf.findings import Severity
-from secid_rdf.validate import SHAPES_NAMESPACE, format_term, load_shapes, run_shacl
+from secid_rdf.validate.shacl import SHAPES_NAMESPACE, format_term, load_shapes, run_shacl
 from secid_rdf.vocab import SECID, SECID_NAMESPACE, SECID_STATUSES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"

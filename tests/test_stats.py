@@ -11,8 +11,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from secid_rdf.cli import main
-from secid_rdf.reader import read_registry
-from secid_rdf.stats import registry_stats
+from secid_rdf.read.registry import read_registry
+from secid_rdf.read.stats import registry_stats
 
 BUNDLED_STATS = [
     "types: 5 (advisory, control, entity, reference, weakness)",

@@ -22,7 +22,8 @@ from click.testing import CliRunner
 from secid_rdf.cli import main
 from secid_rdf.findings import QueryError, SecidRdfError, StoreError
 from secid_rdf.iris import DATASET_GRAPH_IRI
-from secid_rdf.store import (
+from secid_rdf.store.result_tables import format_results
+from secid_rdf.store.sparql import (
     Credentials,
     bind_values,
     build_store,
@@ -33,7 +34,6 @@ from secid_rdf.store import (
     rebase_graphs,
     split_graphs,
 )
-from secid_rdf.tables import format_results
 
 EX = "https://example.org/"
 G_ADVISORY = ox.NamedNode(EX + "graph/advisory")

@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from secid_rdf.convert import registry_to_graph
+from secid_rdf.convert.builder import registry_to_graph
 from secid_rdf.findings import Severity
-from secid_rdf.reader import read_registry
+from secid_rdf.read.registry import read_registry
 from secid_rdf.testing.synthetic import (
     iter_synthetic_namespaces,
     namespace_file_path,
     write_synthetic_registry,
 )
-from secid_rdf.validate import validate_registry
+from secid_rdf.validate.shacl import validate_registry
 
 N = 150
 

@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 
 from secid_rdf.cli import main
 from secid_rdf.findings import Severity
-from secid_rdf.validate import RULE_REGEX, RULE_TERM, validate_data, validate_registry
+from secid_rdf.validate.shacl import RULE_REGEX, RULE_TERM, validate_data, validate_registry
 
 SEED = "reference/aisi.md"
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"

@@ -431,8 +431,8 @@ def validate_registry(
     :raises RegistryNotFoundError: when ``path`` is not a folder.
     :raises ShapesError: when the shapes cannot be loaded or used.
     """
-    from secid_rdf.convert import registry_to_graph
-    from secid_rdf.reader import read_registry
+    from secid_rdf.convert.builder import registry_to_graph
+    from secid_rdf.read.registry import read_registry
 
     registry = read_registry(path)
     conversion = registry_to_graph(registry, base=base)
@@ -455,7 +455,7 @@ def _read_rdf(file: Path) -> list[Quad]:
 
     :raises ShapesError: when the format is unknown or the file does not parse.
     """
-    from secid_rdf.context import CONTEXT_IRI, read_context
+    from secid_rdf.formats.context import CONTEXT_IRI, read_context
 
     rdf_format = RdfFormat.from_extension(file.suffix.lstrip("."))
     if rdf_format is None:

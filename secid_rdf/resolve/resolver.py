@@ -3,7 +3,7 @@
 The graph is the only source: this module parses the SecID strings, fills the query's
 ``VALUES`` blocks and reads the answer, whether the query runs in an embedded pyoxigraph
 store or on a remote SPARQL 1.1 endpoint. All matching, placeholder filling and
-percent-encoding happen in the query itself (see ``secid_rdf/queries/resolve.rq``), so any
+percent-encoding happen in the query itself (see ``secid_rdf/resolve/queries/resolve.rq``), so any
 store holding the export resolves SecIDs exactly as ``secid-rdf resolve`` does.
 """
 
@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from secid_rdf.findings import QueryError, UnsupportedFormatError
 from secid_rdf.secid import SecID, parse_secid
-from secid_rdf.store import QueryResult, read_library_query
+from secid_rdf.store.sparql import QueryResult, read_library_query
 
 __all__ = [
     "BATCH_SIZE",
@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 RESOLVE_QUERY = "resolve"
-"""The name of the shipped lookup query (``secid_rdf/queries/resolve.rq``)."""
+"""The name of the shipped lookup query (``secid_rdf/resolve/queries/resolve.rq``)."""
 
 BATCH_SIZE = 100
 """SecIDs sent in one query: the graph is scanned once per query, so batches are cheaper

@@ -8,7 +8,7 @@ The context holds every prefix of :data:`secid_rdf.vocab.PREFIXES` and one term 
 property declared in the ontology: classes as plain strings, object properties coerced to
 ``@id``, datatype properties with one XSD range (other than ``xsd:string``) coerced to that
 datatype. Regenerate the shipped file after changing the ontology with
-``python -m secid_rdf.context``.
+``python -m secid_rdf.formats.context``.
 """
 
 from __future__ import annotations

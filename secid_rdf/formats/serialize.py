@@ -9,7 +9,7 @@ The same graph always gives the same bytes, whatever the input order:
   written here and each term is escaped by pyoxigraph: pyoxigraph's own Turtle writer
   would write every ``https:`` IRI relative to an ``https:`` base (``<//www.cve.org/...>``)
   and escape each ``/`` of a prefixed name;
-- JSON-LD: compacted with the shipped context (:mod:`secid_rdf.jsonld`), nodes sorted by
+- JSON-LD: compacted with the shipped context (:mod:`secid_rdf.formats.jsonld`), nodes sorted by
   ``@id``, keys sorted.
 
 Turtle, N-Triples and JSON-LD hold the union of the named graphs (each distinct triple
@@ -27,9 +27,9 @@ from typing import overload
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple
 from pyoxigraph import serialize as oxigraph_serialize
 
-from secid_rdf.context import compact_iri, read_context
 from secid_rdf.findings import UnsupportedFormatError
-from secid_rdf.jsonld import Compactor, document_to_bytes, triples_to_document
+from secid_rdf.formats.context import compact_iri, read_context
+from secid_rdf.formats.jsonld import Compactor, document_to_bytes, triples_to_document
 from secid_rdf.vocab import PREFIXES, RDF, XSD
 
 __all__ = [

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from secid_rdf.fields import Fields, FileContext, Item
 from secid_rdf.findings import Location, Severity
 from secid_rdf.model import SecidType
+from secid_rdf.read.fields import Fields, FileContext, Item
 
 __all__ = [
     "merge_type_files",

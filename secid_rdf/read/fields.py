@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from secid_rdf.findings import Finding, Location, Severity
-from secid_rdf.lines import KeyPath
 from secid_rdf.model import Extra
+from secid_rdf.read.located import KeyPath
 
 __all__ = [
     "READ_RULE",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from secid_rdf.findings import UnsupportedFormatError
-from secid_rdf.store import QueryResult
+from secid_rdf.store.sparql import QueryResult
 
 __all__ = ["RESULT_FORMATS", "format_results"]
 

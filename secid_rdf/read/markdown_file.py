@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from secid_rdf.fields import Fields, FileContext, Item
-from secid_rdf.lines import ParseError
 from secid_rdf.model import IdPattern, Namespace, Source, Url
-from secid_rdf.parts import (
+from secid_rdf.read.fields import Fields, FileContext, Item
+from secid_rdf.read.located import ParseError
+from secid_rdf.read.shared_objects import (
     read_example,
     read_id_pattern,
     read_identity,

@@ -24,15 +24,15 @@ from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from secid_rdf.context import CONTEXT_IRI
-from secid_rdf.iris import encode_segment, namespace_iri
-from secid_rdf.jsonld import (
+from secid_rdf.formats.context import CONTEXT_IRI
+from secid_rdf.formats.jsonld import (
     Compactor,
     NodeLayout,
     Subjects,
     document_to_bytes,
     group_by_subject,
 )
+from secid_rdf.iris import encode_segment, namespace_iri
 from secid_rdf.vocab import DCTERMS, RDFS, SKOS
 
 __all__ = [
@@ -253,10 +253,10 @@ def iter_pages(
     """The page of each ``(type, namespace)``, in the order given, once per path.
 
     :param triples: the whole exported graph (distinct triples), or those triples grouped
-        by subject (:func:`~secid_rdf.jsonld.group_by_subject`).
+        by subject (:func:`~secid_rdf.formats.jsonld.group_by_subject`).
     :param namespaces: ``(type, namespace)`` pairs of the registry.
     :param base: the data base IRI the graph was minted with.
-    :param layouts: each subject's :meth:`~secid_rdf.jsonld.Compactor.layout`, when the
+    :param layouts: each subject's :meth:`~secid_rdf.formats.jsonld.Compactor.layout`, when the
         caller has made them already (for the flat JSON-LD dump).
     """
     by_subject = triples if isinstance(triples, dict) else group_by_subject(triples)

@@ -24,15 +24,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from secid_rdf.fields import READ_RULE, FileContext
 from secid_rdf.findings import Finding, Location, RegistryNotFoundError, Severity, sort_findings
-from secid_rdf.json_reader import namespace_from_json
-from secid_rdf.lines import ParseError, parse_json, parse_yaml
-from secid_rdf.markdown_reader import namespace_from_markdown, split_frontmatter
 from secid_rdf.model import Namespace, Registry, SecidType, Source
+from secid_rdf.read.fields import READ_RULE, FileContext
+from secid_rdf.read.json_file import namespace_from_json
+from secid_rdf.read.located import ParseError, parse_json, parse_yaml
+from secid_rdf.read.markdown_file import namespace_from_markdown, split_frontmatter
+from secid_rdf.read.twins import merge_twins
+from secid_rdf.read.type_file import merge_type_files, type_from_json, type_from_markdown
 from secid_rdf.secid import TYPE_PATTERN
-from secid_rdf.twins import merge_twins
-from secid_rdf.type_reader import merge_type_files, type_from_json, type_from_markdown
 
 __all__ = [
     "MAX_FILE_BYTES",

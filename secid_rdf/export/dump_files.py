@@ -1,4 +1,4 @@
-"""Dump files written part by part, in the order :func:`secid_rdf.serialize.serialize` gives.
+"""Dump files written part by part, in the order the whole-graph serialiser gives.
 
 Every dump format is a header, records in a fixed order and a footer: sorted lines for
 N-Triples and N-Quads, one block per subject for Turtle, one node object per subject for
@@ -25,9 +25,9 @@ from typing import BinaryIO
 
 from pyoxigraph import Quad, Triple
 
-from secid_rdf.context import CONTEXT_IRI
-from secid_rdf.jsonld import Compactor, NodeLayout, group_by_subject, json_text
-from secid_rdf.serialize import (
+from secid_rdf.formats.context import CONTEXT_IRI
+from secid_rdf.formats.jsonld import Compactor, NodeLayout, group_by_subject, json_text
+from secid_rdf.formats.serialize import (
     OutputFormat,
     SortedTriples,
     sorted_lines,

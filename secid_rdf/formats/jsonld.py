@@ -20,8 +20,8 @@ from typing import Any
 import orjson
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from secid_rdf.context import CONTEXT_IRI, compact_iri
 from secid_rdf.findings import SecidRdfError
+from secid_rdf.formats.context import CONTEXT_IRI, compact_iri
 from secid_rdf.vocab import RDF, XSD
 
 __all__ = [
@@ -59,7 +59,7 @@ class _TermDefinition:
 class Compactor:
     """Writes RDF terms as compacted JSON-LD values under one context.
 
-    >>> from secid_rdf.context import read_context
+    >>> from secid_rdf.formats.context import read_context
     >>> c = Compactor(read_context()["@context"])
     >>> c.type_value("https://w3id.org/secid/ontology#Namespace")
     'Namespace'

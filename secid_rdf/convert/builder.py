@@ -23,6 +23,7 @@ from urllib.parse import quote, urlsplit
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from secid_rdf.convert.regex import UntranslatableRegexError, XPathRegex, python_to_xpath
 from secid_rdf.findings import Finding, InvalidIriError, InvalidSecidError, Location, Severity
 from secid_rdf.iris import (
     DEFAULT_BASE,
@@ -62,7 +63,6 @@ from secid_rdf.model import (
     Variable,
     Version,
 )
-from secid_rdf.regex import UntranslatableRegexError, XPathRegex, python_to_xpath
 from secid_rdf.vocab import DCTERMS, FOAF, PROV, RDF, RDFS, SECID, SKOS, XSD
 
 __all__ = [

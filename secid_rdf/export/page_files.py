@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from secid_rdf.files import inside, write_if_changed
-from secid_rdf.pages import Page
+from secid_rdf.export.atomic_files import inside, write_if_changed
+from secid_rdf.formats.pages import Page
 
 __all__ = ["PAGES_FOLDER", "page_files", "write_page"]
 

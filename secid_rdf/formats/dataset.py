@@ -22,9 +22,9 @@ from urllib.parse import urljoin
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from secid_rdf.context import compact_iri
+from secid_rdf.formats.context import compact_iri
+from secid_rdf.formats.serialize import OutputFormat, SortedTriples, distinct_triples
 from secid_rdf.iris import DATASET_GRAPH_IRI, GRAPH_NAMESPACE, commit_iri, encode_segment
-from secid_rdf.serialize import OutputFormat, SortedTriples, distinct_triples
 from secid_rdf.vocab import DCAT, DCTERMS, ONTOLOGY_IRI, PREFIXES, PROV, RDF, RDFS, VOID, XSD
 
 __all__ = [

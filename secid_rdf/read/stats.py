@@ -99,7 +99,7 @@ def _format(location_file: str) -> str:
 def registry_stats(registry: Registry) -> RegistryStats:
     """Count the namespaces, sources, match nodes, URLs ... of a registry.
 
-    >>> from secid_rdf.reader import read_registry
+    >>> from secid_rdf.read.registry import read_registry
     >>> from secid_rdf.resources import bundled_registry_path
     >>> stats = registry_stats(read_registry(bundled_registry_path()))
     >>> stats.findings["error"]

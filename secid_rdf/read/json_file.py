@@ -12,7 +12,6 @@ import re
 from dataclasses import replace
 from typing import TypedDict
 
-from secid_rdf.fields import Fields, FileContext, Item
 from secid_rdf.findings import Location, Severity
 from secid_rdf.model import (
     Example,
@@ -25,7 +24,8 @@ from secid_rdf.model import (
     Variable,
     Version,
 )
-from secid_rdf.parts import (
+from secid_rdf.read.fields import Fields, FileContext, Item
+from secid_rdf.read.shared_objects import (
     read_example,
     read_id_pattern,
     read_identity,

@@ -491,7 +491,7 @@ def _one_line(text: str) -> str:
 
 
 def library_query_names() -> tuple[str, ...]:
-    """The names of the queries shipped with secid-rdf (file stems in ``secid_rdf/queries``)."""
+    """The names of the queries shipped with secid-rdf (file stems in ``resolve/queries``)."""
     return tuple(sorted(path.stem for path in queries_dir().glob("*.rq")))
 
 

@@ -5,7 +5,7 @@ A part is a run of namespaces of one SecID type, in IRI order, of at most
 whose IRIs extend one another (``.../advisory/github.com`` and
 ``.../advisory/github.com%2Fadvisories``) stay in one part: their subjects interleave in
 sorted order. So the parts' records follow one another in every dump format (see
-:mod:`secid_rdf.dumps`).
+:mod:`secid_rdf.export.dump_files`).
 
 A :class:`PartPool` forks its workers before the registry is read, and hands each part's
 namespaces to the next worker that is free, through a pipe; results come back in part
@@ -32,17 +32,17 @@ from typing import Any, cast
 
 from pyoxigraph import NamedNode, Quad
 
-from secid_rdf.context import read_context
-from secid_rdf.convert import convert_part
-from secid_rdf.dataset import DatasetStats
-from secid_rdf.dumps import Run, part_run, triples_run
+from secid_rdf.convert.builder import convert_part
+from secid_rdf.export.dump_files import Run, part_run, triples_run
 from secid_rdf.findings import Finding, SecidRdfError
+from secid_rdf.formats.context import read_context
+from secid_rdf.formats.dataset import DatasetStats
+from secid_rdf.formats.jsonld import Compactor, group_by_subject
+from secid_rdf.formats.pages import Page, iter_pages, page_path
+from secid_rdf.formats.serialize import FORMATS, distinct_triples
 from secid_rdf.iris import namespace_iri
-from secid_rdf.jsonld import Compactor, group_by_subject
 from secid_rdf.model import MatchNode, Namespace
-from secid_rdf.pages import Page, iter_pages, page_path
-from secid_rdf.reader import ParsedFiles, parse_namespace_files
-from secid_rdf.serialize import FORMATS, distinct_triples
+from secid_rdf.read.registry import ParsedFiles, parse_namespace_files
 
 __all__ = [
     "PART_SIZE",

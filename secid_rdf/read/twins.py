@@ -14,8 +14,8 @@ from dataclasses import fields, replace
 from typing import Any, TypeVar
 
 from secid_rdf.findings import Location
-from secid_rdf.json_reader import node_literal
 from secid_rdf.model import MatchNode, Namespace, Source
+from secid_rdf.read.json_file import node_literal
 
 __all__ = ["merge_twins"]
 

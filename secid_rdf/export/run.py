@@ -1,8 +1,8 @@
 """``secid-rdf export``: read a registry, convert it, and write every output file.
 
-The registry is converted part by part (:mod:`secid_rdf.batches`), in several processes
+The registry is converted part by part (:mod:`secid_rdf.export.partition`), in several processes
 where the platform allows, and each dump grows part by part in a temporary file beside it
-(:mod:`secid_rdf.dumps`), so memory holds the model and one part per process, never a
+(:mod:`secid_rdf.export.dump_files`), so memory holds the model and one part per process, never a
 whole dump. Every file is renamed into place only when complete, so an interrupted or
 failed run leaves every file either as it was or complete.
 """
@@ -21,19 +21,11 @@ import click
 from pyoxigraph import Quad
 
 from secid_rdf import __version__
-from secid_rdf.batches import PartPool, PartSettings, page_owners, plan_parts
-from secid_rdf.context import context_to_text, read_context
-from secid_rdf.convert import convert_types, known_namespaces, registry_to_graph
-from secid_rdf.dataset import (
-    CC0_IRI,
-    DatasetInfo,
-    DatasetStats,
-    Distribution,
-    default_dump_base,
-    describe_dataset,
-)
-from secid_rdf.dumps import DumpWriter, OrderError, part_records, part_run
-from secid_rdf.files import temporary_path, write_atomic
+from secid_rdf.convert.builder import convert_types, known_namespaces, registry_to_graph
+from secid_rdf.export.atomic_files import temporary_path, write_atomic
+from secid_rdf.export.dump_files import DumpWriter, OrderError, part_records, part_run
+from secid_rdf.export.page_files import PAGES_FOLDER, write_page
+from secid_rdf.export.partition import PartPool, PartSettings, page_owners, plan_parts
 from secid_rdf.findings import (
     Finding,
     SecidRdfError,
@@ -41,13 +33,21 @@ from secid_rdf.findings import (
     UnsupportedFormatError,
     sort_findings,
 )
+from secid_rdf.formats.context import context_to_text, read_context
+from secid_rdf.formats.dataset import (
+    CC0_IRI,
+    DatasetInfo,
+    DatasetStats,
+    Distribution,
+    default_dump_base,
+    describe_dataset,
+)
+from secid_rdf.formats.jsonld import Compactor
+from secid_rdf.formats.pages import iter_pages
+from secid_rdf.formats.serialize import FORMATS, OutputFormat, distinct_triples, serialize
 from secid_rdf.iris import DEFAULT_BASE
-from secid_rdf.jsonld import Compactor
 from secid_rdf.model import Registry
-from secid_rdf.page_writer import PAGES_FOLDER, write_page
-from secid_rdf.pages import iter_pages
-from secid_rdf.reader import cyclic_gc_paused, read_registry
-from secid_rdf.serialize import FORMATS, OutputFormat, distinct_triples, serialize
+from secid_rdf.read.registry import cyclic_gc_paused, read_registry
 
 __all__ = [
     "CONTEXT_FILE",
@@ -58,7 +58,7 @@ __all__ = [
     "ExportedGraph",
     "export_registry",
     "registry_to_quads",
-    "write_atomic",  # from secid_rdf.files, for callers of earlier versions
+    "write_atomic",  # from secid_rdf.export.atomic_files, for callers of earlier versions
 ]
 
 CONTEXT_FILE = "context.jsonld"
@@ -83,7 +83,7 @@ class ExportedGraph:
 class ExportOptions:
     """What to write: formats (keys of :data:`FORMATS`), IRIs, pages, dataset metadata.
 
-    ``dump_base`` defaults to :func:`secid_rdf.dataset.default_dump_base` of ``base``;
+    ``dump_base`` defaults to :func:`secid_rdf.formats.dataset.default_dump_base` of ``base``;
     ``modified`` to the registry's commit date when the registry is in a git work tree;
     ``jobs`` (processes converting parts) to one per available core.
     """
@@ -194,7 +194,7 @@ def _export(
     """The steps of :func:`export_registry`, once the options are checked."""
     selected = [fmt for name, fmt in FORMATS.items() if name in options.formats]
     written: _Written | None
-    with PartPool(options.jobs) as pool:  # forked before the read: see secid_rdf.batches
+    with PartPool(options.jobs) as pool:  # forked before the read: see secid_rdf.export.partition
         registry = read_registry(registry_path, parse=pool.parse_files)
         try:
             written = _write_in_parts(registry, out_dir, selected, options, show_progress, pool)

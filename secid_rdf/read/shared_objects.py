@@ -1,6 +1,6 @@
 """Model parts both file formats share: examples, versions, URL objects, variables, patterns.
 
-Each builder takes an :class:`~secid_rdf.fields.Item` (a value with its paths) and returns
+Each builder takes an :class:`~secid_rdf.read.fields.Item` (a value with its paths) and returns
 the model object, or ``None`` after reporting why the value could not be used.
 """
 
@@ -10,9 +10,9 @@ import re
 from dataclasses import replace
 from typing import TypedDict
 
-from secid_rdf.fields import Fields, FileContext, Item, describe
 from secid_rdf.findings import Location
 from secid_rdf.model import Example, IdPattern, Url, Variable, Version
+from secid_rdf.read.fields import Fields, FileContext, Item, describe
 from secid_rdf.secid import TYPE_PATTERN
 
 __all__ = [

@@ -1,0 +1,1 @@
+"""The registry model turned into RDF quads, with regex translation for SPARQL and SHACL."""

@@ -1,0 +1,1 @@
+"""Writing an export folder: parts converted in worker processes, dumps and page files."""

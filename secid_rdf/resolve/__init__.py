@@ -1,0 +1,1 @@
+"""SecIDs resolved to URLs by querying the graph with the shipped SPARQL library."""

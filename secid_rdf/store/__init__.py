@@ -1,0 +1,1 @@
+"""Triple stores: embedded pyoxigraph, SPARQL endpoints, Graph Store Protocol, tables."""
