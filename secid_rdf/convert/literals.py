@@ -1,0 +1,37 @@
+"""Registry dates and years as typed literals, as precise as they were written."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from pyoxigraph import Literal
+
+from secid_rdf.vocab import XSD
+
+__all__ = ["date_literal", "year_literal"]
+
+_YEAR_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+_YEAR = re.compile(r"[0-9]{4}")
+
+
+def year_literal(year: int) -> Literal:
+    """A year as ``xsd:gYear`` (four digits at least, as the datatype requires)."""
+    sign = "-" if year < 0 else ""
+    return Literal(f"{sign}{abs(year):04d}", datatype=XSD.gYear)
+
+
+def date_literal(text: str) -> Literal:
+    """A date as precise as written: ``xsd:date``, ``xsd:gYearMonth``, ``xsd:gYear``, or text."""
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        pass
+    else:
+        if len(text) == 10:
+            return Literal(text, datatype=XSD.date)
+    if _YEAR_MONTH.fullmatch(text):
+        return Literal(text, datatype=XSD.gYearMonth)
+    if _YEAR.fullmatch(text):
+        return Literal(text, datatype=XSD.gYear)
+    return Literal(text)
