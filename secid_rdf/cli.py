@@ -161,6 +161,12 @@ def check_modified(_ctx: click.Context, _param: click.Parameter, value: str | No
     metavar="N",
     help="Processes converting the registry's parts. Default: one per available core.",
 )
+@click.option(
+    "--context-url",
+    metavar="IRI",
+    help="Name the JSON-LD context by this URL (where context.jsonld is published) in the "
+    "dump and pages, instead of carrying it inline.",
+)
 def export(
     registry: Path | None,
     out_dir: Path,
@@ -171,6 +177,7 @@ def export(
     modified: str | None,
     license_iri: str,
     jobs: int | None,
+    context_url: str | None,
 ) -> None:
     """Write the graph as Turtle, N-Triples, N-Quads and JSON-LD, with a page per namespace.
 
@@ -192,6 +199,7 @@ def export(
         modified=modified,
         license=absolute_iri(license_iri).value,
         jobs=jobs,
+        context_url=absolute_iri(context_url).value if context_url is not None else None,
     )
     result = export_registry(resolve_registry(registry), out_dir, options)
     for finding in result.findings:

@@ -1,7 +1,8 @@
 """Parse export output with independent parsers and compare graphs as sets of triples.
 
 The export has no blank nodes, so two graphs are the same exactly when their sets of
-canonical N-Triples statements (as pyoxigraph prints them) are equal.
+canonical N-Triples statements (as pyoxigraph prints them) are equal. JSON-LD documents
+carry their context, so every parser reads them with its default settings.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from functools import cache
 from pyld import jsonld
 from pyoxigraph import RdfFormat, parse
 
-from secid_rdf.formats.context import CONTEXT_IRI, document_loader, read_context
+from secid_rdf.formats.context import CONTEXT_IRI, read_context
 
-__all__ = ["inline_context", "parse_graph", "pyld_graph", "statements"]
+__all__ = ["inline_context", "parse_graph", "pyld_graph", "rdflib_graph", "statements"]
 
 SYNTAX = {
     "secid.ttl": RdfFormat.TURTLE,
@@ -29,14 +30,15 @@ def _context() -> dict[str, object]:
     return dict(read_context()["@context"])
 
 
-def inline_context(data: bytes) -> bytes:
-    """A JSON-LD document with its context IRI replaced by the shipped context itself.
+def inline_context(data: bytes, url: str = CONTEXT_IRI) -> bytes:
+    """A JSON-LD document with its context URL replaced by the shipped context itself.
 
-    pyoxigraph cannot be given a document loader, so this does the loader's job. Only a
-    top-level ``"@context"`` naming our context is replaced (that is where we write it).
+    For documents exported with ``--context-url``: pyoxigraph cannot be given a document
+    loader, so this does the loader's job. Only a top-level ``"@context"`` naming ``url``
+    is replaced (that is where the export writes it).
     """
     document = json.loads(data)
-    if not isinstance(document, dict) or document.get("@context") != CONTEXT_IRI:
+    if not isinstance(document, dict) or document.get("@context") != url:
         return data
     document["@context"] = _context()
     return json.dumps(document).encode("utf-8")
@@ -44,8 +46,6 @@ def inline_context(data: bytes) -> bytes:
 
 def statements(data: bytes, syntax: RdfFormat, *, base: str | None = None) -> set[str]:
     """The triples of a document as canonical N-Triples statements (graph names dropped)."""
-    if syntax == RdfFormat.JSON_LD:
-        data = inline_context(data)
     return {str(quad.triple) for quad in parse(data, format=syntax, base_iri=base)}
 
 
@@ -55,8 +55,14 @@ def parse_graph(data: bytes, file_name: str) -> set[str]:
 
 
 def pyld_graph(data: bytes) -> set[str]:
-    """The triples of a JSON-LD document as pyld reads it, offline with our context."""
-    nquads = jsonld.to_rdf(
-        json.loads(data), {"documentLoader": document_loader, "format": "application/n-quads"}
-    )
+    """The triples of a JSON-LD document as pyld reads it with its default settings."""
+    nquads = jsonld.serialize_nquads(jsonld.to_rdf(json.loads(data)))
     return statements(nquads.encode("utf-8"), RdfFormat.N_QUADS)
+
+
+def rdflib_graph(data: bytes, rdflib_format: str) -> set[str]:
+    """The triples of a document as rdflib reads it with its default settings."""
+    import rdflib
+
+    graph = rdflib.Graph().parse(data=data, format=rdflib_format)
+    return statements(graph.serialize(format="nt", encoding="utf-8"), RdfFormat.N_TRIPLES)

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pyld.jsonld import JsonLdError
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
-from rdf_graphs import SYNTAX, inline_context, parse_graph, pyld_graph, statements
+from rdf_graphs import SYNTAX, inline_context, parse_graph, pyld_graph, rdflib_graph, statements
 
 from secid_rdf.cli import main
 from secid_rdf.export.run import ExportOptions, ExportResult, export_registry
@@ -90,12 +92,87 @@ def test_all_four_dumps_are_the_same_graph(
         assert read == whole_graphs[name], f"{file_name} is not the same graph as secid.nt"
 
 
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening any connection fails: a document must be read from itself alone."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("this test must not use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+def test_without_network_a_remote_context_cannot_be_read(no_network: None) -> None:
+    """What the offline tests rely on: a document that names its context fails here.
+
+    (pyld's default loader needs requests or aiohttp; either way nothing is fetched.)
+    """
+    document = {"@context": "https://example.org/unpublished/context.jsonld", "@id": "x"}
+    with pytest.raises(JsonLdError) as caught:
+        pyld_graph(json.dumps(document).encode("utf-8"))
+    causes: list[str] = []
+    error: BaseException | None = caught.value
+    while error is not None:
+        causes.append(repr(error))
+        error = error.__cause__ or error.__context__
+    assert any("remote context" in cause for cause in causes), causes
+
+
 @pytest.mark.parametrize("name", REGISTRIES)
-def test_jsonld_expands_offline_with_pyld_to_the_same_graph(
-    name: str, exports: dict[str, ExportResult], whole_graphs: dict[str, set[str]]
+def test_jsonld_expands_offline_with_pyld_defaults_to_the_same_graph(
+    name: str, exports: dict[str, ExportResult], whole_graphs: dict[str, set[str]], no_network: None
 ) -> None:
     data = (exports[name].out_dir / "secid.jsonld").read_bytes()
+    assert json.loads(data)["@context"] == read_context()["@context"], "the context is inline"
     assert pyld_graph(data) == whole_graphs[name]
+
+
+def largest_page(out: Path) -> Path:
+    return max((out / "pages").rglob("*.jsonld"), key=lambda path: (path.stat().st_size, path))
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's own JSON-LD parser
+@pytest.mark.parametrize("name", REGISTRIES)
+def test_a_page_reads_offline_with_every_parser_defaults_as_part_of_the_whole(
+    name: str, exports: dict[str, ExportResult], whole_graphs: dict[str, set[str]], no_network: None
+) -> None:
+    data = largest_page(exports[name].out_dir).read_bytes()
+    assert isinstance(json.loads(data)["@context"], dict), "the context is inline"
+    read = statements(data, RdfFormat.JSON_LD)
+    assert read and read <= whole_graphs[name]
+    assert rdflib_graph(data, "json-ld") == read
+    assert pyld_graph(data) == read
+
+
+def test_context_url_option_names_the_published_context(
+    bundled_registry: Path, tmp_path: Path, exports: dict[str, ExportResult]
+) -> None:
+    url = "https://example.org/secid/context.jsonld"
+    result = CliRunner().invoke(
+        main,
+        [
+            "export",
+            str(bundled_registry),
+            "--out",
+            str(tmp_path),
+            "--modified",
+            MODIFIED,
+            "--context-url",
+            url,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    inline_out = exports["bundled"].out_dir
+    for relative in ["secid.jsonld", largest_page(inline_out).relative_to(inline_out)]:
+        data = (tmp_path / relative).read_bytes()
+        assert json.loads(data)["@context"] == url, relative
+        given = statements(inline_context(data, url), RdfFormat.JSON_LD)
+        assert given == statements((inline_out / relative).read_bytes(), RdfFormat.JSON_LD)
+    assert (tmp_path / "context.jsonld").read_bytes() == (
+        inline_out / "context.jsonld"
+    ).read_bytes()
 
 
 @pytest.mark.parametrize("name", REGISTRIES)
@@ -116,15 +193,22 @@ def test_every_namespace_has_a_page_that_is_a_subgraph_of_the_whole(
     whole_graphs: dict[str, set[str]],
     namespaces: dict[str, set[tuple[str, str]]],
 ) -> None:
+    """Each page carries the context entries it uses, and reads as with the whole context."""
     result = exports[name]
     pages = result.out_dir / "pages"
+    context = read_context()["@context"]
     assert result.pages == len(namespaces[name])
     for type_name, namespace in sorted(namespaces[name]):
         path = pages / f"{page_path(type_name, namespace)}.jsonld"
-        read = statements(path.read_bytes(), RdfFormat.JSON_LD)
+        data = path.read_bytes()
+        read = statements(data, RdfFormat.JSON_LD)
         iri = namespace_iri(DEFAULT_BASE, type_name, namespace).value
         assert any(line.startswith(f"<{iri}> ") for line in read), path
         assert read <= whole_graphs[name], f"{path} holds triples that are not in the export"
+        document = json.loads(data)
+        assert len(document["@context"]) < len(context), path
+        document["@context"] = context
+        assert statements(json.dumps(document).encode(), RdfFormat.JSON_LD) == read, path
 
 
 class _LdJson(HTMLParser):
@@ -332,14 +416,7 @@ def test_failed_run_leaves_earlier_files_whole(
 def test_rdflib_reads_the_same_graph_from_turtle_and_jsonld(
     name: str, exports: dict[str, ExportResult], whole_graphs: dict[str, set[str]]
 ) -> None:
-    import rdflib
-
     out = exports[name].out_dir
-    sources = {
-        "turtle": (out / "secid.ttl").read_bytes(),
-        "json-ld": inline_context((out / "secid.jsonld").read_bytes()),
-    }
-    for rdflib_format, data in sources.items():
-        graph = rdflib.Graph().parse(data=data, format=rdflib_format)
-        as_ntriples = graph.serialize(format="nt", encoding="utf-8")
-        assert statements(as_ntriples, RdfFormat.N_TRIPLES) == whole_graphs[name], rdflib_format
+    sources = {"turtle": out / "secid.ttl", "json-ld": out / "secid.jsonld"}
+    for rdflib_format, path in sources.items():
+        assert rdflib_graph(path.read_bytes(), rdflib_format) == whole_graphs[name], rdflib_format

@@ -14,7 +14,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
 from rdf_graphs import pyld_graph, statements
 
-from secid_rdf.formats.context import CONTEXT_IRI, read_context
+from secid_rdf.formats.context import read_context, used_context
 from secid_rdf.formats.jsonld import Compactor
 from secid_rdf.formats.pages import Page, iter_pages, page_path, script_json
 from secid_rdf.iris import DEFAULT_BASE, namespace_iri, source_iri, template_iri, type_iri
@@ -130,7 +130,9 @@ def test_prefix_sharing_namespace_keeps_its_own_sources_only() -> None:
 
 def test_page_nests_sources_inside_the_namespace() -> None:
     document = json.loads(build_pages(sample_triples())["github.com/advisories"].jsonld)
-    assert document["@context"] == CONTEXT_IRI
+    assert document["@context"] == used_context(read_context()["@context"], document)
+    assert "hasSource" in document["@context"]
+    assert "wikipedia" not in document["@context"]  # only the terms the page uses
     assert document["@id"] == GITHUB_ADVISORIES.value
     source = document["hasSource"]
     assert source["@id"] == GHSA.value

@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import bisect
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from json.encoder import encode_basestring
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from pyoxigraph import Quad, Triple
 
-from secid_rdf.formats.context import CONTEXT_IRI
+from secid_rdf.formats.context import read_context
 from secid_rdf.formats.jsonld import Compactor, NodeLayout, group_by_subject, json_text
 from secid_rdf.formats.serialize import (
     OutputFormat,
@@ -154,12 +153,17 @@ def triples_run(quads_run: Run | None, graph: str) -> Run | None:
     )
 
 
-def dump_frame(fmt: OutputFormat, base: str) -> tuple[bytes, bytes, bytes]:
-    """A dump's header, its footer, and the footer of a dump without records."""
+def dump_frame(
+    fmt: OutputFormat, base: str, context: str | Mapping[str, Any]
+) -> tuple[bytes, bytes, bytes]:
+    """A dump's header, its footer, and the footer of a dump without records.
+
+    :param context: the JSON-LD dump's ``"@context"``: the context itself, or its URL.
+    """
     if fmt.name == "turtle":
         return turtle_header(base).encode("utf-8"), b"", b""
     if fmt.name == "jsonld":
-        head = f'{{\n  "@context": {encode_basestring(CONTEXT_IRI)},\n  "@graph": ['
+        head = f'{{\n  "@context": {json_text(context, 1)},\n  "@graph": ['
         return head.encode("utf-8"), b"\n  ]\n}\n", b"]\n}\n"
     return b"", b"", b""
 
@@ -169,13 +173,25 @@ class DumpWriter:
 
     :meth:`loose` records (subjects of no part) wait until a run with a greater key comes;
     :meth:`close` writes the rest and the footer; :meth:`commit` renames the file into place.
+    ``context`` is the JSON-LD dump's ``"@context"`` (a URL, or the context itself); the
+    shipped context, inline, when ``None``.
     """
 
-    def __init__(self, fmt: OutputFormat, path: Path, temporary: Path, *, base: str) -> None:
+    def __init__(
+        self,
+        fmt: OutputFormat,
+        path: Path,
+        temporary: Path,
+        *,
+        base: str,
+        context: str | Mapping[str, Any] | None = None,
+    ) -> None:
         self.format = fmt
         self.path = path
         self.temporary = temporary
-        self._head, self._tail, self._empty_tail = dump_frame(fmt, base)
+        if context is None:
+            context = read_context()["@context"]
+        self._head, self._tail, self._empty_tail = dump_frame(fmt, base, context)
         self._handle: BinaryIO | None = open(temporary, "xb")
         self._loose: Records = []
         self._last: Key | None = None

@@ -70,6 +70,8 @@ class PartSettings:
     :param formats: names of the dump formats to make runs for.
     :param known: the registry's ``(type, namespace)`` pairs (SecID references).
     :param with_pages: whether to make the namespace pages.
+    :param context_url: where the JSON-LD context is published, for documents to name it;
+        ``None`` puts it inline.
     """
 
     base: str
@@ -77,6 +79,7 @@ class PartSettings:
     known: frozenset[tuple[str, str]]
     commit: str | None
     with_pages: bool
+    context_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,8 +164,8 @@ def _convert(
 ) -> PartResult:
     """Convert one part: its runs, counts, concepts, findings and pages."""
     global _compactor
-    if _compactor is None:
-        _compactor = Compactor(read_context()["@context"])
+    if _compactor is None or _compactor.context_url != settings.context_url:
+        _compactor = Compactor(read_context()["@context"], context_url=settings.context_url)
     namespaces, pages_of = task
     converted = convert_part(
         namespaces, known=settings.known, commit=settings.commit, base=settings.base

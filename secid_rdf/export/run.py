@@ -85,7 +85,8 @@ class ExportOptions:
 
     ``dump_base`` defaults to :func:`secid_rdf.formats.dataset.default_dump_base` of ``base``;
     ``modified`` to the registry's commit date when the registry is in a git work tree;
-    ``jobs`` (processes converting parts) to one per available core.
+    ``jobs`` (processes converting parts) to one per available core. JSON-LD documents
+    carry their context inline unless ``context_url`` says where it is published.
     """
 
     formats: tuple[str, ...] = tuple(FORMATS)
@@ -95,6 +96,11 @@ class ExportOptions:
     modified: str | None = None
     license: str = CC0_IRI
     jobs: int | None = None
+    context_url: str | None = None
+
+    def compactor(self) -> Compactor:
+        """The JSON-LD compactor of these options (the shipped context, inline or by URL)."""
+        return Compactor(read_context()["@context"], context_url=self.context_url)
 
 
 @dataclass(frozen=True)
@@ -252,14 +258,19 @@ def _dataset_info(registry: Registry, options: ExportOptions) -> DatasetInfo:
     )
 
 
-def _open_dumps(out_dir: Path, selected: list[OutputFormat], base: str) -> list[DumpWriter]:
+def _open_dumps(
+    out_dir: Path, selected: list[OutputFormat], options: ExportOptions
+) -> list[DumpWriter]:
     """A writer per format, each on a new temporary file beside its dump."""
     writers: list[DumpWriter] = []
+    context = options.compactor().document_context()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         for fmt in selected:
             path = out_dir / fmt.file_name
-            writers.append(DumpWriter(fmt, path, temporary_path(path), base=base))
+            writers.append(
+                DumpWriter(fmt, path, temporary_path(path), base=options.base, context=context)
+            )
     except OSError as error:
         for writer in writers:
             writer.discard()
@@ -272,7 +283,7 @@ def _add_loose(
 ) -> None:
     """Quads about subjects of no part (types, concepts): loose records, and their counts."""
     triples = distinct_triples(quads)
-    compactor = Compactor(read_context()["@context"])
+    compactor = Compactor(read_context()["@context"])  # node objects do not hold the context
     for writer in writers:
         writer.loose(part_records(writer.format, quads, triples, base=base, compactor=compactor))
     stats.add(quads, triples)
@@ -298,9 +309,10 @@ def _write_in_parts(
         known=known_namespaces(registry),
         commit=registry.commit,
         with_pages=options.include_pages,
+        context_url=options.context_url,
     )
     owners = page_owners(registry.namespaces) if options.include_pages else frozenset()
-    writers = _open_dumps(out_dir, selected, options.base)
+    writers = _open_dumps(out_dir, selected, options)
     written = _Written(writers, DatasetStats(options.base), [], [])
     try:
         results = pool.run(settings, parts, owners)  # the workers start on the parts now
@@ -335,8 +347,8 @@ def _write_whole(
     conversion = registry_to_graph(registry, base=options.base)
     quads = list(conversion.quads)
     triples = distinct_triples(quads)
-    compactor = Compactor(read_context()["@context"])
-    writers = _open_dumps(out_dir, selected, options.base)
+    compactor = options.compactor()
+    writers = _open_dumps(out_dir, selected, options)
     stats = DatasetStats(options.base)
     stats.add(quads, triples)
     written = _Written(writers, stats, list(conversion.findings), [])

@@ -1,8 +1,10 @@
 """The JSON-LD context: generated from the ontology, shipped in the package, never fetched.
 
-Documents name the context by :data:`CONTEXT_IRI`; the same text ships as
-``secid_rdf/data/context.jsonld`` and :func:`document_loader` serves it to JSON-LD processors
-(pyld) so that nothing is ever loaded from the network.
+Documents carry the context inline, so that any JSON-LD processor reads them offline with
+its default settings; a page carries only the entries it uses (:func:`used_context`). An
+export may instead name the context by a published URL such as :data:`CONTEXT_IRI`; the
+same text ships as ``secid_rdf/data/context.jsonld`` and :func:`document_loader` serves it
+to JSON-LD processors (pyld) so that nothing is ever loaded from the network.
 
 The context holds every prefix of :data:`secid_rdf.vocab.PREFIXES` and one term per class and
 property declared in the ontology: classes as plain strings, object properties coerced to
@@ -32,6 +34,7 @@ __all__ = [
     "document_loader",
     "ontology_to_context",
     "read_context",
+    "used_context",
 ]
 
 CONTEXT_IRI = "https://w3id.org/secid/context.jsonld"
@@ -158,6 +161,47 @@ def read_context() -> dict[str, Any]:
     """
     document: dict[str, Any] = json.loads(context_path().read_text(encoding="utf-8"))
     return document
+
+
+def _mentions(value: Any) -> set[str]:
+    """Every key and string in a JSON value, and the part of each before its first ``:``."""
+    mentioned: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            mentioned.add(item)
+        elif isinstance(item, Mapping):
+            mentioned.update(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return mentioned | {text.partition(":")[0] for text in mentioned}
+
+
+def used_context(context: Mapping[str, Any], document: Any) -> dict[str, Any]:
+    """The entries of ``context`` that ``document`` may need: a smaller context, same triples.
+
+    An entry stays when the document mentions its name (as a key, a string, or the prefix
+    of a compact IRI such as ``dcterms:title``), when a kept entry's definition mentions
+    it, or when it is a keyword (``@vocab``). JSON-LD reads a name only where the document
+    writes it, so an entry never mentioned cannot change what the document expands to.
+    Inlined in each page, this keeps pages small (a page uses a few dozen of the terms).
+
+    >>> context = {"dcterms": "http://purl.org/dc/terms/", "title": {"@id": "dcterms:title"},
+    ...            "xsd": "http://www.w3.org/2001/XMLSchema#", "Source": "secid:Source"}
+    >>> sorted(used_context(context, {"@id": "x", "title": "A"}))
+    ['dcterms', 'title']
+    """
+    pending = [name for name in _mentions(document) if name in context]
+    pending += [name for name in context if name.startswith("@")]
+    kept: dict[str, Any] = {}
+    while pending:
+        name = pending.pop()
+        if name not in kept:
+            kept[name] = context[name]
+            pending += [used for used in _mentions(kept[name]) if used in context]
+    return kept
 
 
 def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:

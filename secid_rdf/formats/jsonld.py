@@ -8,6 +8,9 @@ under the compact IRI of the property (which has no coercion) when it does not. 
 result expands, with any JSON-LD 1.1 processor, to exactly the input triples.
 
 Order: nodes by ``@id``; values of a key by their JSON text; keys sorted when written.
+
+Documents carry the context inline unless the compactor is given the URL where the context
+is published (:meth:`Compactor.document_context`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import orjson
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from secid_rdf.findings import SecidRdfError
-from secid_rdf.formats.context import CONTEXT_IRI, compact_iri
+from secid_rdf.formats.context import compact_iri, used_context
 from secid_rdf.vocab import RDF, XSD
 
 __all__ = [
@@ -59,6 +62,10 @@ class _TermDefinition:
 class Compactor:
     """Writes RDF terms as compacted JSON-LD values under one context.
 
+    :param context: the context's term definitions (the value of its ``"@context"``).
+    :param context_url: where the context is published, for documents to name it instead
+        of carrying it; ``None`` puts the context itself in every document.
+
     >>> from secid_rdf.formats.context import read_context
     >>> c = Compactor(read_context()["@context"])
     >>> c.type_value("https://w3id.org/secid/ontology#Namespace")
@@ -67,7 +74,9 @@ class Compactor:
     ('@type', 'skos:Concept')
     """
 
-    def __init__(self, context: Mapping[str, Any]) -> None:
+    def __init__(self, context: Mapping[str, Any], *, context_url: str | None = None) -> None:
+        self.context = dict(context)
+        self.context_url = context_url
         self._prefixes = {
             name: value
             for name, value in context.items()
@@ -93,6 +102,17 @@ class Compactor:
                 )
         self._namespaces = tuple(self._prefixes.values())
         self._curies: dict[str, str] = {}
+
+    def document_context(self, body: Mapping[str, Any] | None = None) -> str | dict[str, Any]:
+        """The ``"@context"`` of a document: the published URL, or the context inline.
+
+        :param body: the rest of the document, when it is known before it is written: the
+            inline context then holds only the entries it uses
+            (:func:`~secid_rdf.formats.context.used_context`).
+        """
+        if self.context_url is not None:
+            return self.context_url
+        return self.context if body is None else used_context(self.context, body)
 
     def _expand(self, value: str) -> str:
         """A context value (compact IRI or absolute IRI) as an absolute IRI."""
@@ -313,10 +333,14 @@ def group_by_subject(triples: Iterable[Triple]) -> Subjects:
 
 
 def triples_to_document(triples: Iterable[Triple], compactor: Compactor) -> dict[str, Any]:
-    """A flat compacted document: ``{"@context": CONTEXT_IRI, "@graph": [nodes by @id]}``."""
+    """A flat compacted document: ``{"@context": ..., "@graph": [nodes by @id]}``.
+
+    The context is the compactor's whole context (or its URL), as the dump written part
+    by part has it: its head is written before any node is known.
+    """
     graph = [compactor.node(of_subject) for of_subject in group_by_subject(triples).values()]
     graph.sort(key=lambda node: node["@id"])
-    return {"@context": CONTEXT_IRI, "@graph": graph}
+    return {"@context": compactor.document_context(), "@graph": graph}
 
 
 def json_text(value: Any, depth: int = 0) -> str:

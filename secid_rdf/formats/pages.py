@@ -24,7 +24,6 @@ from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from secid_rdf.formats.context import CONTEXT_IRI
 from secid_rdf.formats.jsonld import (
     Compactor,
     NodeLayout,
@@ -183,14 +182,20 @@ def _frame(roots: list[str], by_subject: Subjects, layouts: _Layouts) -> list[di
 
 
 def _namespace_document(
-    namespace: str, owned: list[str], by_subject: Subjects, layouts: _Layouts
+    namespace: str,
+    owned: list[str],
+    by_subject: Subjects,
+    layouts: _Layouts,
+    compactor: Compactor,
 ) -> dict[str, Any]:
-    """The framed page document: the namespace tree, plus any owned resource it never links."""
+    """The framed page document: the namespace tree, plus any owned resource it never links.
+
+    Its context is inline (the entries the page uses) unless the compactor names a URL.
+    """
     roots = [namespace, *(subject for subject in owned if subject != namespace)]
     tree, *others = _frame(roots, by_subject, layouts)
-    if not others:
-        return {"@context": CONTEXT_IRI, **tree}
-    return {"@context": CONTEXT_IRI, "@graph": [tree, *others]}
+    body = tree if not others else {"@graph": [tree, *others]}
+    return {"@context": compactor.document_context(body), **body}
 
 
 def _title(namespace: str, by_subject: Subjects, fallback: str) -> str:
@@ -269,7 +274,9 @@ def iter_pages(
         if path in done or iri not in by_subject:
             continue
         done.add(path)
-        document = _namespace_document(iri, _owned(iri, subjects), by_subject, layout_of)
+        document = _namespace_document(
+            iri, _owned(iri, subjects), by_subject, layout_of, compactor
+        )
         secid = f"secid:{type_name}/{namespace}"
         jsonld = document_to_bytes(document)
         yield Page(
