@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -18,14 +17,7 @@ from conftest import JSON_CORPUS, MARKDOWN_CORPUS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from secid_rdf.convert.regex import (
-    MAX_TEXT_LENGTH,
-    UnsafeRegexError,
-    UntranslatableRegexError,
-    XPathRegex,
-    match_bounded,
-    python_to_xpath,
-)
+from secid_rdf.convert.regex import UntranslatableRegexError, XPathRegex, python_to_xpath
 from secid_rdf.model import MatchNode, Registry
 from secid_rdf.read.registry import read_registry
 from secid_rdf.secid import parse_secid
@@ -272,58 +264,3 @@ def test_translated_patterns_agree_with_python(python: str, texts: list[str]) ->
     expected = [re.search(python, t) is not None for t in texts]
     assert [python_verdict(x, t) for t in texts] == expected
     assert oxigraph_verdicts((t, x) for t in texts) == expected
-
-
-# -- the bounded matcher ------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "pattern",
-    [
-        r"^(a+)+$",
-        r"(a|aa)*b",
-        r"^(\d+\.?)+$",
-        r"^(?:[a-z]{1,16}){1,16}\d$",
-        r"[a-z]+[a-z]+[a-z]+\d",
-    ],
-)
-def test_match_bounded_refuses_runaway_patterns(pattern: str) -> None:
-    started = time.perf_counter()
-    with pytest.raises(UnsafeRegexError):
-        match_bounded(pattern, "a" * 256)
-    assert time.perf_counter() - started < 0.1
-
-
-def test_match_bounded_refuses_long_text() -> None:
-    with pytest.raises(UnsafeRegexError, match="text longer"):
-        match_bounded("^a", "a" * (MAX_TEXT_LENGTH + 1))
-
-
-@pytest.mark.parametrize(
-    ("pattern", "length"),
-    [
-        (r"^[a-z]+[a-z]+[a-z]+\d$", 400),
-        (r"[a-z]+[a-z]+\d$", 256),
-        (r"^a{1,16}a{1,16}a{1,16}a{1,16}a{1,16}a{1,16}b$", 100),
-        (r"^.*.*.*x$", 400),
-    ],
-)
-def test_match_bounded_worst_accepted_cases_stay_fast(pattern: str, length: int) -> None:
-    started = time.perf_counter()
-    assert match_bounded(pattern, "a" * length) is None
-    assert time.perf_counter() - started < 1.0
-
-
-def test_match_bounded_runs_every_corpus_pattern_on_its_examples(
-    patterns: dict[str, set[str]],
-) -> None:
-    refused = []
-    for regex, examples in patterns.items():
-        for text in examples:
-            try:
-                found = match_bounded(regex, text)
-            except UnsafeRegexError:
-                refused.append(regex)
-                break
-            assert (found is not None) == (re.search(regex, text) is not None)
-    assert refused == []

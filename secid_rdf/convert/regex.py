@@ -33,8 +33,6 @@ identifier pattern means).
 Untranslatable (:class:`UntranslatableRegexError`): lookarounds, back-references,
 ``\\b``/``\\B``, atomic groups and possessive quantifiers, conditionals, scoped flags
 ``(?i:...)``, and any pattern Python itself rejects (such as the ``L`` flag on text).
-
-:func:`match_bounded` is the safe way to run an untrusted pattern with Python ``re``.
 """
 
 from __future__ import annotations
@@ -48,30 +46,10 @@ from functools import lru_cache
 from secid_rdf.findings import SecidRdfError
 
 __all__ = [
-    "BACKTRACKING_BUDGET",
-    "MAX_PATTERN_LENGTH",
-    "MAX_TEXT_LENGTH",
-    "UnsafeRegexError",
     "UntranslatableRegexError",
     "XPathRegex",
-    "match_bounded",
     "python_to_xpath",
 ]
-
-MAX_PATTERN_LENGTH = 1000
-"""Longest pattern :func:`match_bounded` runs (the longest registry pattern is ~120)."""
-
-MAX_TEXT_LENGTH = 1000
-"""Longest text :func:`match_bounded` runs a pattern on (identifiers are far shorter)."""
-
-BACKTRACKING_BUDGET = 1 << 26
-"""Most backtracking paths :func:`match_bounded` accepts for one pattern and text.
-
-The estimate multiplies, over the pattern's quantifiers, ``max + 1`` (``len(text) + 1`` for an
-unbounded one), and the branch count of each alternation, and once more ``len(text) + 1``
-when the pattern is not anchored with ``^`` (``re.search`` tries every start). Measured
-worst cases at the limit stay well under a second (see ``tests/test_regex.py``).
-"""
 
 _PYTHON_WHITESPACE = (
     "\\t\\n\x0b\x0c\\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -92,7 +70,6 @@ _CLASS_DEDUP = frozenset("&~|")
 
 _GLOBAL_FLAGS = re.compile(r"\(\?([aimsux]+)\)")
 _QUANTIFIER = re.compile(r"\{(\d*)(?:(,)(\d*))?\}")
-_UNBOUNDED = -1
 
 
 class UntranslatableRegexError(SecidRdfError, ValueError):
@@ -109,52 +86,12 @@ class UntranslatableRegexError(SecidRdfError, ValueError):
         )
 
 
-class UnsafeRegexError(SecidRdfError, ValueError):
-    """A pattern or text is outside the limits :func:`match_bounded` runs safely."""
-
-    def __init__(self, pattern: str, reason: str) -> None:
-        self.pattern = pattern
-        self.reason = reason
-        super().__init__(f"refusing to run regex {pattern!r}: {reason}")
-
-
 @dataclass(frozen=True)
 class XPathRegex:
     """A pattern in XPath regex syntax and its flags (a subset of ``"ims"``, sorted)."""
 
     pattern: str
     flags: str = ""
-
-
-@dataclass(frozen=True)
-class _Info:
-    """What a parsed piece contains, for the backtracking guard.
-
-    ``repeated`` holds the atoms repeated inside (XPath text); ``first_literal`` the literal
-    character the piece must start with, if any: a repeat of ``-[a-z]+`` is safe because
-    every round starts with a ``-`` that ``[a-z]+`` cannot eat.
-    """
-
-    repeated: tuple[str, ...] = ()
-    alternation: bool = False
-    first_literal: str | None = None
-
-    def is_delimited(self, *, ignore_case: bool) -> bool:
-        """True when no repeated atom inside can match the piece's first character."""
-        flags = re.IGNORECASE if ignore_case else re.NOFLAG
-        return self.first_literal is not None and not any(
-            re.fullmatch(atom, self.first_literal, flags) for atom in self.repeated
-        )
-
-
-@dataclass(frozen=True)
-class _Analysis:
-    """A translation plus what the guard needs to know about the pattern."""
-
-    xpath: XPathRegex
-    nested_repeat: bool
-    factors: tuple[int | None, ...]
-    anchored: bool
 
 
 class _Translator:
@@ -164,8 +101,6 @@ class _Translator:
         self.source = source
         self.pos = 0
         self.flags: set[str] = set()
-        self.nested_repeat = False
-        self.factors: list[int | None] = []
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -197,14 +132,12 @@ class _Translator:
 
     # -- entry ---------------------------------------------------------------------------
 
-    def run(self) -> _Analysis:
+    def run(self) -> XPathRegex:
         self.read_global_flags()
-        body, _ = self.alternation()
+        body = self.alternation()
         if self.pos < len(self.source):
             raise self.fail("unbalanced ')'")
-        flags = "".join(sorted(self.flags & set("ims")))
-        anchored = body.startswith("^") and "m" not in self.flags and "|" not in body
-        return _Analysis(XPathRegex(body, flags), self.nested_repeat, tuple(self.factors), anchored)
+        return XPathRegex(body, "".join(sorted(self.flags & set("ims"))))
 
     def read_global_flags(self) -> None:
         while True:
@@ -217,110 +150,80 @@ class _Translator:
 
     # -- structure -----------------------------------------------------------------------
 
-    def alternation(self) -> tuple[str, _Info]:
-        branches = []
-        infos = []
-        while True:
-            text, info = self.sequence()
-            branches.append(text)
-            infos.append(info)
-            if self.peek() != "|":
-                break
+    def alternation(self) -> str:
+        branches = [self.sequence()]
+        while self.peek() == "|":
             self.pos += 1
-        if len(branches) > 1:
-            self.factors.append(len(branches))
-            return "|".join(branches), _Info(
-                repeated=tuple(atom for info in infos for atom in info.repeated), alternation=True
-            )
-        return branches[0], infos[0]
+            branches.append(self.sequence())
+        return "|".join(branches)
 
-    def sequence(self) -> tuple[str, _Info]:
+    def sequence(self) -> str:
         parts: list[str] = []
-        repeated: list[str] = []
-        alternation = False
-        first_literal = None
         while True:
             self.skip_verbose()
-            char = self.peek()
-            if char in ("", "|", ")"):
+            if self.peek() in ("", "|", ")"):
                 break
-            atom, info, quantifiable = self.atom()
+            atom, quantifiable = self.atom()
             self.skip_verbose()
-            quantifier, maximum = self.quantifier()
-            if not parts and not quantifier and _is_literal(atom):
-                first_literal = atom[-1]
-            if quantifier:
-                if not quantifiable:
-                    raise self.fail("quantifier after an anchor")
-                self.factors.append(None if maximum == _UNBOUNDED else maximum + 1)
-                if maximum == _UNBOUNDED or maximum > 1:
-                    if info.alternation or (
-                        info.repeated and not info.is_delimited(ignore_case="i" in self.flags)
-                    ):
-                        self.nested_repeat = True
-                    repeated.append(atom)
+            quantifier = self.quantifier()
+            if quantifier and not quantifiable:
+                raise self.fail("quantifier after an anchor")
             parts.append(atom + quantifier)
-            repeated.extend(info.repeated)
-            alternation = alternation or info.alternation
-        return "".join(parts), _Info(tuple(repeated), alternation, first_literal)
+        return "".join(parts)
 
-    def quantifier(self) -> tuple[str, int]:
-        """Read a quantifier, if any: its XPath text and its maximum (-1: unbounded)."""
+    def quantifier(self) -> str:
+        """Read a quantifier, if any, and give its XPath text."""
         char = self.peek()
         if char in ("*", "+", "?"):
             self.pos += 1
-            text, maximum = char, (1 if char == "?" else _UNBOUNDED)
+            text = char
         elif char == "{" and (found := _QUANTIFIER.match(self.source, self.pos)):
             low, comma, high = found.group(1), found.group(2), found.group(3)
             if not low and not comma:
-                return "", 0
+                return ""
             self.pos = found.end()
             low = low or "0"
-            if comma:
-                text = f"{{{low},{high}}}"
-                maximum = int(high) if high else _UNBOUNDED
-            else:
-                text, maximum = f"{{{low}}}", int(low)
+            text = f"{{{low},{high}}}" if comma else f"{{{low}}}"
         else:
-            return "", 0
+            return ""
         if self.peek() == "+":
             raise self.fail("possessive quantifier")
         if self.peek() == "?":
             self.pos += 1
             text += "?"
-        return text, maximum
+        return text
 
-    def atom(self) -> tuple[str, _Info, bool]:
-        """Read one atom: its XPath text, what it contains, whether it can be quantified."""
+    def atom(self) -> tuple[str, bool]:
+        """Read one atom: its XPath text, and whether it can be quantified."""
         char = self.peek()
         start = self.pos
         self.pos += 1
         if char == "(":
             return self.group(start)
         if char == "[":
-            return self.char_class(), _Info(), True
+            return self.char_class(), True
         if char == "\\":
-            return self.escape(), _Info(), not self.source.startswith(("\\A", "\\Z"), start)
+            return self.escape(), not self.source.startswith(("\\A", "\\Z"), start)
         if char == ".":
-            return ("." if "s" in self.flags else "[^\\n]"), _Info(), True
+            return ("." if "s" in self.flags else "[^\\n]"), True
         if char in ("^", "$"):
-            return char, _Info(), False
+            return char, False
         if char in ("*", "+", "?"):
             raise self.fail("nothing to repeat", start)
-        return _literal(char), _Info(), True
+        return _literal(char), True
 
-    def group(self, start: int) -> tuple[str, _Info, bool]:
+    def group(self, start: int) -> tuple[str, bool]:
         if self.startswith("?"):
             opener = self.group_opener(start)
             if opener is None:
-                return "", _Info(), False
+                return "", False
         else:
             opener = "("
-        body, info = self.alternation()
+        body = self.alternation()
         if self.peek() != ")":
             raise self.fail("missing ')'", start)
         self.pos += 1
-        return f"{opener}{body})", info, True
+        return f"{opener}{body})", True
 
     def group_opener(self, start: int) -> str | None:
         """Read the ``(?...`` prefix; ``None`` for a comment group, which is dropped."""
@@ -505,11 +408,6 @@ class _Translator:
         return self.escaped_char(escaped, start)
 
 
-def _is_literal(atom: str) -> bool:
-    """True when translated atom text stands for one literal character."""
-    return (len(atom) == 1 and atom not in "^$") or (len(atom) == 2 and atom[1] in _XPATH_META)
-
-
 def _literal(char: str) -> str:
     """A character outside a class, escaped when XPath reads it as syntax."""
     return "\\" + char if char in _XPATH_META else char
@@ -521,18 +419,6 @@ def _class_char(char: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _analyse(pattern: str) -> _Analysis:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)  # "possible set operation" hints
-            re.compile(pattern)
-    except re.error as error:
-        raise UntranslatableRegexError(
-            pattern, f"not a valid Python regex ({error.msg})", error.pos
-        ) from None
-    return _Translator(pattern).run()
-
-
 def python_to_xpath(pattern: str) -> XPathRegex:
     """Translate a registry (Python ``re``) pattern into XPath syntax plus flags.
 
@@ -546,56 +432,12 @@ def python_to_xpath(pattern: str) -> XPathRegex:
     >>> python_to_xpath(r"^10\\.\\d{4,}/.+$").pattern
     '^10\\\\.\\\\d{4,}/[^\\\\n]+$'
     """
-    return _analyse(pattern).xpath
-
-
-def _backtracking_estimate(analysis: _Analysis, length: int) -> int:
-    """The product bounding how many paths a backtracking search may try.
-
-    See :data:`BACKTRACKING_BUDGET`.
-    """
-    estimate = 1 if analysis.anchored else length + 1
-    for factor in analysis.factors:
-        estimate *= length + 1 if factor is None else factor
-        if estimate > BACKTRACKING_BUDGET:
-            break
-    return estimate
-
-
-def match_bounded(pattern: str, text: str) -> re.Match[str] | None:
-    """Search ``text`` with an untrusted Python pattern, refusing what could run away.
-
-    Python's ``re`` backtracks, so a hostile pattern such as ``(a+)+$`` can take years on a
-    short text. Before running, this refuses patterns longer than
-    :data:`MAX_PATTERN_LENGTH`, texts longer than :data:`MAX_TEXT_LENGTH`, a repeated
-    group that itself holds a repeat or an alternation (``(a+)+``, ``(a|aa)*``), and any
-    pattern whose estimated backtracking on this text exceeds :data:`BACKTRACKING_BUDGET`
-    (``[a-z]+[a-z]+[a-z]+\\d`` unanchored on 256 letters). Only patterns that
-    :func:`python_to_xpath` accepts run, so what matches here can also match in SPARQL.
-    SPARQL stores need none of this: Oxigraph's regex engine runs in linear time.
-
-    :param pattern: a registry pattern (Python syntax, inline flags allowed).
-    :param text: the value to test.
-    :returns: the match (``re.search`` semantics), or ``None``.
-    :raises UnsafeRegexError: the pattern or text is outside the limits above.
-    :raises UntranslatableRegexError: the pattern is not portable (see module docs).
-
-    >>> bool(match_bounded(r"(?i)^cve$", "CVE"))
-    True
-    >>> match_bounded(r"^(a+)+$", "a" * 30)  # doctest: +IGNORE_EXCEPTION_DETAIL
-    Traceback (most recent call last):
-    ...
-    secid_rdf.convert.regex.UnsafeRegexError: refusing to run regex '^(a+)+$': a repeated group ...
-    """
-    if len(pattern) > MAX_PATTERN_LENGTH:
-        raise UnsafeRegexError(pattern[:60] + "...", f"longer than {MAX_PATTERN_LENGTH}")
-    if len(text) > MAX_TEXT_LENGTH:
-        raise UnsafeRegexError(pattern, f"text longer than {MAX_TEXT_LENGTH} characters")
-    analysis = _analyse(pattern)
-    if analysis.nested_repeat:
-        raise UnsafeRegexError(pattern, "a repeated group holds another repeat or an alternation")
-    if _backtracking_estimate(analysis, len(text)) > BACKTRACKING_BUDGET:
-        raise UnsafeRegexError(
-            pattern, f"too many ways to backtrack over {len(text)} characters; simplify it"
-        )
-    return re.search(pattern, text)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # "possible set operation" hints
+            re.compile(pattern)
+    except re.error as error:
+        raise UntranslatableRegexError(
+            pattern, f"not a valid Python regex ({error.msg})", error.pos
+        ) from None
+    return _Translator(pattern).run()

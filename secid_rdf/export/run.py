@@ -58,7 +58,6 @@ __all__ = [
     "ExportedGraph",
     "export_registry",
     "registry_to_quads",
-    "write_atomic",  # from secid_rdf.export.atomic_files, for callers of earlier versions
 ]
 
 CONTEXT_FILE = "context.jsonld"
