@@ -57,8 +57,36 @@ class UnusableInputError(click.ClickException):
     exit_code = 2
 
 
+def not_utf8(text: str) -> str | None:
+    """Where ``text`` (from the command line or the environment) holds a byte that is not UTF-8.
+
+    >>> not_utf8("secid:advisory/x"), not_utf8("secid:advisory/\\udcff")
+    (None, 'byte 0xff at character 16')
+    """
+    for index, char in enumerate(text):
+        if "\udc80" <= char <= "\udcff":
+            return f"byte 0x{ord(char) - 0xDC00:02x} at character {index + 1}"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return f"character U+{ord(text[error.start]):04X} at character {error.start + 1}"
+    return None
+
+
 class SecidRdfGroup(click.Group):
     """A click group that turns :class:`SecidRdfError` into a one-line error, exit 2."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Refuse an argument that is not UTF-8 before any command sees it.
+
+        Python hands such bytes over as lone surrogates, which no later step can encode.
+        The argument is not shown: it may be a password.
+        """
+        for position, argument in enumerate(args, 1):
+            problem = not_utf8(argument)
+            if problem is not None:
+                raise UnusableInputError(f"argument {position} is not UTF-8 text: {problem}")
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> object:
         """Run the command, mapping :class:`SecidRdfError` to :class:`UnusableInputError`."""
@@ -245,6 +273,8 @@ def store_credentials(user: str | None, password: str | None) -> Credentials | N
         return None
     if password is None:
         raise click.UsageError("--user needs --password or SECID_RDF_STORE_PASSWORD")
+    if not_utf8(password) is not None:
+        raise click.UsageError("the password (--password or SECID_RDF_STORE_PASSWORD) is not UTF-8")
     return Credentials(user, password)
 
 

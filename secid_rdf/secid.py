@@ -8,17 +8,21 @@ file names, URLs).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 
 from secid_rdf.findings import InvalidSecidError
 
 __all__ = [
+    "MAX_NAMESPACE_LENGTH",
+    "MAX_SEGMENT_BYTES",
     "SECID_PATTERN",
     "SECID_SCHEME",
     "TYPE_PATTERN",
     "SecID",
     "format_secid",
+    "namespace_problem",
     "parse_secid",
 ]
 
@@ -54,6 +58,55 @@ ends at the first ``@``, ``?`` or ``#``, and everything after the first ``#`` is
 """
 
 _QUALIFIER_KEY = re.compile(r"[A-Za-z0-9_.-]+")
+
+MAX_NAMESPACE_LENGTH = 255
+"""Most characters in a namespace (real ones have at most about 30)."""
+
+MAX_SEGMENT_BYTES = 63
+"""Most UTF-8 bytes in one ``/``-segment of a namespace: a DNS label's limit, which also keeps
+each segment's percent-encoded page file name under the file systems' 255 bytes."""
+
+_LABEL_PUNCTUATION = frozenset("-_")
+
+
+def namespace_problem(namespace: str) -> str | None:
+    """Why ``namespace`` does not fit the SecID namespace grammar, or ``None`` when it does.
+
+    A namespace is one or more ``/``-separated segments (a domain name, then sub-namespaces);
+    each segment is one or more ``.``-separated labels of letters, marks and digits of any
+    script (IDN labels), ``-`` and ``_``. So no segment is empty, ``.`` or ``..``.
+
+    >>> [namespace_problem(ns) for ns in ("aisi", "amazon.com/aws/s3", "例え.jp", "Commvault.com")]
+    [None, None, None, None]
+    >>> namespace_problem("../../x")
+    "segment '..' has an empty label (a '.' at its start or end, or two in a row)"
+    >>> namespace_problem("a b")
+    "character ' ' (U+0020) is not allowed; use letters, digits, '-', '_', '.' and '/'"
+    """
+    if len(namespace) > MAX_NAMESPACE_LENGTH:
+        return f"longer than {MAX_NAMESPACE_LENGTH} characters"
+    for segment in namespace.split("/"):
+        if not segment:
+            return "has an empty segment (a '/' at its start or end, or two in a row)"
+        if len(segment.encode("utf-8", "surrogatepass")) > MAX_SEGMENT_BYTES:
+            return f"segment {segment[:20]!r}... is longer than {MAX_SEGMENT_BYTES} UTF-8 bytes"
+        if "" in segment.split("."):
+            return (
+                f"segment {segment!r} has an empty label (a '.' at its start or end, or two in a"
+                " row)"
+            )
+        for char in segment:
+            if char != "." and char not in _LABEL_PUNCTUATION and not _is_label_char(char):
+                return (
+                    f"character {char!r} (U+{ord(char):04X}) is not allowed; use letters, digits,"
+                    " '-', '_', '.' and '/'"
+                )
+    return None
+
+
+def _is_label_char(char: str) -> bool:
+    """A letter, mark or digit of any script (what IDN labels are made of)."""
+    return unicodedata.category(char)[0] in "LMN"
 
 
 @dataclass(frozen=True, kw_only=True)

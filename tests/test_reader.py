@@ -536,8 +536,9 @@ def test_type_and_namespace_must_fit_the_secid_grammar(tmp_path: Path) -> None:
             " '-' or '_'"
         ),
         (
-            "advisory/org/space.md:3: error: namespace: namespace 'my org' must be '/'-separated"
-            " segments without spaces, '@', '?' or '#'"
+            "advisory/org/space.md:3: error: namespace: 'my org' is not a SecID namespace:"
+            " character ' ' (U+0020) is not allowed; use letters, digits, '-', '_', '.' and '/';"
+            " the file is not used"
         ),
     ]
     assert code == 1

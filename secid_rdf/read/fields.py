@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from secid_rdf.findings import Finding, Location, Severity
 from secid_rdf.model import Extra
-from secid_rdf.read.located import KeyPath
+from secid_rdf.read.located import KeyPath, line_of
 
 __all__ = [
     "READ_RULE",
@@ -87,13 +87,7 @@ class FileContext:
 
     def line(self, path: KeyPath) -> int:
         """The line of ``path``, or of its nearest located ancestor."""
-        lines = self.lines
-        while path:
-            found = lines.get(path)
-            if found is not None:
-                return found
-            path = path[:-1]
-        return self.first_line
+        return line_of(self.lines, path, self.first_line)
 
     def location(self, path: KeyPath) -> Location:
         """The :class:`Location` of a key path (the root's field is :attr:`root_field`)."""

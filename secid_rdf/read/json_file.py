@@ -193,12 +193,11 @@ class _NodeReader:
         fields = item.fields(context)
         if fields is None:
             return None
+        entries = tuple(fields.items("patterns"))
         patterns = tuple(
-            pattern
-            for entry in fields.items("patterns")
-            if (pattern := read_id_pattern(entry, context)) is not None
+            pattern for entry in entries if (pattern := read_id_pattern(entry, context)) is not None
         )
-        if not patterns:
+        if not entries:  # a pattern that was given but not usable is reported already
             context.report(fields.at("patterns"), "a match node needs at least one pattern")
         literal = node_literal(patterns)
         data = fields.mapping("data")

@@ -7,6 +7,12 @@ starts. Readers look lines up by path, so both formats locate facts the same way
 
 YAML is composed with PyYAML's safe loader (the C one when available) and never builds
 Python objects from tags; JSON is decoded by :mod:`json` and a regex scan of the text finds lines.
+
+Both are bounded: :data:`MAX_DEPTH` levels, :data:`MAX_ITEMS` items per list or mapping,
+:data:`MAX_TEXT_LENGTH` characters per string, and every string (key or value) must be
+Unicode text: no lone surrogate and no control character but tab, line feed and carriage
+return (escapes such as ``"\\ud800"`` or ``"\\0"`` could otherwise smuggle them in). A
+document that breaks a bound raises :class:`ParseError` with the line and key path.
 """
 
 from __future__ import annotations
@@ -22,12 +28,16 @@ import yaml
 
 __all__ = [
     "MAX_DEPTH",
+    "MAX_ITEMS",
     "MAX_NODES",
+    "MAX_TEXT_LENGTH",
     "KeyPath",
     "ParseError",
     "Parsed",
+    "line_of",
     "parse_json",
     "parse_yaml",
+    "text_problem",
 ]
 
 _SafeLoader: TypeAlias = "yaml.CSafeLoader | yaml.SafeLoader"
@@ -43,6 +53,12 @@ MAX_DEPTH = 64
 
 MAX_NODES = 200_000
 """Most YAML nodes one document may expand to (aliases are expanded while reading)."""
+
+MAX_ITEMS = 10_000
+"""Most items in one list or mapping (real registry files have at most about 1,100)."""
+
+MAX_TEXT_LENGTH = 1 << 20
+"""Most characters in one string, key or value (1,048,576; real values stay under 2,000)."""
 
 KeyPath = tuple[str | int, ...]
 """A path of keys and list indexes from a document's root."""
@@ -70,12 +86,76 @@ class Parsed:
 
 
 class ParseError(Exception):
-    """The text is not valid YAML/JSON, or is too deep or too large to read safely."""
+    """The text is not valid YAML/JSON, or is too deep or too large to read safely.
 
-    def __init__(self, message: str, line: int | None) -> None:
+    ``path`` is the key path of the offending value when one is known (``None``: the
+    document as a whole).
+    """
+
+    def __init__(self, message: str, line: int | None, path: KeyPath | None = None) -> None:
         self.message = message
         self.line = line
+        self.path = path
         super().__init__(message)
+
+
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+"""Code points no registry text may hold: C0 controls but tab, LF, CR, and surrogates."""
+
+
+def text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a registry string, or ``None`` when it can.
+
+    >>> text_problem("caf\\u00e9"), text_problem("x\\ud800")
+    (None, 'a lone surrogate (U+D800) at character 2 is not Unicode text')
+    """
+    if len(text) > MAX_TEXT_LENGTH:
+        return f"text is longer than {MAX_TEXT_LENGTH:,} characters"
+    bad = _NOT_TEXT.search(text)
+    if bad is None:
+        return None
+    code = ord(bad.group())
+    kind = "a lone surrogate" if code >= 0xD800 else "a control character"
+    return f"{kind} (U+{code:04X}) at character {bad.start() + 1} is not Unicode text"
+
+
+def _check_texts(value: object, lines: dict[KeyPath, int], first_line: int) -> None:
+    """Raise :class:`ParseError` at the first key or string value that is not registry text.
+
+    Called only when the document could hold one (an escape, or a long text): the raw text
+    is decoded UTF-8, which has no surrogates, and both parsers refuse raw control characters.
+    """
+    pending: list[tuple[object, KeyPath]] = [(value, ())]
+    while pending:
+        item, path = pending.pop()
+        if isinstance(item, str):
+            problem = text_problem(item)
+            if problem is not None:
+                raise ParseError(problem, line_of(lines, path, first_line), path)
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                problem = text_problem(key)
+                if problem is not None:
+                    shown = repr(key[:40] + ("..." if len(key) > 40 else ""))
+                    line = line_of(lines, (*path, key), first_line)
+                    raise ParseError(f"key {shown}: {problem}", line, path)
+                pending.append((child, (*path, key)))
+        elif isinstance(item, list):
+            pending.extend((child, (*path, index)) for index, child in enumerate(item))
+
+
+def line_of(lines: dict[KeyPath, int], path: KeyPath, first_line: int) -> int:
+    """The line of ``path`` or of its nearest located ancestor (``first_line`` for the root)."""
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return first_line
+
+
+def _too_many(count: int, line: int, path: KeyPath) -> ParseError:
+    """The error for a list or mapping of more than :data:`MAX_ITEMS` items."""
+    return ParseError(f"more than {MAX_ITEMS:,} items in one list or mapping", line, path)
 
 
 def parse_yaml(text: str, *, first_line: int = 1) -> Parsed:
@@ -100,6 +180,10 @@ def parse_yaml(text: str, *, first_line: int = 1) -> Parsed:
         mark = error.problem_mark or error.context_mark
         line = None if mark is None else mark.line + first_line
         raise ParseError(f"YAML syntax error: {_yaml_problem(error, first_line)}", line) from error
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + first_line
+        problem = f"character U+{error.character:04X} is not allowed in YAML ({error.reason})"
+        raise ParseError(problem, line) from error
     except yaml.YAMLError as error:
         raise ParseError(f"YAML syntax error: {error}", first_line) from error
     finally:
@@ -108,6 +192,8 @@ def parse_yaml(text: str, *, first_line: int = 1) -> Parsed:
         return Parsed(None, {})
     walker = _YamlWalker(loader, first_line)
     value = walker.value(node, (), 0)
+    if "\\" in text or len(text) > MAX_TEXT_LENGTH:
+        _check_texts(value, walker.lines, first_line)
     return Parsed(value, walker.lines, tuple(walker.duplicates))
 
 
@@ -140,6 +226,8 @@ class _YamlWalker:
             )
         if depth > MAX_DEPTH:
             raise ParseError(f"YAML nesting is deeper than {MAX_DEPTH} levels", self.line(node))
+        if isinstance(node, yaml.CollectionNode) and len(node.value) > MAX_ITEMS:
+            raise _too_many(len(node.value), self.line(node), path)
         if isinstance(node, yaml.MappingNode):
             result: dict[str, object] = {}
             for key_node, value_node in node.value:
@@ -191,7 +279,8 @@ def parse_json(text: str) -> Parsed:
             f"JSON syntax error: {error.msg} (column {error.colno})", error.lineno
         ) from error
     except RecursionError as error:
-        raise ParseError(f"JSON nesting is deeper than {MAX_DEPTH} levels", None) from error
+        message = f"JSON nesting is deeper than {MAX_DEPTH} levels"
+        raise ParseError(message, _too_deep_line(text)) from error
     except ValueError as error:
         raise ParseError(f"JSON syntax error: {error}", None) from error
     # trailing blanks and closing brackets start no key: not scanning them keeps the scan linear
@@ -199,7 +288,26 @@ def parse_json(text: str) -> Parsed:
     walker = _JsonWalker(accumulate(map(str.count, gaps, repeat("\n")), initial=1))
     if type(value) is tuple or type(value) is list:
         value = walker.value(value, (), walker.next_line(), 0)
+    if "\\u" in text or len(text) > MAX_TEXT_LENGTH:
+        _check_texts(value, walker.lines, 1)
     return Parsed(value, walker.lines, tuple(walker.duplicates))
+
+
+_JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*+"|[\[{]|[\]}]')
+
+
+def _too_deep_line(text: str) -> int | None:
+    """The line where JSON text opens its level :data:`MAX_DEPTH` + 1 (strings skipped)."""
+    depth = 0
+    for token in _JSON_NESTING.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return text.count("\n", 0, token.start()) + 1
+        elif bracket in "]}":
+            depth -= 1
+    return None
 
 
 def _reject_constant(name: str) -> object:
@@ -231,6 +339,8 @@ class _JsonWalker:
         """A list or object (tuple of pairs) with its objects made dicts, recording lines."""
         if depth >= MAX_DEPTH:
             raise ParseError(f"JSON nesting is deeper than {MAX_DEPTH} levels", line)
+        if len(value) > MAX_ITEMS:
+            raise _too_many(len(value), line, path)
         next_line = self.next_line
         lines = self.lines
         if isinstance(value, list):

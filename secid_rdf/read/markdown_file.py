@@ -15,6 +15,7 @@ from secid_rdf.model import IdPattern, Namespace, Source, Url
 from secid_rdf.read.fields import Fields, FileContext, Item
 from secid_rdf.read.located import ParseError
 from secid_rdf.read.shared_objects import (
+    checked_pattern,
     read_example,
     read_id_pattern,
     read_identity,
@@ -226,7 +227,7 @@ def _id_patterns(fields: Fields, context: FileContext) -> tuple[IdPattern, ...]:
     """``id_pattern`` (one regex) and ``id_patterns`` (a list of pattern objects)."""
     patterns: list[IdPattern] = []
     single = fields.text("id_pattern")
-    if single is not None:
+    if single is not None and checked_pattern(single, fields.at("id_pattern"), context):
         patterns.append(IdPattern(regex=single, location=context.location(fields.at("id_pattern"))))
     patterns += (
         p for entry in fields.items("id_patterns") if (p := read_id_pattern(entry, context))

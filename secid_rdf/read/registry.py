@@ -26,7 +26,7 @@ from pathlib import Path
 
 from secid_rdf.findings import Finding, Location, RegistryNotFoundError, Severity, sort_findings
 from secid_rdf.model import Namespace, Registry, SecidType, Source
-from secid_rdf.read.fields import READ_RULE, FileContext
+from secid_rdf.read.fields import READ_RULE, FileContext, format_path
 from secid_rdf.read.json_file import namespace_from_json
 from secid_rdf.read.located import ParseError, parse_json, parse_yaml
 from secid_rdf.read.markdown_file import namespace_from_markdown, split_frontmatter
@@ -180,7 +180,10 @@ def _walk(root: str, findings: list[Finding]) -> list[_File]:
             if entry.name.startswith((".", "_")):
                 continue
             rel = f"{prefix}{entry.name}"
-            if entry.is_symlink():
+            if not _is_text_name(entry.name):
+                shown = _shown_name(rel)
+                findings.append(_finding(shown, None, None, "the name is not UTF-8; not read"))
+            elif entry.is_symlink():
                 findings.append(
                     _finding(rel, None, None, "symbolic link not followed", Severity.WARNING)
                 )
@@ -191,6 +194,21 @@ def _walk(root: str, findings: list[Finding]) -> list[_File]:
         pending.extend(reversed(subfolders))
     files.sort(key=lambda file: file.rel)
     return files
+
+
+def _is_text_name(name: str) -> bool:
+    """False for a file name that is not UTF-8 (Python shows its bytes as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return name.isprintable()
+
+
+def _shown_name(rel: str) -> str:
+    """A file name that is not UTF-8 text, its odd bytes and characters shown as escapes."""
+    text = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _finding(
@@ -240,6 +258,9 @@ def _read_text(file: _File, findings: list[Finding]) -> str | None:
         )
         return None
     text = text.removeprefix("\ufeff")
+    if not text.strip():
+        findings.append(_finding(file.rel, 1, "file", "the file is empty; it is not used"))
+        return None
     return text.replace("\r\n", "\n") if "\r" in text else text
 
 
@@ -280,8 +301,9 @@ def _parse_field(rel: str) -> str:
 
 
 def _parse_failure(file: _File, error: ParseError) -> Finding:
-    """The error for a file whose JSON or YAML frontmatter does not parse."""
-    return _finding(file.rel, error.line, _parse_field(file.rel), error.message)
+    """The error for a file whose JSON or YAML frontmatter does not parse or breaks a bound."""
+    field = format_path(error.path) if error.path else _parse_field(file.rel)
+    return _finding(file.rel, error.line, field, error.message)
 
 
 def _read_namespace_file(file: _File, findings: list[Finding]) -> Namespace | None:

@@ -6,18 +6,19 @@ the model object, or ``None`` after reporting why the value could not be used.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import TypedDict
 
 from secid_rdf.findings import Location
 from secid_rdf.model import Example, IdPattern, Url, Variable, Version
 from secid_rdf.read.fields import Fields, FileContext, Item, describe
-from secid_rdf.secid import TYPE_PATTERN
+from secid_rdf.read.located import KeyPath
+from secid_rdf.secid import TYPE_PATTERN, namespace_problem
 
 __all__ = [
-    "NAMESPACE_PATTERN",
+    "MAX_PATTERN_LENGTH",
     "NamespaceBasics",
+    "checked_pattern",
     "read_example",
     "read_id_pattern",
     "read_identity",
@@ -29,8 +30,10 @@ __all__ = [
     "read_version",
 ]
 
-NAMESPACE_PATTERN = re.compile(r"[^\s/@?#]+(?:/[^\s/@?#]+)*")
-"""A namespace: ``/``-separated non-empty segments without spaces, ``@``, ``?`` or ``#``."""
+
+MAX_PATTERN_LENGTH = 1000
+"""Most characters in one registry pattern (the longest real one has 125): every later use of
+a pattern (translation, SHACL ``sh:pattern``, SPARQL ``REGEX``) then stays cheap."""
 
 
 def read_identity(fields: Fields) -> tuple[str, str] | None:
@@ -45,11 +48,10 @@ def read_identity(fields: Fields) -> tuple[str, str] | None:
         message = f"type {type_name!r} must be lower-case letters, digits, '-' or '_'"
         fields.context.report(fields.at("type"), message)
         return None
-    if namespace and not NAMESPACE_PATTERN.fullmatch(namespace):
-        message = (
-            f"namespace {namespace!r} must be '/'-separated segments without spaces, '@', '?'"
-            " or '#'"
-        )
+    problem = namespace_problem(namespace) if namespace else None
+    if namespace and problem is not None:
+        shown = repr(namespace if len(namespace) <= 80 else namespace[:80] + "...")
+        message = f"{shown} is not a SecID namespace: {problem}; the file is not used"
         fields.context.report(fields.at("namespace"), message)
         return None
     if not type_name or not namespace:
@@ -192,15 +194,27 @@ def read_variable(name: str, item: Item, context: FileContext) -> Variable | Non
     )
 
 
+def checked_pattern(regex: str, path: KeyPath, context: FileContext) -> str | None:
+    """``regex``, or ``None`` (and an error) when it is longer than :data:`MAX_PATTERN_LENGTH`."""
+    if len(regex) <= MAX_PATTERN_LENGTH:
+        return regex
+    message = f"the pattern is longer than {MAX_PATTERN_LENGTH} characters; it is not used"
+    context.report(path, message)
+    return None
+
+
 def read_id_pattern(item: Item, context: FileContext) -> IdPattern | None:
     """A pattern: a regex string, or ``{pattern, description?, type?, ...}``."""
     location = context.location(item.path)
     if isinstance(item.value, str):
-        return IdPattern(regex=item.value, location=location)
+        regex = checked_pattern(item.value, item.path, context)
+        return None if regex is None else IdPattern(regex=regex, location=location)
     found = _mapping_with(item, context, "pattern")
     if found is None:
         return None
     fields, regex = found
+    if checked_pattern(regex, fields.at("pattern"), context) is None:
+        return None
     return IdPattern(
         regex=regex,
         description=fields.text("description"),
