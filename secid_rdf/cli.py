@@ -261,7 +261,12 @@ STORE_TIMEOUT_OPTION = click.option(
     type=click.FloatRange(min=0, min_open=True),
     default=60.0,
     show_default=True,
-    help="Seconds to wait for each answer from the store.",
+    help="Seconds each request to the store may take in all (connect, send, whole answer).",
+)
+FOLLOW_REDIRECTS_OPTION = click.option(
+    "--follow-redirects",
+    is_flag=True,
+    help="Follow redirects to another host, port or scheme too (same-origin ones always are).",
 )
 
 
@@ -367,6 +372,7 @@ def parse_bindings(bindings: tuple[str, ...]) -> dict[str, str]:
 @STORE_USER_OPTION
 @STORE_PASSWORD_OPTION
 @STORE_TIMEOUT_OPTION
+@FOLLOW_REDIRECTS_OPTION
 @click.option("--dry-run", is_flag=True, help="Show what would be sent where; send nothing.")
 def load(
     registry: Path | None,
@@ -376,6 +382,7 @@ def load(
     user: str | None,
     password: str | None,
     timeout: float,
+    follow_redirects: bool,
     dry_run: bool,
 ) -> None:
     """Load the graph into a SPARQL 1.1 triple store, one named graph per SecID type.
@@ -389,6 +396,7 @@ def load(
       secid-rdf load --store http://localhost:7878/store
     """
     from secid_rdf.iris import GRAPH_NAMESPACE, check_base
+    from secid_rdf.store.http import redact_url
     from secid_rdf.store.sparql import load_graphs, rebase_graphs, split_graphs
 
     credentials = store_credentials(user, password)
@@ -397,20 +405,38 @@ def load(
         quads = rebase_graphs(quads, GRAPH_NAMESPACE, check_base(graph_prefix))
     graphs = split_graphs(quads)
     if dry_run:
-        lines = [("would load", graph, len(triples)) for graph, triples in graphs.items()]
+        for graph, triples in graphs.items():
+            click.echo(
+                f"would load {graph or 'the default graph'}: {len(triples)} triples", err=True
+            )
+        total = sum(len(triples) for triples in graphs.values())
+        shown = redact_url(store_url)
+        click.echo(
+            f"dry run: {len(graphs)} graphs, {total} triples, nothing sent to {shown}", err=True
+        )
     else:
-        report = load_graphs(store_url, graphs, credentials=credentials, timeout=timeout)
-        lines = [
-            ("created" if upload.status == 201 else "replaced", upload.graph, upload.triples)
-            for upload in report.uploads
-        ]
-    for verb, graph, count in lines:
-        click.echo(f"{verb} {graph or 'the default graph'}: {count} triples", err=True)
-    counts = f"{len(lines)} graphs, {sum(count for _, _, count in lines)} triples"
-    if dry_run:
-        click.echo(f"dry run: {counts}, nothing sent to {store_url}", err=True)
-    else:
-        click.echo(f"loaded {counts} into {store_url} in {report.seconds:.2f} s", err=True)
+        report = load_graphs(
+            store_url,
+            graphs,
+            credentials=credentials,
+            timeout=timeout,
+            follow_redirects=follow_redirects,
+        )
+        for upload in report.uploads:
+            verb = "created" if upload.status == 201 else "replaced"
+            click.echo(
+                f"{verb} {upload.graph or 'the default graph'}: {upload.triples} triples", err=True
+            )
+        for failure in report.failures:
+            name = failure.graph or "the default graph"
+            click.echo(f"not loaded {name}: {failure.triples} triples: {failure.reason}", err=True)
+        counts = f"{len(report.uploads)} graphs, {report.triples} triples"
+        click.echo(f"loaded {counts} into {report.store_url} in {report.seconds:.2f} s", err=True)
+        if report.failures:
+            raise UnusableInputError(
+                f"{len(report.failures)} of {len(graphs)} graphs were not loaded into"
+                f" {report.store_url}; run the same load again to complete the store"
+            )
     if has_errors:
         raise click.exceptions.Exit(1)
 
@@ -453,6 +479,7 @@ def load(
 @STORE_USER_OPTION
 @STORE_PASSWORD_OPTION
 @STORE_TIMEOUT_OPTION
+@FOLLOW_REDIRECTS_OPTION
 def query(
     arguments: tuple[str, ...],
     query_file: TextIO | None,
@@ -464,6 +491,7 @@ def query(
     user: str | None,
     password: str | None,
     timeout: float,
+    follow_redirects: bool,
 ) -> None:
     """Run a SPARQL 1.1 query over the graph and print the results.
 
@@ -486,7 +514,13 @@ def query(
     if endpoint is not None:
         if registry is not None or export_dir is not None:
             raise click.UsageError("--endpoint queries a remote store: give no REGISTRY or --from")
-        result = query_endpoint(endpoint, text, credentials=credentials, timeout=timeout)
+        result = query_endpoint(
+            endpoint,
+            text,
+            credentials=credentials,
+            timeout=timeout,
+            follow_redirects=follow_redirects,
+        )
     else:
         quads, has_errors = graph_quads(registry, export_dir, include_description=False)
         result = query_store(build_store(quads), text)
@@ -597,6 +631,7 @@ def validate(
 @STORE_USER_OPTION
 @STORE_PASSWORD_OPTION
 @STORE_TIMEOUT_OPTION
+@FOLLOW_REDIRECTS_OPTION
 @click.option(
     "--format",
     "fmt",
@@ -613,6 +648,7 @@ def resolve(
     user: str | None,
     password: str | None,
     timeout: float,
+    follow_redirects: bool,
     fmt: str,
 ) -> None:
     """Resolve SECIDs to URLs, highest weight first, by querying the graph.
@@ -633,10 +669,19 @@ def resolve(
     if endpoint is not None:
         if registry is not None or export_dir is not None:
             raise click.UsageError("--endpoint asks a remote store: give no --registry or --from")
+        from secid_rdf.store.http import redact_url
+
         credentials = store_credentials(user, password)
         resolutions = resolve_secids(
             secids,
-            lambda text: query_endpoint(endpoint, text, credentials=credentials, timeout=timeout),
+            lambda text: query_endpoint(
+                endpoint,
+                text,
+                credentials=credentials,
+                timeout=timeout,
+                follow_redirects=follow_redirects,
+            ),
+            answered_by=redact_url(endpoint),
         )
     else:
         quads, _ = graph_quads(registry, export_dir, include_description=False)

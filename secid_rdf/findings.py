@@ -145,10 +145,12 @@ class StoreError(SecidRdfError):
     """A triple store or SPARQL endpoint could not be reached, refused, or failed a request.
 
     ``url`` is the URL of the failed request; ``reason`` says what went wrong, including the
-    server's own message when it sent one.
+    server's own message when it sent one. ``answered`` is true when the server did answer
+    (an HTTP error status, a refused redirect), false when it could not be reached in time.
     """
 
-    def __init__(self, url: str, reason: str) -> None:
+    def __init__(self, url: str, reason: str, *, answered: bool = False) -> None:
         self.url = url
         self.reason = reason
+        self.answered = answered
         super().__init__(f"{url}: {reason}")

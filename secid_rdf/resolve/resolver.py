@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from secid_rdf.findings import QueryError, UnsupportedFormatError
+from secid_rdf.findings import QueryError, StoreError, UnsupportedFormatError
 from secid_rdf.secid import SecID, parse_secid
 from secid_rdf.store.sparql import QueryResult, read_library_query
 
@@ -92,7 +92,11 @@ def resolve_query(secids: Sequence[SecID]) -> str:
 
 
 def resolve_secids(
-    texts: Sequence[str], run: QueryRunner, *, batch_size: int = BATCH_SIZE
+    texts: Sequence[str],
+    run: QueryRunner,
+    *,
+    batch_size: int = BATCH_SIZE,
+    answered_by: str | None = None,
 ) -> tuple[Resolution, ...]:
     """Resolve SecID strings to URLs by running the lookup query through ``run``.
 
@@ -100,16 +104,29 @@ def resolve_secids(
     :param run: runs query text on a store, e.g. ``lambda q: query_store(store, q)`` or
         ``lambda q: query_endpoint(url, q)``.
     :param batch_size: SecIDs per query.
+    :param answered_by: the endpoint URL the answers come from, named when one is malformed.
     :returns: one :class:`Resolution` per input, in input order.
     :raises InvalidSecidError: a string is not a SecID (checked before any query runs).
-    :raises QueryError: the store rejects the query.
+    :raises QueryError: the store rejects the query, or (without ``answered_by``) answers
+        with a row that is not one ``resolve.rq`` gives.
+    :raises StoreError: with ``answered_by``, a row that is not one ``resolve.rq`` gives.
     """
     parsed = [parse_secid(text) for text in texts]
     found: list[list[ResolvedUrl]] = [[] for _ in texts]
     for start in range(0, len(parsed), batch_size):
         batch = parsed[start : start + batch_size]
-        for label, resolved in _read_rows(run(resolve_query(batch))):
-            found[start + label].append(resolved)
+        problem = None
+        try:
+            for label, resolved in _read_rows(run(resolve_query(batch)), len(batch)):
+                found[start + label].append(resolved)
+        except _MalformedRowError as error:
+            # raised outside this block, so no traceback keeps the solutions alive: pyoxigraph
+            # refuses to free them in another thread (the garbage collector's)
+            problem = str(error)
+        if problem is not None:
+            if answered_by is None:
+                raise QueryError(problem)
+            raise StoreError(answered_by, f"malformed answer: {problem}", answered=True)
     return tuple(Resolution(text, _ordered(urls)) for text, urls in zip(texts, found, strict=True))
 
 
@@ -142,24 +159,53 @@ def _fill_block(text: str, header: str, rows: Iterable[tuple[str, ...]]) -> str:
     return filled
 
 
-def _read_rows(result: QueryResult) -> Iterable[tuple[int, ResolvedUrl]]:
-    """(row label, URL) pairs from the query's solutions."""
+class _MalformedRowError(ValueError):
+    """An answer row that ``resolve.rq`` cannot have given."""
+
+
+def _read_rows(result: QueryResult, count: int) -> Iterable[tuple[int, ResolvedUrl]]:
+    """(row label, URL) pairs from the query's solutions for ``count`` SecIDs."""
     if not isinstance(result, ox.QuerySolutions):
-        raise QueryError(f"{RESOLVE_QUERY}.rq must be a SELECT query")
-    for solution in result:
-        label, url, entry, kind = (solution[name] for name in ("secid", "url", "entry", "kind"))
+        raise _MalformedRowError(f"{RESOLVE_QUERY}.rq must be a SELECT query")
+    for number, solution in enumerate(result, 1):
+        label, url, entry, kind, weight = (
+            _value(solution, name) for name in ("secid", "url", "entry", "kind", "weight")
+        )
         if label is None or url is None or entry is None or kind is None:
-            raise QueryError(f"{RESOLVE_QUERY}.rq returned a row without secid, url, entry or kind")
-        weight = solution["weight"]
+            raise _MalformedRowError(f"row {number} lacks secid, url, entry or kind")
+        if not (label.isdecimal() and int(label) < count):
+            raise _MalformedRowError(f"row {number}: secid {label[:40]!r} is no row label")
+        if weight is not None and not re.fullmatch(r"[+-]?\d{1,18}", weight):
+            raise _MalformedRowError(f"row {number}: weight {weight[:40]!r} is no integer")
         yield (
-            int(label.value),
+            int(label),
             ResolvedUrl(
-                url=url.value,
-                weight=None if weight is None else int(weight.value),
-                entry=entry.value,
-                kind=kind.value,
+                url=url,
+                weight=None if weight is None else int(weight),
+                entry=entry,
+                kind=kind,
             ),
         )
+
+
+def _value(solution: ox.QuerySolution, name: str) -> str | None:
+    """The text of a variable's value in one row (``None`` when it is unbound or unknown).
+
+    An endpoint may send anything; a value that is not an IRI or literal, or holds a blank or
+    control character (which could fake an output line), is refused.
+    """
+    try:
+        term = solution[name]
+    except (KeyError, IndexError, TypeError):
+        return None
+    if term is None:
+        return None
+    if not isinstance(term, ox.NamedNode | ox.Literal):
+        raise _MalformedRowError(f"{name} is not an IRI or a literal")
+    text = term.value
+    if not text.isprintable() or any(char.isspace() for char in text):
+        raise _MalformedRowError(f"{name} {text[:40]!r} holds a blank or control character")
+    return text
 
 
 def _ordered(urls: list[ResolvedUrl]) -> tuple[ResolvedUrl, ...]:

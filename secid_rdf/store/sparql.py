@@ -5,16 +5,15 @@ export, and any SPARQL 1.1 server reached over HTTP. A server is loaded through 
 Graph Store HTTP Protocol (one ``PUT`` per named graph, so loading again replaces instead of
 duplicating) and queried through the SPARQL 1.1 Protocol (an HTML-form ``POST``, the
 request form every SPARQL 1.1 server accepts: Virtuoso 7.2 hangs on a ``POST`` of
-``application/sparql-query``). HTTP goes through :mod:`urllib.request`, whose handlers give
-basic and digest authentication.
+``application/sparql-query``). Every request goes through
+:class:`~secid_rdf.store.http.HttpClient`: bounded in time and size, redirects to other
+origins refused unless asked for, no secret in any message.
 """
 
 from __future__ import annotations
 
-import http.client
 import re
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,11 +26,13 @@ import pyoxigraph as ox
 from secid_rdf.findings import QueryError, SecidRdfError, StoreError
 from secid_rdf.iris import DATASET_GRAPH_IRI
 from secid_rdf.resources import queries_dir
+from secid_rdf.store.http import DEFAULT_TIMEOUT, Credentials, HttpClient, one_line
 
 __all__ = [
     "EXPORT_DATASET_FILE",
     "EXPORT_QUADS_FILE",
     "Credentials",
+    "GraphFailure",
     "GraphUpload",
     "LoadReport",
     "QueryResult",
@@ -67,19 +68,10 @@ _QUERY_FORM = re.compile(
 )
 """The query form after the prologue (SPARQL 1.1 grammar rules 2-4): it decides what to
 ``Accept``, since some stores answer ``CONSTRUCT`` with result bindings when allowed to."""
-_SERVER_MESSAGE_LIMIT = 300
 _VALUES_BLOCK = re.compile(r'VALUES\s+\?(\w+)\s*\{(?:"(?:[^"\\\n]|\\.)*"|[^}"])*\}', re.IGNORECASE)
 """A one-variable ``VALUES ?var { ... }`` block; string literals may hold ``}``."""
 
 _Term = TypeVar("_Term")
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """A user name and password for a store that asks for basic or digest authentication."""
-
-    user: str
-    password: str
 
 
 @dataclass(frozen=True)
@@ -96,12 +88,25 @@ class GraphUpload:
 
 
 @dataclass(frozen=True)
+class GraphFailure:
+    """A graph that was not loaded: its IRI, its size and why (after one retry)."""
+
+    graph: str | None
+    triples: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class LoadReport:
-    """What :func:`load_graphs` sent where, and how long it took."""
+    """What :func:`load_graphs` sent where, what failed, and how long it took.
+
+    ``store_url`` is shown without credentials.
+    """
 
     store_url: str
     uploads: tuple[GraphUpload, ...]
     seconds: float
+    failures: tuple[GraphFailure, ...] = ()
 
     @property
     def triples(self) -> int:
@@ -201,39 +206,86 @@ def load_graphs(
     graphs: Mapping[str | None, Sequence[ox.Triple]],
     *,
     credentials: Credentials | None = None,
-    timeout: float = 60.0,
+    timeout: float = DEFAULT_TIMEOUT,
+    follow_redirects: bool = False,
+    retry_pause: float = 1.0,
 ) -> LoadReport:
     """Replace each graph in a store with the given triples (one HTTP ``PUT`` per graph).
 
+    A graph whose ``PUT`` fails is sent once more after ``retry_pause`` seconds (a store that
+    restarts is back by then). Once a graph has been loaded, a graph that fails twice is
+    reported in :attr:`LoadReport.failures` and the load goes on; when the store stops
+    answering at all, the graphs not yet tried are reported too. Loading again completes
+    the store, since each ``PUT`` replaces its graph.
+
     :param store_url: the store's Graph Store Protocol endpoint (Oxigraph:
-        ``http://host:7878/store``).
+        ``http://host:7878/store``); user info in it is taken as the credentials.
     :param graphs: triples by graph IRI, as :func:`split_graphs` gives them.
     :param credentials: sent when the store asks for basic or digest authentication.
-    :param timeout: seconds to wait for the store on each request.
-    :returns: what was sent, with the store's answers and the elapsed time.
-    :raises StoreError: the store is unreachable, refuses the credentials, answers with an
-        HTTP error, or does not answer in time; the message names the URL and says how many
-        graphs were already replaced.
+    :param timeout: seconds each request may take in all.
+    :param follow_redirects: follow redirects to another origin too.
+    :param retry_pause: seconds to wait before sending a failed graph again.
+    :returns: what was sent and what failed, with the store's answers and the elapsed time.
+    :raises StoreError: the store is unreachable or refuses the first graph, twice; the
+        message names the URL (never its credentials).
     """
-    _check_http_url(store_url)
-    opener = _opener(store_url, credentials)
+    client = HttpClient(store_url, credentials, timeout=timeout, follow_redirects=follow_redirects)
     started = time.perf_counter()
-    if credentials is not None:
-        _learn_challenge(opener, store_url, timeout)
+    if client.credentials is not None:
+        _learn_challenge(client)
     uploads: list[GraphUpload] = []
-    for graph, triples in graphs.items():
-        url = graph_store_url(store_url, graph)
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    failures: list[GraphFailure] = []
+    items = list(graphs.items())
+    for index, (graph, triples) in enumerate(items):
+        try:
+            status = _put_twice(client, graph, triples, retry_pause)
+        except StoreError as error:
+            if not uploads and not failures:
+                done = f"0 of {len(graphs)} graphs were loaded"
+                raise StoreError(error.url, f"{error.reason} ({done})") from error
+            failures.append(GraphFailure(graph, len(triples), f"{error.url}: {error.reason}"))
+            if not error.answered:  # the store is gone: the rest would fail the same way
+                failures += (
+                    GraphFailure(name, len(rest), "not sent: the store stopped answering")
+                    for name, rest in items[index + 1 :]
+                )
+                break
+            continue
+        uploads.append(GraphUpload(graph, len(triples), status))
+    seconds = time.perf_counter() - started
+    return LoadReport(client.shown_url, tuple(uploads), seconds, tuple(failures))
+
+
+def _put_twice(
+    client: HttpClient, graph: str | None, triples: Sequence[ox.Triple], pause: float
+) -> int:
+    """``PUT`` one graph; when that fails, once more after ``pause`` seconds. The status."""
+    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    url = graph_store_url(client.url, graph)
+    for attempt in (1, 2):
         request = urllib.request.Request(
             url, data=body, method="PUT", headers={"Content-Type": _GRAPH_BODY_TYPE}
         )
         try:
-            status, _, _ = _send(opener, request, timeout)
-        except StoreError as error:
-            done = f"{len(uploads)} of {len(graphs)} graphs were loaded before this one"
-            raise StoreError(error.url, f"{error.reason} ({done})") from error
-        uploads.append(GraphUpload(graph, len(triples), status))
-    return LoadReport(store_url, tuple(uploads), time.perf_counter() - started)
+            return client.send(request).status
+        except StoreError:
+            if attempt == 2:
+                raise
+            time.sleep(pause)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _learn_challenge(client: HttpClient) -> None:
+    """Send a bodiless ``HEAD`` so the store's challenge is known before the first ``PUT``.
+
+    Whatever the store answers (stores need not support ``HEAD``) is fine; only an
+    unreachable store is an error, reported before anything is sent.
+    """
+    try:
+        client.send(urllib.request.Request(client.url, method="HEAD"))
+    except StoreError as error:
+        if not error.answered:
+            raise
 
 
 def query_endpoint(
@@ -241,39 +293,47 @@ def query_endpoint(
     query: str,
     *,
     credentials: Credentials | None = None,
-    timeout: float = 60.0,
+    timeout: float = DEFAULT_TIMEOUT,
+    follow_redirects: bool = False,
 ) -> QueryResult:
     """Run a query on a remote SPARQL 1.1 endpoint.
 
     The query is sent as a URL-encoded ``POST`` (SPARQL 1.1 Protocol section 2.1.2).
 
-    :param endpoint_url: the query endpoint (Oxigraph: ``http://host:7878/query``).
+    :param endpoint_url: the query endpoint (Oxigraph: ``http://host:7878/query``); user
+        info in it is taken as the credentials.
     :param query: SPARQL 1.1 query text.
     :param credentials: sent when the endpoint asks for basic or digest authentication.
-    :param timeout: seconds to wait for the answer.
+    :param timeout: seconds the request may take in all.
+    :param follow_redirects: follow redirects to another origin too.
     :returns: solutions, a boolean or triples, parsed from the endpoint's answer.
     :raises StoreError: the endpoint is unreachable, refuses, rejects the query (the message
-        carries the server's explanation) or answers in a format that is not SPARQL results
-        or RDF.
+        carries the server's explanation), redirects elsewhere, is too slow or too long, or
+        answers in a format that is not SPARQL results or RDF, or with a malformed one.
     """
-    _check_http_url(endpoint_url)
+    client = HttpClient(
+        endpoint_url, credentials, timeout=timeout, follow_redirects=follow_redirects
+    )
     request = urllib.request.Request(
-        endpoint_url,
+        client.url,
         data=urllib.parse.urlencode({"query": query}).encode("ascii"),
         method="POST",
         headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": _accept(query)},
     )
-    _, media_type, body = _send(_opener(endpoint_url, credentials), request, timeout)
+    answer = client.send(request)
+    media_type = answer.media_type
     results_format = ox.QueryResultsFormat.from_media_type(media_type)
     rdf_format = ox.RdfFormat.from_media_type(media_type)
     try:
         if results_format is not None:
-            return _parse_results(body, results_format)
+            return _parse_results(answer.body, results_format)
         if rdf_format is not None:
-            return tuple(quad.triple for quad in ox.parse(body, format=rdf_format))
-    except SyntaxError as error:
-        raise StoreError(endpoint_url, f"unreadable {media_type} answer: {error}") from error
-    raise StoreError(endpoint_url, f"answered {media_type}, not SPARQL results or RDF")
+            return tuple(quad.triple for quad in ox.parse(answer.body, format=rdf_format))
+    except (SyntaxError, ValueError) as error:
+        reason = f"malformed {media_type} answer: {one_line(str(error))}"
+        raise client.error(client.url, reason, answered=True) from None
+    reason = f"answered {one_line(media_type)}, not SPARQL results or RDF"
+    raise client.error(client.url, reason, answered=True)
 
 
 def _accept(query: str) -> str:
@@ -371,123 +431,6 @@ def _term(value: str) -> ox.NamedNode | ox.Literal:
         except ValueError as error:
             raise QueryError(f"not an IRI: {value}: {error}") from error
     return ox.Literal(value)
-
-
-def _check_http_url(url: str) -> None:
-    """Refuse anything but an absolute http(s) URL, before any request is made."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise StoreError(url, "not an http:// or https:// URL")
-
-
-def _opener(url: str, credentials: Credentials | None) -> urllib.request.OpenerDirector:
-    """A URL opener that answers basic and digest challenges with the credentials."""
-    if credentials is None:
-        return urllib.request.build_opener()
-    passwords = urllib.request.HTTPPasswordMgrWithPriorAuth()
-    passwords.add_password(None, url, credentials.user, credentials.password)
-    return urllib.request.build_opener(_BasicAuthHandler(passwords), _DigestAuthHandler(passwords))
-
-
-class _BasicAuthHandler(urllib.request.HTTPBasicAuthHandler):
-    """Basic authentication that, once asked for, sends the credentials from the start.
-
-    Every later request carries them without waiting for a challenge (see
-    :class:`_DigestAuthHandler` for why).
-    """
-
-    passwd: urllib.request.HTTPPasswordMgrWithPriorAuth
-
-    def retry_http_basic_auth(self, host: str, req: urllib.request.Request, realm: str) -> object:
-        """Answer as urllib does, and remember that this store wants basic credentials."""
-        response = super().retry_http_basic_auth(host, req, realm)
-        self.passwd.update_authenticated(req.full_url, True)
-        return response
-
-
-class _DigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
-    """Digest authentication that answers the last challenge before being asked again.
-
-    urllib sends every request without credentials first. A store that then answers 401 and
-    closes the connection before reading the body (Virtuoso 7.2 does) breaks every ``PUT``
-    whose body outgrows the socket buffers ("Broken pipe"). Once a challenge is known, each
-    request carries a fresh answer to it (next nonce count) from the start.
-    """
-
-    challenge: dict[str, str] | None = None
-
-    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
-        """Add ``Authorization`` from the known challenge (urllib's request hook)."""
-        if self.challenge is not None and not req.has_header(self.auth_header):
-            answer = self.get_authorization(req, self.challenge)
-            if answer:
-                req.add_unredirected_header(self.auth_header, f"Digest {answer}")
-        return req
-
-    https_request = http_request
-
-    def retry_http_digest_auth(self, req: urllib.request.Request, auth: str) -> object:
-        """Remember the challenge, then answer it as urllib does."""
-        _, _, challenge = auth.partition(" ")
-        items = urllib.request.parse_http_list(challenge)
-        self.challenge = urllib.request.parse_keqv_list([item for item in items if item])
-        return super().retry_http_digest_auth(req, auth)
-
-
-def _learn_challenge(opener: urllib.request.OpenerDirector, url: str, timeout: float) -> None:
-    """Send a bodiless ``HEAD`` so the store's challenge is known before the first ``PUT``.
-
-    Whatever the store answers (stores need not support ``HEAD``) is fine; only an
-    unreachable store is an error, reported before anything is sent.
-    """
-    try:
-        _send(opener, urllib.request.Request(url, method="HEAD"), timeout)
-    except StoreError as error:
-        if not isinstance(error.__cause__, urllib.error.HTTPError):
-            raise
-
-
-def _send(
-    opener: urllib.request.OpenerDirector, request: urllib.request.Request, timeout: float
-) -> tuple[int, str, bytes]:
-    """Send one request; give (status, media type, body) or raise a one-line StoreError."""
-    url = request.full_url
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            return response.status, response.headers.get_content_type(), response.read()
-    except urllib.error.HTTPError as error:
-        raise StoreError(url, _http_error_reason(error)) from error
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, TimeoutError):
-            raise StoreError(url, f"no answer within {timeout:g} s") from error
-        raise StoreError(url, f"cannot connect: {error.reason}") from error
-    except TimeoutError as error:
-        raise StoreError(url, f"no answer within {timeout:g} s") from error
-    except ValueError as error:  # urllib's auth handlers meet a scheme they do not speak
-        raise StoreError(url, f"authentication refused: {error}") from error
-    except (OSError, http.client.HTTPException) as error:
-        raise StoreError(url, f"connection failed: {error}") from error
-
-
-def _http_error_reason(error: urllib.error.HTTPError) -> str:
-    """``HTTP 400 Bad Request: <the server's message>``, on one line."""
-    reason = f"HTTP {error.code} {error.reason}"
-    if error.code in (401, 403):
-        reason += " (authentication refused: check --user and --password)"
-    try:
-        body = error.read() if error.fp is not None else b""
-    except (OSError, http.client.HTTPException):
-        body = b""
-    message = _one_line(body.decode("utf-8", errors="replace"))
-    return f"{reason}: {message}" if message else reason
-
-
-def _one_line(text: str) -> str:
-    """Server text made safe for one terminal line: no control characters, bounded length."""
-    line = " ".join("".join(c if c.isprintable() else " " for c in text).split())
-    if len(line) > _SERVER_MESSAGE_LIMIT:
-        line = line[: _SERVER_MESSAGE_LIMIT - 1] + "…"
-    return line
 
 
 def library_query_names() -> tuple[str, ...]:
