@@ -314,6 +314,7 @@ def graph_quads(
             base=DEFAULT_BASE,
             dump_base=default_dump_base(DEFAULT_BASE),
             commit=exported.registry.commit,
+            digest=exported.registry.digest,
             version=__version__,
         )
         stats = DatasetStats.of(exported.quads, DEFAULT_BASE)

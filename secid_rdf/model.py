@@ -243,7 +243,8 @@ class Registry:
     """A whole registry: its types, its namespaces and the findings met while reading it.
 
     Namespaces are sorted by type, then namespace. ``commit`` is the git commit of the
-    registry folder when it sits in a work tree.
+    registry folder when it sits in a work tree; otherwise ``digest`` (``sha256:<hex>``)
+    names the content of the files read, wherever the folder is.
     """
 
     root: Path
@@ -251,3 +252,4 @@ class Registry:
     namespaces: tuple[Namespace, ...]
     findings: tuple[Finding, ...] = field(default=())
     commit: str | None = None
+    digest: str | None = None

@@ -300,7 +300,9 @@ DCTERMS = Vocabulary(
         "isPartOf",
         "isReplacedBy",
         "issued",
+        "LicenseDocument",
         "license",
+        "MediaType",
         "modified",
         "publisher",
         "rights",
@@ -333,7 +335,9 @@ SKOS = Vocabulary(
     ),
 )
 FOAF = Vocabulary(
-    "foaf", "http://xmlns.com/foaf/0.1/", ("Document", "homepage", "isPrimaryTopicOf", "page")
+    "foaf",
+    "http://xmlns.com/foaf/0.1/",
+    ("Agent", "Document", "Organization", "homepage", "isPrimaryTopicOf", "name", "page"),
 )
 PROV = Vocabulary(
     "prov",
@@ -387,6 +391,7 @@ DCAT = Vocabulary(
         "downloadURL",
         "landingPage",
         "mediaType",
+        "version",
     ),
 )
 SCHEMA = Vocabulary(

@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import rdflib
 from click.testing import CliRunner
 from pyld.jsonld import JsonLdError
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
@@ -28,7 +29,7 @@ from secid_rdf.formats.pages import page_path
 from secid_rdf.formats.serialize import FORMATS
 from secid_rdf.iris import DEFAULT_BASE, GRAPH_NAMESPACE, commit_iri, graph_iri, namespace_iri
 from secid_rdf.read.registry import read_registry
-from secid_rdf.vocab import DCAT, DCTERMS, PROV, VOID, XSD
+from secid_rdf.vocab import DCAT, DCTERMS, FOAF, PROV, VOID, XSD
 
 REGISTRIES = ["bundled", "markdown", "json"]
 MODIFIED = "2026-02-10"
@@ -271,6 +272,71 @@ def test_dataset_description_counts_and_files_match_the_export(
         (media_type,) = objects(void, distribution, DCAT.mediaType)
         fmt = next(fmt for fmt in FORMATS.values() if fmt.file_name == file_name)
         assert media_type == NamedNode(MEDIA_TYPES + fmt.media_type)
+
+
+DCAT_AP = Path(__file__).parent / "fixtures" / "dcat-ap"
+
+
+@pytest.fixture(scope="module")
+def dcat_ap_shapes() -> rdflib.Graph:
+    shapes = rdflib.Graph()
+    for file_name in ("shapes.ttl", "range.ttl"):
+        shapes.parse(DCAT_AP / file_name, format="turtle")
+    return shapes
+
+
+@pytest.mark.parametrize("name", REGISTRIES)
+def test_dataset_description_conforms_to_dcat_ap(
+    name: str, exports: dict[str, ExportResult], dcat_ap_shapes: rdflib.Graph
+) -> None:
+    import pyshacl
+
+    data = rdflib.Graph().parse(exports[name].out_dir / "void.ttl", format="turtle")
+    _, report, text = pyshacl.validate(data, shacl_graph=dcat_ap_shapes, inference="none")
+    violations = list(report.subjects(rdflib.SH.resultSeverity, rdflib.SH.Violation))
+    assert not violations, text
+
+
+@pytest.mark.parametrize("name", REGISTRIES)
+def test_dataset_names_publisher_landing_page_and_examples(
+    name: str, exports: dict[str, ExportResult], namespaces: dict[str, set[tuple[str, str]]]
+) -> None:
+    void = void_graph(exports[name])
+    (publisher,) = objects(void, DATASET, DCTERMS.publisher)
+    assert objects(void, publisher, FOAF.name) == [Literal("Cloud Security Alliance")]
+    assert len(objects(void, DATASET, DCAT.landingPage)) == 1
+    assert objects(void, DATASET, VOID.uriSpace) == [Literal(DEFAULT_BASE)]
+    examples = {iri.value for iri in objects(void, DATASET, VOID.exampleResource)}
+    first = {
+        type_name: namespace_iri(DEFAULT_BASE, type_name, namespace).value
+        for type_name, namespace in sorted(namespaces[name], reverse=True)
+    }
+    assert examples == set(first.values()), "one namespace per type: the first by IRI"
+
+
+def test_dataset_version_is_the_commit_or_the_content_hash(
+    exports: dict[str, ExportResult], bundled_registry: Path, markdown_corpus: Path
+) -> None:
+    commit = read_registry(bundled_registry).commit
+    assert objects(void_graph(exports["bundled"]), DATASET, DCAT.version) == [Literal(str(commit))]
+    (version,) = objects(void_graph(exports["markdown"]), DATASET, DCAT.version)
+    assert version.value.startswith("sha256:"), "the corpora are not git checkouts"
+    assert version.value == read_registry(markdown_corpus).digest
+
+
+def test_content_hash_follows_the_files_not_the_folder(
+    tmp_path: Path, bundled_registry: Path
+) -> None:
+    registry = tmp_path / "one" / "registry"  # outside any git work tree
+    shutil.copytree(bundled_registry, registry)
+    first = read_registry(registry)
+    assert first.commit is None and first.digest is not None
+    moved = tmp_path / "two" / "registry"
+    shutil.copytree(registry, moved)
+    assert read_registry(moved).digest == first.digest
+    changed = next(path for path in sorted(moved.rglob("*.json")) if path.is_file())
+    changed.write_bytes(changed.read_bytes() + b"\n")
+    assert read_registry(moved).digest != first.digest
 
 
 @pytest.mark.parametrize("name", REGISTRIES)

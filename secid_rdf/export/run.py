@@ -253,6 +253,7 @@ def _dataset_info(registry: Registry, options: ExportOptions) -> DatasetInfo:
         license=options.license,
         modified=modified,
         commit=registry.commit,
+        digest=registry.digest,
         version=__version__,
     )
 

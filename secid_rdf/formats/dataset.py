@@ -1,9 +1,12 @@
 """The dataset description of an export: VoID statistics, DCAT distributions, PROV origin.
 
 It describes the dump files of one export (``void.ttl`` beside them) in the named graph
-:data:`secid_rdf.iris.DATASET_GRAPH_IRI`. Every value comes from the export or the
-registry; ``dcterms:modified`` is the registry's commit date or a date the caller gives,
-never the clock, so the description is as deterministic as the data.
+:data:`secid_rdf.iris.DATASET_GRAPH_IRI`, and conforms to the DCAT-AP 3.0.1 shapes
+(mandatory properties and class ranges: description, publisher, typed licences and media
+types). Every value comes from the export or the registry; ``dcterms:modified`` is the
+registry's commit date or a date the caller gives, never the clock, and ``dcat:version`` is
+the registry's commit or the hash of its files, so the description is as deterministic as
+the data.
 
 IRIs: the dataset is ``<dump_base>void.ttl#dataset``; each distribution, class partition
 and the export activity hang off ``void.ttl#...``; each named graph is a ``void:subset``
@@ -25,10 +28,24 @@ from pyoxigraph import Literal, NamedNode, Quad
 from secid_rdf.formats.context import compact_iri
 from secid_rdf.formats.serialize import OutputFormat, SortedTriples, distinct_triples
 from secid_rdf.iris import DATASET_GRAPH_IRI, GRAPH_NAMESPACE, commit_iri, encode_segment
-from secid_rdf.vocab import DCAT, DCTERMS, ONTOLOGY_IRI, PREFIXES, PROV, RDF, RDFS, VOID, XSD
+from secid_rdf.vocab import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    ONTOLOGY_IRI,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    SECID,
+    VOID,
+    XSD,
+)
 
 __all__ = [
     "CC0_IRI",
+    "SECID_LANDING_PAGE",
+    "SECID_PUBLISHER",
     "DatasetInfo",
     "DatasetStats",
     "Distribution",
@@ -42,6 +59,19 @@ CC0_IRI = "https://creativecommons.org/publicdomain/zero/1.0/"
 
 MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 """IANA's media type registry; ``<MEDIA_TYPES>text/turtle`` names a media type (DCAT)."""
+
+SECID_PUBLISHER = ("https://cloudsecurityalliance.org/", "Cloud Security Alliance")
+"""The IRI and name of the registry's publisher, the default ``dcterms:publisher``."""
+
+SECID_LANDING_PAGE = "https://github.com/CloudSecurityAlliance/SecID"
+"""Where people find the SecID registry, the default ``dcat:landingPage``."""
+
+_DESCRIPTION = (
+    "The SecID registry of security knowledge identifiers as an RDF graph: its types, "
+    "namespaces (who publishes), sources (what they publish), the patterns and URL templates "
+    "that resolve a SecID to web pages, and its examples and versions. One resource per "
+    "SecID, named by the SecID itself."
+)
 
 _CURIE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*:[A-Za-z0-9_.-]+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -61,6 +91,9 @@ class DatasetInfo:
     """What the description says beyond the counts.
 
     ``modified`` is an ``xsd:date`` or ``xsd:dateTime`` text (see :func:`parse_modified`).
+    The dataset's ``dcat:version`` is ``commit`` (the registry's git commit), else
+    ``digest`` (the hash of the registry's files, for a folder that is not a git checkout);
+    ``version`` is secid-rdf's own version, for the export activity.
     """
 
     base: str
@@ -68,7 +101,10 @@ class DatasetInfo:
     license: str = CC0_IRI
     modified: str | None = None
     commit: str | None = None
+    digest: str | None = None
     version: str
+    publisher: tuple[str, str] = SECID_PUBLISHER
+    landing_page: str = SECID_LANDING_PAGE
 
 
 def default_dump_base(base: str) -> str:
@@ -132,6 +168,13 @@ class DatasetStats:
     properties: set[str] = field(default_factory=set)
     classes: Counter[str] = field(default_factory=Counter)
     graphs: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, str] = field(default_factory=dict)
+    """Per SecID type (the IRI's first segment after the base), its first namespace IRI."""
+
+    def _example(self, kind: str, iri: str) -> None:
+        """Keep ``iri`` as the example of ``kind`` when it sorts before the one kept."""
+        if kind not in self.examples or iri < self.examples[kind]:
+            self.examples[kind] = iri
 
     def add(self, quads: Iterable[Quad], triples: SortedTriples) -> None:
         """Count one part: its distinct quads and its distinct ``triples``."""
@@ -150,6 +193,10 @@ class DatasetStats:
             for _, not_type, _, text in keys
             if not not_type and text[0] == "<" and text[1] != "<"  # an IRI, not a triple
         )
+        namespace_class = f"<{SECID.Namespace.value}>"
+        for subject, not_type, _, text in keys:
+            if not not_type and text == namespace_class and subject.startswith(base):
+                self._example(subject[len(base) :].partition("/")[0], subject)
         for graph, count in Counter(map(attrgetter("graph_name"), quads)).items():
             if isinstance(graph, NamedNode):
                 self.graphs[graph.value] += count
@@ -163,6 +210,8 @@ class DatasetStats:
         self.properties |= other.properties
         self.classes.update(other.classes)
         self.graphs.update(other.graphs)
+        for kind, iri in other.examples.items():
+            self._example(kind, iri)
 
     @classmethod
     def of(cls, quads: Iterable[Quad], base: str) -> DatasetStats:
@@ -194,7 +243,22 @@ def describe_dataset(
     for kind in (VOID.Dataset, DCAT.Dataset, PROV.Entity):
         add(dataset, RDF.type, kind)
     add(dataset, DCTERMS.title, Literal("SecID registry knowledge graph", language="en"))
-    add(dataset, DCTERMS.license, NamedNode(info.license))
+    add(dataset, DCTERMS.description, Literal(_DESCRIPTION, language="en"))
+    license_iri = NamedNode(info.license)
+    add(dataset, DCTERMS.license, license_iri)
+    add(license_iri, RDF.type, DCTERMS.LicenseDocument)
+    publisher_iri, publisher_name = info.publisher
+    publisher = NamedNode(publisher_iri)
+    add(dataset, DCTERMS.publisher, publisher)
+    add(publisher, RDF.type, FOAF.Agent)
+    add(publisher, RDF.type, FOAF.Organization)
+    add(publisher, FOAF.name, Literal(publisher_name))
+    landing_page = NamedNode(info.landing_page)
+    add(dataset, DCAT.landingPage, landing_page)
+    add(landing_page, RDF.type, FOAF.Document)
+    version = info.commit or info.digest
+    if version is not None:
+        add(dataset, DCAT.version, Literal(version))
     if info.modified is not None:
         add(dataset, DCTERMS.modified, parse_modified(info.modified))
     add(dataset, VOID.triples, _integer(stats.triples))
@@ -205,6 +269,8 @@ def describe_dataset(
     add(dataset, VOID.classes, _integer(len(by_class)))
     add(dataset, VOID.uriSpace, Literal(info.base))
     add(dataset, VOID.vocabulary, NamedNode(ONTOLOGY_IRI))
+    for _, example in sorted(stats.examples.items()):
+        add(dataset, VOID.exampleResource, NamedNode(example))
     for class_iri, count in sorted(by_class.items()):
         partition = NamedNode(f"{void_file}#class={_class_key(class_iri)}")
         add(dataset, VOID.classPartition, partition)
@@ -220,15 +286,22 @@ def describe_dataset(
         fmt = distribution.format
         node = NamedNode(f"{void_file}#{fmt.name}")
         dump = NamedNode(info.dump_base + fmt.file_name)
+        media_type = NamedNode(MEDIA_TYPES + fmt.media_type)
         add(dataset, VOID.dataDump, dump)
         add(dataset, DCAT.distribution, node)
         add(node, RDF.type, DCAT.Distribution)
         add(node, DCTERMS.title, Literal(f"{fmt.title} dump", language="en"))
+        add(
+            node,
+            DCTERMS.description,
+            Literal(f"The whole graph in {fmt.title} ({fmt.file_name}).", language="en"),
+        )
         add(node, DCAT.downloadURL, dump)
         add(node, DCAT.accessURL, dump)
-        add(node, DCAT.mediaType, NamedNode(MEDIA_TYPES + fmt.media_type))
+        add(node, DCAT.mediaType, media_type)
+        add(media_type, RDF.type, DCTERMS.MediaType)
         add(node, DCAT.byteSize, _integer(distribution.byte_size, XSD.nonNegativeInteger))
-        add(node, DCTERMS.license, NamedNode(info.license))
+        add(node, DCTERMS.license, license_iri)
     activity = NamedNode(void_file + "#export")
     agent = NamedNode(f"https://pypi.org/project/secid-rdf/{info.version}/")
     add(dataset, PROV.wasGeneratedBy, activity)

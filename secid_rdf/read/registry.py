@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import os
 import re
 import stat
@@ -139,13 +140,33 @@ def _read(root: Path, parse: FileParser) -> Registry:
     namespaces = _read_namespaces(namespace_files, findings, parse)
     type_names = sorted({t.name for t in types} | {ns.type for ns in namespaces})
     by_name = {t.name: t for t in types}
+    commit = _git_commit(root)
     return Registry(
         root=root,
         types=tuple(by_name.get(name) or SecidType(name=name) for name in type_names),
         namespaces=tuple(sorted(namespaces, key=lambda ns: (ns.type, ns.namespace))),
         findings=tuple(sort_findings(findings)),
-        commit=_git_commit(root),
+        commit=commit,
+        digest=_content_digest([*type_files, *namespace_files]) if commit is None else None,
     )
+
+
+def _content_digest(files: list[_File]) -> str:
+    """``sha256:<hex>`` of the files' registry-relative paths and bytes, in path order.
+
+    It names the registry's content wherever the folder is, so a registry that is not a
+    git checkout still has a version. Each file is hashed on its own (its path, then the
+    hash of its bytes); a file that cannot be read counts as empty (reading reported it).
+    """
+    digest = hashlib.sha256()
+    for file in sorted(files, key=lambda file: file.rel):
+        try:
+            with open(file.path, "rb") as handle:
+                content = hashlib.file_digest(handle, "sha256").digest()
+        except OSError:
+            content = b""
+        digest.update(file.rel.encode("utf-8") + b"\0" + content)
+    return f"sha256:{digest.hexdigest()}"
 
 
 def expected_paths(type_name: str, namespace: str, suffix: str) -> tuple[str, str]:
