@@ -1,12 +1,147 @@
-"""secid-rdf: turn a SecID registry into a validated RDF knowledge graph."""
+"""secid-rdf: turn a SecID registry into a validated RDF knowledge graph.
+
+The public API, one name per task: read a registry, convert it, export it, validate it, put
+it in a store, resolve SecIDs. Each name is imported from its sub-package on first use, so
+``import secid_rdf`` (and ``secid-rdf --help``) loads neither rdflib, pyshacl nor pyoxigraph.
+
+>>> from secid_rdf import read_registry, registry_stats
+>>> from secid_rdf.resources import bundled_registry_path
+>>> registry_stats(read_registry(bundled_registry_path())).namespaces > 0
+True
+"""
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 try:
     __version__ = version("secid-rdf")
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0"
 
-__all__ = ["__version__"]
+if TYPE_CHECKING:
+    from secid_rdf.convert.builder import Conversion, registry_to_graph
+    from secid_rdf.export.run import (
+        ExportedGraph,
+        ExportOptions,
+        ExportResult,
+        export_registry,
+        registry_to_quads,
+    )
+    from secid_rdf.findings import (
+        EmptyRegistryError,
+        Finding,
+        InvalidSecidError,
+        Location,
+        RegistryNotFoundError,
+        SecidRdfError,
+        Severity,
+    )
+    from secid_rdf.formats.serialize import FORMATS, serialize
+    from secid_rdf.model import Registry
+    from secid_rdf.read.registry import read_registry
+    from secid_rdf.read.stats import RegistryStats, registry_stats
+    from secid_rdf.resolve.resolver import Resolution, resolve_secids
+    from secid_rdf.secid import SecID, format_secid, parse_secid
+    from secid_rdf.store.sparql import (
+        build_store,
+        load_graphs,
+        query_endpoint,
+        query_store,
+        read_export,
+    )
+    from secid_rdf.validate.report import render_findings
+    from secid_rdf.validate.shacl import Validation, validate_data, validate_registry
+
+_HOMES = {
+    "Conversion": "convert.builder",
+    "EmptyRegistryError": "findings",
+    "ExportOptions": "export.run",
+    "ExportResult": "export.run",
+    "ExportedGraph": "export.run",
+    "FORMATS": "formats.serialize",
+    "Finding": "findings",
+    "InvalidSecidError": "findings",
+    "Location": "findings",
+    "Registry": "model",
+    "RegistryNotFoundError": "findings",
+    "RegistryStats": "read.stats",
+    "Resolution": "resolve.resolver",
+    "SecID": "secid",
+    "SecidRdfError": "findings",
+    "Severity": "findings",
+    "Validation": "validate.shacl",
+    "build_store": "store.sparql",
+    "export_registry": "export.run",
+    "format_secid": "secid",
+    "load_graphs": "store.sparql",
+    "parse_secid": "secid",
+    "query_endpoint": "store.sparql",
+    "query_store": "store.sparql",
+    "read_export": "store.sparql",
+    "read_registry": "read.registry",
+    "registry_stats": "read.stats",
+    "registry_to_graph": "convert.builder",
+    "registry_to_quads": "export.run",
+    "render_findings": "validate.report",
+    "resolve_secids": "resolve.resolver",
+    "serialize": "formats.serialize",
+    "validate_data": "validate.shacl",
+    "validate_registry": "validate.shacl",
+}
+"""Where each public name is defined, relative to this package."""
+
+__all__ = [
+    "FORMATS",
+    "Conversion",
+    "EmptyRegistryError",
+    "ExportOptions",
+    "ExportResult",
+    "ExportedGraph",
+    "Finding",
+    "InvalidSecidError",
+    "Location",
+    "Registry",
+    "RegistryNotFoundError",
+    "RegistryStats",
+    "Resolution",
+    "SecID",
+    "SecidRdfError",
+    "Severity",
+    "Validation",
+    "__version__",
+    "build_store",
+    "export_registry",
+    "format_secid",
+    "load_graphs",
+    "parse_secid",
+    "query_endpoint",
+    "query_store",
+    "read_export",
+    "read_registry",
+    "registry_stats",
+    "registry_to_graph",
+    "registry_to_quads",
+    "render_findings",
+    "resolve_secids",
+    "serialize",
+    "validate_data",
+    "validate_registry",
+]
+
+
+def __getattr__(name: str) -> object:
+    """Import a public name from its sub-package the first time it is asked for."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'secid_rdf' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"secid_rdf.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The public names, loaded or not."""
+    return sorted({*globals(), *__all__})

@@ -7,13 +7,14 @@ Exit codes everywhere: 0 clean, 1 the data has errors (the rest was still proces
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from secid_rdf import __version__
-from secid_rdf.findings import SecidRdfError, Severity
+from secid_rdf.findings import Finding, SecidRdfError, Severity
 from secid_rdf.formats.dataset import CC0_IRI
 from secid_rdf.formats.serialize import FORMATS
 from secid_rdf.iris import DEFAULT_BASE
@@ -31,9 +32,12 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 REGISTRY_ARGUMENT = click.argument(
-    "registry",
-    required=False,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    "registry", required=False, type=click.Path(file_okay=False, path_type=Path)
+)
+"""Every command that reads a registry takes it so; a missing or empty folder exits 2."""
+
+QUIET_OPTION = click.option(
+    "-q", "--quiet", is_flag=True, help="Print only errors on stderr: no warnings or summary."
 )
 
 
@@ -49,6 +53,19 @@ BASE_OPTION = click.option(
 def resolve_registry(registry: Path | None) -> Path:
     """The registry folder to use: the one given, or the bundled one."""
     return registry if registry is not None else bundled_registry_path()
+
+
+def echo_findings(findings: Iterable[Finding], *, quiet: bool) -> None:
+    """Findings on stderr, one line each; with ``quiet``, only the errors."""
+    for finding in findings:
+        if not quiet or finding.severity is Severity.ERROR:
+            click.echo(str(finding), err=True)
+
+
+def echo_note(message: str, *, quiet: bool) -> None:
+    """A progress or summary line on stderr, unless ``quiet``."""
+    if not quiet:
+        click.echo(message, err=True)
 
 
 class UnusableInputError(click.ClickException):
@@ -96,7 +113,7 @@ class SecidRdfGroup(click.Group):
             raise UnusableInputError(str(error)) from error
 
 
-@click.group(cls=SecidRdfGroup)
+@click.group(cls=SecidRdfGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="secid-rdf")
 def main() -> None:
     """Turn a SecID registry into a validated RDF knowledge graph.
@@ -107,7 +124,8 @@ def main() -> None:
 
 @main.command()
 @REGISTRY_ARGUMENT
-def stats(registry: Path | None) -> None:
+@QUIET_OPTION
+def stats(registry: Path | None, quiet: bool) -> None:
     """Count what the registry holds: files, namespaces, sources, match nodes, URLs ...
 
     Counts go to stdout; problems met while reading go to stderr as
@@ -121,8 +139,7 @@ def stats(registry: Path | None) -> None:
     from secid_rdf.read.stats import registry_stats
 
     read = read_registry(resolve_registry(registry))
-    for finding in read.findings:
-        click.echo(str(finding), err=True)
+    echo_findings(read.findings, quiet=quiet)
     click.echo(f"registry: {read.root}")
     click.echo(f"commit: {read.commit or 'unknown (not a git work tree)'}")
     for line in registry_stats(read).lines():
@@ -195,6 +212,7 @@ def check_modified(_ctx: click.Context, _param: click.Parameter, value: str | No
     help="Name the JSON-LD context by this URL (where context.jsonld is published) in the "
     "dump and pages, instead of carrying it inline.",
 )
+@QUIET_OPTION
 def export(
     registry: Path | None,
     out_dir: Path,
@@ -206,6 +224,7 @@ def export(
     license_iri: str,
     jobs: int | None,
     context_url: str | None,
+    quiet: bool,
 ) -> None:
     """Write the graph as Turtle, N-Triples, N-Quads and JSON-LD, with a page per namespace.
 
@@ -230,12 +249,11 @@ def export(
         context_url=absolute_iri(context_url).value if context_url is not None else None,
     )
     result = export_registry(resolve_registry(registry), out_dir, options)
-    for finding in result.findings:
-        click.echo(str(finding), err=True)
-    click.echo(
+    echo_findings(result.findings, quiet=quiet)
+    echo_note(
         f"wrote {len(result.files)} files to {result.out_dir}: {result.triples} triples, "
         f"pages for {result.pages} namespace(s)",
-        err=True,
+        quiet=quiet,
     )
     if result.has_errors:
         raise click.exceptions.Exit(1)
@@ -284,75 +302,29 @@ def store_credentials(user: str | None, password: str | None) -> Credentials | N
 
 
 def graph_quads(
-    registry: Path | None, export_dir: Path | None, *, include_description: bool
-) -> tuple[list[Quad], bool]:
+    registry: Path | None,
+    export_dir: Path | None,
+    *,
+    include_description: bool,
+    quiet: bool = False,
+) -> tuple[Sequence[Quad], bool]:
     """The quads to load or query, and whether converting REGISTRY met errors.
 
-    With ``export_dir`` they are read from an existing export; otherwise REGISTRY is converted
-    in memory (its findings are printed on stderr) and, with ``include_description``,
-    described (VoID/DCAT/PROV counts; no dump files, since none were written).
+    They are read from an existing export (``--from``), or REGISTRY is converted in memory
+    and its findings printed on stderr.
     """
     from secid_rdf.export.run import registry_to_quads
-    from secid_rdf.formats.dataset import (
-        DatasetInfo,
-        DatasetStats,
-        default_dump_base,
-        describe_dataset,
-    )
     from secid_rdf.store.sparql import read_export
 
     if export_dir is not None:
         if registry is not None:
             raise click.UsageError("give REGISTRY or --from, not both")
-        return list(read_export(export_dir, include_description=include_description)), False
-    exported = registry_to_quads(resolve_registry(registry))
-    for finding in exported.findings:
-        click.echo(str(finding), err=True)
-    quads = list(exported.quads)
-    if include_description:
-        info = DatasetInfo(
-            base=DEFAULT_BASE,
-            dump_base=default_dump_base(DEFAULT_BASE),
-            commit=exported.registry.commit,
-            digest=exported.registry.digest,
-            version=__version__,
-        )
-        stats = DatasetStats.of(exported.quads, DEFAULT_BASE)
-        quads.extend(describe_dataset(stats, (), info))
-    return quads, exported.has_errors
-
-
-def query_arguments(
-    arguments: tuple[str, ...], query_file: TextIO | None, library_name: str | None
-) -> tuple[Path | None, str]:
-    """Split ``[REGISTRY] [QUERY]`` and find the query text: the argument, --file or --library."""
-    from secid_rdf.store.sparql import read_library_query
-
-    given = (query_file is not None) + (library_name is not None)
-    if given > 1:
-        raise click.UsageError("give --file or --library, not both")
-    wanted = 1 - given  # positional QUERY only when neither option gives the query
-    if not wanted <= len(arguments) <= wanted + 1:
-        raise click.UsageError("give [REGISTRY] QUERY, or [REGISTRY] with --file or --library")
-    registry = Path(arguments[0]) if len(arguments) > wanted else None
-    if registry is not None and not registry.is_dir():
-        raise click.UsageError(f"REGISTRY {registry} is not a folder")
-    if query_file is not None:
-        return registry, query_file.read()
-    if library_name is not None:
-        return registry, read_library_query(library_name)
-    return registry, arguments[-1]
-
-
-def parse_bindings(bindings: tuple[str, ...]) -> dict[str, str]:
-    """``--bind VAR=VALUE`` options as a mapping (a leading ``?`` on VAR is allowed)."""
-    parsed: dict[str, str] = {}
-    for binding in bindings:
-        name, equals, value = binding.partition("=")
-        if not equals or not name.lstrip("?"):
-            raise click.UsageError(f"--bind {binding!r}: write VAR=VALUE")
-        parsed[name.lstrip("?")] = value
-    return parsed
+        return read_export(export_dir, include_description=include_description), False
+    exported = registry_to_quads(
+        resolve_registry(registry), include_description=include_description
+    )
+    echo_findings(exported.findings, quiet=quiet)
+    return exported.quads, exported.has_errors
 
 
 @main.command()
@@ -375,6 +347,7 @@ def parse_bindings(bindings: tuple[str, ...]) -> dict[str, str]:
 @STORE_TIMEOUT_OPTION
 @FOLLOW_REDIRECTS_OPTION
 @click.option("--dry-run", is_flag=True, help="Show what would be sent where; send nothing.")
+@QUIET_OPTION
 def load(
     registry: Path | None,
     store_url: str,
@@ -385,6 +358,7 @@ def load(
     timeout: float,
     follow_redirects: bool,
     dry_run: bool,
+    quiet: bool,
 ) -> None:
     """Load the graph into a SPARQL 1.1 triple store, one named graph per SecID type.
 
@@ -401,19 +375,18 @@ def load(
     from secid_rdf.store.sparql import load_graphs, rebase_graphs, split_graphs
 
     credentials = store_credentials(user, password)
-    quads, has_errors = graph_quads(registry, export_dir, include_description=True)
+    quads, has_errors = graph_quads(registry, export_dir, include_description=True, quiet=quiet)
     if graph_prefix is not None:
         quads = rebase_graphs(quads, GRAPH_NAMESPACE, check_base(graph_prefix))
     graphs = split_graphs(quads)
     if dry_run:
         for graph, triples in graphs.items():
-            click.echo(
-                f"would load {graph or 'the default graph'}: {len(triples)} triples", err=True
-            )
+            name = graph or "the default graph"
+            echo_note(f"would load {name}: {len(triples)} triples", quiet=quiet)
         total = sum(len(triples) for triples in graphs.values())
         shown = redact_url(store_url)
-        click.echo(
-            f"dry run: {len(graphs)} graphs, {total} triples, nothing sent to {shown}", err=True
+        echo_note(
+            f"dry run: {len(graphs)} graphs, {total} triples, nothing sent to {shown}", quiet=quiet
         )
     else:
         report = load_graphs(
@@ -425,14 +398,13 @@ def load(
         )
         for upload in report.uploads:
             verb = "created" if upload.status == 201 else "replaced"
-            click.echo(
-                f"{verb} {upload.graph or 'the default graph'}: {upload.triples} triples", err=True
-            )
+            name = upload.graph or "the default graph"
+            echo_note(f"{verb} {name}: {upload.triples} triples", quiet=quiet)
         for failure in report.failures:
             name = failure.graph or "the default graph"
             click.echo(f"not loaded {name}: {failure.triples} triples: {failure.reason}", err=True)
         counts = f"{len(report.uploads)} graphs, {report.triples} triples"
-        click.echo(f"loaded {counts} into {report.store_url} in {report.seconds:.2f} s", err=True)
+        echo_note(f"loaded {counts} into {report.store_url} in {report.seconds:.2f} s", quiet=quiet)
         if report.failures:
             raise UnusableInputError(
                 f"{len(report.failures)} of {len(graphs)} graphs were not loaded into"
@@ -481,6 +453,7 @@ def load(
 @STORE_PASSWORD_OPTION
 @STORE_TIMEOUT_OPTION
 @FOLLOW_REDIRECTS_OPTION
+@QUIET_OPTION
 def query(
     arguments: tuple[str, ...],
     query_file: TextIO | None,
@@ -493,6 +466,7 @@ def query(
     password: str | None,
     timeout: float,
     follow_redirects: bool,
+    quiet: bool,
 ) -> None:
     """Run a SPARQL 1.1 query over the graph and print the results.
 
@@ -506,10 +480,16 @@ def query(
       secid-rdf query --library source-lookup --bind source=secid:advisory/mitre.org/cve
       secid-rdf query --file my.rq --endpoint http://localhost:7878/query
     """
-    from secid_rdf.store.sparql import bind_values, build_store, query_endpoint, query_store
+    from secid_rdf.store.query_request import parse_query_arguments
+    from secid_rdf.store.sparql import build_store, query_endpoint, query_store
 
-    registry, text = query_arguments(arguments, query_file, library_name)
-    text = bind_values(text, parse_bindings(bindings))
+    request = parse_query_arguments(
+        arguments,
+        query_text=query_file.read() if query_file is not None else None,
+        library_name=library_name,
+        bindings=bindings,
+    )
+    registry, text = request.registry, request.text
     credentials = store_credentials(user, password)
     has_errors = False
     if endpoint is not None:
@@ -523,7 +503,9 @@ def query(
             follow_redirects=follow_redirects,
         )
     else:
-        quads, has_errors = graph_quads(registry, export_dir, include_description=False)
+        quads, has_errors = graph_quads(
+            registry, export_dir, include_description=False, quiet=quiet
+        )
         result = query_store(build_store(quads), text)
     click.echo(format_results(result, fmt), nl=False)
     if has_errors:

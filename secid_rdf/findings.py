@@ -10,6 +10,7 @@ import enum
 from dataclasses import dataclass
 
 __all__ = [
+    "EmptyRegistryError",
     "Finding",
     "InvalidIriError",
     "InvalidSecidError",
@@ -104,6 +105,23 @@ class RegistryNotFoundError(SecidRdfError, FileNotFoundError):
         super().__init__(
             f"registry folder not found: {path} (give the folder that holds <type>/ folders)"
         )
+
+
+class EmptyRegistryError(RegistryNotFoundError):
+    """The registry folder holds no registry file: most likely the wrong folder was given.
+
+    ``suggestion`` is a folder beside it that looks like the registry (``X/registry``), if any.
+    """
+
+    def __init__(self, path: str, suggestion: str | None = None) -> None:
+        self.suggestion = suggestion
+        hint = (
+            f"did you mean {suggestion}?"
+            if suggestion is not None
+            else "give the folder that holds the <type>/ folders"
+        )
+        SecidRdfError.__init__(self, f"no registry files under {path}; {hint}")
+        self.path = path
 
 
 class InvalidSecidError(SecidRdfError, ValueError):

@@ -251,9 +251,9 @@ def test_query_reads_the_query_from_stdin_and_a_registry_argument(bundled_regist
             ["query", "--library", "counts-per-type", "--bind", "nope=1"],
             "no VALUES block for: ?nope",
         ),
-        (["query"], "give [REGISTRY] QUERY"),
+        (["query"], "no query: add QUERY, --file FILE or --library NAME"),
         (["query", "--library", "counts-per-type", "--file", "-"], "not both"),
-        (["query", "no-such-folder", "ASK {}"], "is not a folder"),
+        (["query", "no-such-folder", "ASK {}"], "registry folder not found: no-such-folder"),
         (["query", "SELECT ?s WHERE {"], "not a valid SPARQL 1.1 query"),
         (
             ["query", "ASK {}", "--endpoint", "http://127.0.0.1:9/q", "--from", "."],

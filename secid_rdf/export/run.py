@@ -118,15 +118,30 @@ class ExportResult:
         return any(finding.severity is Severity.ERROR for finding in self.findings)
 
 
-def registry_to_quads(registry_path: Path, *, base: str = DEFAULT_BASE) -> ExportedGraph:
+def registry_to_quads(
+    registry_path: Path, *, base: str = DEFAULT_BASE, include_description: bool = False
+) -> ExportedGraph:
     """Read and convert a registry: the quads every export file is written from.
 
+    :param include_description: add the dataset description (VoID/DCAT/PROV counts) in its
+        own graph, as a store loading the graph wants it; it names no dump files, since
+        none were written.
     :raises RegistryNotFoundError: when ``registry_path`` is not a folder.
     """
     registry = read_registry(registry_path)
     conversion = registry_to_graph(registry, base=base)
+    quads = tuple(conversion.quads)
+    if include_description:
+        info = DatasetInfo(
+            base=base,
+            dump_base=default_dump_base(base),
+            commit=registry.commit,
+            digest=registry.digest,
+            version=__version__,
+        )
+        quads += tuple(describe_dataset(DatasetStats.of(quads, base), (), info))
     findings = sort_findings([*registry.findings, *conversion.findings])
-    return ExportedGraph(registry, tuple(conversion.quads), tuple(findings))
+    return ExportedGraph(registry, quads, tuple(findings))
 
 
 def _commit_date(root: Path, commit: str) -> str | None:

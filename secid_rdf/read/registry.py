@@ -25,7 +25,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from secid_rdf.findings import Finding, Location, RegistryNotFoundError, Severity, sort_findings
+from secid_rdf.findings import (
+    EmptyRegistryError,
+    Finding,
+    Location,
+    RegistryNotFoundError,
+    Severity,
+    sort_findings,
+)
 from secid_rdf.model import Namespace, Registry, SecidType, Source
 from secid_rdf.read.fields import READ_RULE, FileContext, format_path
 from secid_rdf.read.json_file import namespace_from_json
@@ -89,6 +96,7 @@ def read_registry(
         parse them in other processes); twins, repeats and types are handled here.
     :returns: the registry; its ``findings`` hold every problem met, sorted.
     :raises RegistryNotFoundError: when ``path`` is not a folder.
+    :raises EmptyRegistryError: when it holds no type or namespace file (a wrong folder).
 
     >>> from secid_rdf.resources import bundled_registry_path
     >>> registry = read_registry(bundled_registry_path())
@@ -99,7 +107,7 @@ def read_registry(
     if not root.is_dir():
         raise RegistryNotFoundError(str(path))
     with cyclic_gc_paused():
-        return _read(root.resolve(), parse)
+        return _read(root.resolve(), parse, given=root)
 
 
 @contextlib.contextmanager
@@ -121,8 +129,8 @@ def cyclic_gc_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _read(root: Path, parse: FileParser) -> Registry:
-    """Read the registry at ``root`` (an existing, resolved folder)."""
+def _read(root: Path, parse: FileParser, *, given: Path) -> Registry:
+    """Read the registry at ``root`` (resolved; ``given`` is the path as the caller named it)."""
     findings: list[Finding] = []
     type_files: list[_File] = []
     namespace_files: list[_File] = []
@@ -136,6 +144,9 @@ def _read(root: Path, parse: FileParser) -> Registry:
                 type_files.append(file)
         else:
             namespace_files.append(file)
+    if not type_files and not namespace_files:
+        nested = given / "registry"
+        raise EmptyRegistryError(str(given), str(nested) if nested.is_dir() else None)
     types = _read_types(type_files, findings)
     namespaces = _read_namespaces(namespace_files, findings, parse)
     type_names = sorted({t.name for t in types} | {ns.type for ns in namespaces})

@@ -1,0 +1,156 @@
+"""The command line is consistent: help, version, how a registry is given, --quiet, errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+import secid_rdf
+from secid_rdf.cli import main
+
+REGISTRY_COMMANDS = {
+    "stats": [],
+    "export": ["--out", "{tmp}/out", "--no-pages"],
+    "validate": [],
+    "load": ["--store", "http://127.0.0.1:9/store", "--dry-run"],
+    "query": ["ASK {}"],
+}
+"""Each command that reads a registry, with the options it needs besides REGISTRY."""
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), prog_name="secid-rdf")
+
+
+def registry_args(command: str, registry: Path, tmp_path: Path) -> list[str]:
+    options = [option.replace("{tmp}", str(tmp_path)) for option in REGISTRY_COMMANDS[command]]
+    return [command, str(registry), *options]
+
+
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+@pytest.mark.parametrize("command", ["", *sorted(main.commands)])
+def test_every_command_answers_both_help_flags(command: str, flag: str) -> None:
+    result = invoke(*([command] if command else []), flag)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Usage: secid-rdf {command}".rstrip())
+    assert "-h, --help" in result.output
+
+
+def test_version_names_the_program_and_its_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.output == f"secid-rdf, version {secid_rdf.__version__}\n"
+
+
+@pytest.mark.parametrize("command", sorted(REGISTRY_COMMANDS))
+def test_registry_commands_take_the_registry_as_their_first_argument(command: str) -> None:
+    usage = invoke(command, "-h").output.splitlines()[0]
+    assert usage.startswith(f"Usage: secid-rdf {command} [OPTIONS] [REGISTRY]")
+
+
+@pytest.mark.parametrize("command", sorted(REGISTRY_COMMANDS))
+def test_a_folder_without_registry_files_exits_2_with_a_hint(
+    command: str, tmp_path: Path
+) -> None:
+    checkout = tmp_path / "secid"
+    (checkout / "registry" / "advisory").mkdir(parents=True)
+    (checkout / "README.md").write_text("# SecID\n", encoding="utf-8")
+    result = invoke(*registry_args(command, checkout, tmp_path))
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"Error: no registry files under {checkout}; did you mean {checkout / 'registry'}?\n"
+    )
+    assert result.stdout == ""
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", sorted(REGISTRY_COMMANDS))
+def test_a_missing_registry_folder_exits_2_in_one_line(command: str, tmp_path: Path) -> None:
+    result = invoke(*registry_args(command, tmp_path / "nowhere", tmp_path))
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"Error: registry folder not found: {tmp_path / 'nowhere'} "
+        "(give the folder that holds <type>/ folders)\n"
+    )
+
+
+def test_an_empty_folder_with_no_registry_beside_says_which_folder_to_give(
+    tmp_path: Path,
+) -> None:
+    result = invoke("stats", str(tmp_path))
+    assert result.exit_code == 2
+    assert "give the folder that holds the <type>/ folders" in result.stderr
+
+
+def test_query_with_a_registry_and_no_query_is_a_usage_error(bundled_registry: Path) -> None:
+    result = invoke("query", str(bundled_registry))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: REGISTRY {bundled_registry} has no query: "
+        "add QUERY, --file FILE or --library NAME\n"
+    )
+
+
+@pytest.fixture
+def registry_with_a_warning(tmp_path: Path, bundled_registry: Path) -> Path:
+    """A copy of one bundled file plus a symbolic link, which is skipped with a warning."""
+    registry = tmp_path / "registry"
+    source = bundled_registry / "reference" / "aisi.md"
+    (registry / "reference").mkdir(parents=True)
+    (registry / "reference" / "aisi.md").write_bytes(source.read_bytes())
+    (registry / "reference" / "linked.md").symlink_to(source)
+    return registry
+
+
+@pytest.mark.parametrize("command", ["stats", "export", "load", "query"])
+def test_quiet_hides_warnings_and_summaries(
+    command: str, registry_with_a_warning: Path, tmp_path: Path
+) -> None:
+    args = registry_args(command, registry_with_a_warning, tmp_path)
+    loud = invoke(*args)
+    quiet = invoke(*args, "--quiet")
+    assert loud.exit_code == quiet.exit_code == 0, loud.output
+    assert "reference/linked.md: warning: symbolic link not followed" in loud.stderr
+    assert quiet.stderr == ""
+    assert quiet.stdout == loud.stdout
+
+
+def test_quiet_still_prints_errors(tmp_path: Path) -> None:
+    registry = tmp_path / "registry"
+    (registry / "advisory").mkdir(parents=True)
+    (registry / "advisory" / "bad.json").write_text("{", encoding="utf-8")
+    result = invoke("stats", str(registry), "-q")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("advisory/bad.json:")
+    assert ": error: " in result.stderr
+
+
+def test_public_api_is_sorted_and_every_name_resolves() -> None:
+    assert secid_rdf.__all__ == sorted(secid_rdf.__all__, key=_ruff_order)
+    for name in secid_rdf.__all__:
+        assert getattr(secid_rdf, name) is not None, name
+    with pytest.raises(AttributeError):
+        secid_rdf.no_such_name  # noqa: B018
+
+
+def _ruff_order(name: str) -> tuple[int, str]:
+    """Ruff's __all__ order: CONSTANTS, then Classes, then functions (dunders with these)."""
+    kind = 0 if name.isupper() else 1 if name[0].isupper() else 2
+    return kind, name
+
+
+def test_importing_the_package_loads_no_rdf_library() -> None:
+    code = (
+        "import sys, secid_rdf; "
+        "print(sorted(m for m in ('rdflib', 'pyoxigraph', 'pyshacl') if m in sys.modules))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(secid_rdf.__file__).parent.parent)}
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert completed.stdout == "[]\n"
