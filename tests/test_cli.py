@@ -54,9 +54,7 @@ def test_registry_commands_take_the_registry_as_their_first_argument(command: st
 
 
 @pytest.mark.parametrize("command", sorted(REGISTRY_COMMANDS))
-def test_a_folder_without_registry_files_exits_2_with_a_hint(
-    command: str, tmp_path: Path
-) -> None:
+def test_a_folder_without_registry_files_exits_2_with_a_hint(command: str, tmp_path: Path) -> None:
     checkout = tmp_path / "secid"
     (checkout / "registry" / "advisory").mkdir(parents=True)
     (checkout / "README.md").write_text("# SecID\n", encoding="utf-8")

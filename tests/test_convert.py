@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REGISTRY_NAMES
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, parse
 
 from secid_rdf.convert.builder import (
@@ -478,7 +479,7 @@ def test_seed_file_converts_to_the_reviewed_golden_graph(
 
 # -- acceptance over the bundled registry and both corpora -------------------------------
 
-REGISTRIES = ("bundled", "markdown", "json")
+REGISTRIES = REGISTRY_NAMES
 STANDARD = tuple(iri for prefix, iri in PREFIXES.items() if prefix != "secid")
 URL_LITERAL = re.compile(r"https?://\S*", re.IGNORECASE)
 

@@ -12,8 +12,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import registry_path
 
-RUNS = {"bundled": ("0", "1", "2"), "markdown": ("0", "1", "2"), "json": ("0", "1")}
+RUNS = {
+    "bundled": ("0", "1", "2"),
+    "markdown-sample": ("0", "1"),
+    "json-sample": ("0", "1"),
+    "markdown": ("0", "1", "2"),
+    "json": ("0", "1"),
+}
 
 
 def start_export(registry: Path, out: Path, seed: str) -> subprocess.Popen[bytes]:
@@ -39,14 +46,8 @@ def files_of(out: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("name", sorted(RUNS))
-def test_export_bytes_do_not_depend_on_hash_seed(
-    name: str,
-    tmp_path: Path,
-    bundled_registry: Path,
-    markdown_corpus: Path,
-    json_corpus: Path,
-) -> None:
-    registry = {"bundled": bundled_registry, "markdown": markdown_corpus, "json": json_corpus}[name]
+def test_export_bytes_do_not_depend_on_hash_seed(name: str, tmp_path: Path) -> None:
+    registry = registry_path(name)
     runs = {seed: start_export(registry, tmp_path / f"seed-{seed}", seed) for seed in RUNS[name]}
     for seed, process in runs.items():
         _, stderr = process.communicate(timeout=300)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from click.testing import CliRunner
+from conftest import REGISTRY_NAMES, ByName, registry_path
 from pyld.jsonld import JsonLdError
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 from rdf_graphs import SYNTAX, inline_context, parse_graph, pyld_graph, rdflib_graph, statements
@@ -31,46 +32,38 @@ from secid_rdf.iris import DEFAULT_BASE, GRAPH_NAMESPACE, commit_iri, graph_iri,
 from secid_rdf.read.registry import read_registry
 from secid_rdf.vocab import DCAT, DCTERMS, FOAF, PROV, VOID, XSD
 
-REGISTRIES = ["bundled", "markdown", "json"]
+REGISTRIES = list(REGISTRY_NAMES)
 MODIFIED = "2026-02-10"
 DATASET = NamedNode("https://w3id.org/secid/dump/void.ttl#dataset")
 
 
 @pytest.fixture(scope="module")
-def registry_paths(
-    bundled_registry: Path, markdown_corpus: Path, json_corpus: Path
-) -> dict[str, Path]:
-    return {"bundled": bundled_registry, "markdown": markdown_corpus, "json": json_corpus}
-
-
-@pytest.fixture(scope="module")
-def namespaces(registry_paths: dict[str, Path]) -> dict[str, set[tuple[str, str]]]:
+def namespaces() -> ByName[set[tuple[str, str]]]:
     """The ``(type, namespace)`` pairs of each registry."""
-    return {
-        name: {(ns.type, ns.namespace) for ns in read_registry(path).namespaces}
-        for name, path in registry_paths.items()
-    }
+    return ByName(
+        lambda name: {
+            (ns.type, ns.namespace) for ns in read_registry(registry_path(name)).namespaces
+        }
+    )
 
 
 @pytest.fixture(scope="module")
-def exports(
-    registry_paths: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, ExportResult]:
-    """Each registry exported once for the whole module."""
+def exports(tmp_path_factory: pytest.TempPathFactory) -> ByName[ExportResult]:
+    """Each registry exported once for the whole module, when a test first asks for it."""
     options = ExportOptions(modified=MODIFIED)
-    return {
-        name: export_registry(path, tmp_path_factory.mktemp(name), options, show_progress=False)
-        for name, path in registry_paths.items()
-    }
+    return ByName(
+        lambda name: export_registry(
+            registry_path(name), tmp_path_factory.mktemp(name), options, show_progress=False
+        )
+    )
 
 
 @pytest.fixture(scope="module")
-def whole_graphs(exports: dict[str, ExportResult]) -> dict[str, set[str]]:
+def whole_graphs(exports: ByName[ExportResult]) -> ByName[set[str]]:
     """The triples of each export, as N-Triples read it."""
-    return {
-        name: parse_graph((result.out_dir / "secid.nt").read_bytes(), "secid.nt")
-        for name, result in exports.items()
-    }
+    return ByName(
+        lambda name: parse_graph((exports[name].out_dir / "secid.nt").read_bytes(), "secid.nt")
+    )
 
 
 def void_graph(result: ExportResult) -> list[tuple[NamedNode, NamedNode, object]]:

@@ -31,7 +31,7 @@ def documented_paths() -> set[str]:
     return {path for key, _, _ in rows() for path in CODE.findall(key)}
 
 
-@pytest.mark.parametrize("corpus", ["markdown", "json"])
+@pytest.mark.parametrize("corpus", ["markdown-sample", "json-sample", "markdown", "json"])
 def test_every_key_path_stats_reports_is_documented(
     corpus: str, corpus_conversions: dict[str, tuple[Registry, Conversion]]
 ) -> None:

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import pytest
 import rdflib
+from conftest import REGISTRY_NAMES
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
 from secid_rdf.convert.builder import Conversion
@@ -148,8 +149,8 @@ def test_every_term_is_used_on_the_corpora_or_reserved(
     ontology: Facts, corpus_conversions: dict[str, tuple[Registry, Conversion]]
 ) -> None:
     used: set[str] = set()
-    for _registry, conversion in corpus_conversions.values():
-        used |= used_terms(conversion)
+    for name in REGISTRY_NAMES:
+        used |= used_terms(corpus_conversions[name][1])
     reserved = {
         term for term in SECID if values(ontology, SECID.iri(term), VS.term_status) == ["unstable"]
     }

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 import pytest
-from conftest import JSON_CORPUS, MARKDOWN_CORPUS
+from conftest import registry_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -84,10 +84,9 @@ def corpus_patterns(registry: Registry) -> dict[str, set[str]]:
     return found
 
 
-@pytest.fixture(scope="module", params=["markdown", "json"])
+@pytest.fixture(scope="module", params=["markdown-sample", "json-sample", "markdown", "json"])
 def patterns(request: pytest.FixtureRequest) -> dict[str, set[str]]:
-    corpus = MARKDOWN_CORPUS if request.param == "markdown" else JSON_CORPUS
-    return corpus_patterns(read_registry(corpus))
+    return corpus_patterns(read_registry(registry_path(request.param)))
 
 
 UNTRANSLATABLE_IN_CORPORA: dict[str, str] = {}

@@ -170,6 +170,11 @@ MARKDOWN_CASES = sorted(
 )
 
 
+CORPUS_MISSING = pytest.param(None, id="full-corpus-missing")
+"""The one case where the full snapshot is missing: its fixture then skips (fails under CI)."""
+CORPUS_MISSING_3 = pytest.param(None, None, None, id="full-corpus-missing")
+
+
 @pytest.fixture(scope="module")
 def json_resolutions(
     corpus_conversions: dict[str, tuple[Registry, Conversion]],
@@ -190,7 +195,7 @@ def _json_param(case: Case) -> object:
     return pytest.param(case, id=f"{case.secid} -> {case.expected}", marks=marks)
 
 
-@pytest.mark.parametrize("case", [_json_param(case) for case in JSON_CASES])
+@pytest.mark.parametrize("case", [_json_param(case) for case in JSON_CASES] or [CORPUS_MISSING])
 def test_json_example_url_is_among_resolved_urls(
     case: Case, json_resolutions: dict[str, Resolution]
 ) -> None:
@@ -218,7 +223,7 @@ def test_json_gaps_resolve_once_the_missing_year_is_given(
     }
 
 
-def test_json_corpus_has_the_documented_number_of_examples() -> None:
+def test_json_corpus_has_the_documented_number_of_examples(json_corpus: Path) -> None:
     per_namespace = Counter(case.namespace for case in JSON_CASES)
     assert sum(per_namespace.values()) == 216, per_namespace
 
@@ -232,7 +237,8 @@ def _markdown_param(case: tuple[str, str, str]) -> object:
 
 
 @pytest.mark.parametrize(
-    ("secid", "template", "where"), [_markdown_param(case) for case in MARKDOWN_CASES]
+    ("secid", "template", "where"),
+    [_markdown_param(case) for case in MARKDOWN_CASES] or [CORPUS_MISSING_3],
 )
 def test_markdown_example_resolves_through_its_lookup_template(
     secid: str, template: str, where: str, markdown_resolutions: dict[str, Resolution]

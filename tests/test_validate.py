@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import registry_path
 
 from secid_rdf.cli import main
 from secid_rdf.findings import Severity
@@ -215,11 +216,9 @@ def test_exported_files_validate_including_offline_json_ld(tmp_path: Path) -> No
         assert result.exit_code == 0, f"{name}: {result.output}"
 
 
-@pytest.mark.parametrize("corpus", ["markdown_corpus", "json_corpus"])
-def test_corpora_validate_and_every_finding_has_a_line(
-    corpus: str, request: pytest.FixtureRequest
-) -> None:
-    path = request.getfixturevalue(corpus)
+@pytest.mark.parametrize("corpus", ["markdown-sample", "json-sample", "markdown", "json"])
+def test_corpora_validate_and_every_finding_has_a_line(corpus: str) -> None:
+    path = registry_path(corpus)
     findings = validate_registry(path).findings
     assert findings, "real registries have dangling operators at least"
     unlocated = [str(f) for f in findings if f.location is None or f.location.line is None]
