@@ -96,6 +96,23 @@ BAD_INPUT = {
         {"advisory/org/bad.md": md("type: advisory", "namespace: bad.org", "full_name: 42")},
         "advisory/org/bad.md:4: error: full_name: expected a string, found a number",
     ),
+    "blank lines after the delimiters": (
+        {
+            "advisory/org/bad.md": "---\n\n# a comment\ntype: advisory\nnamespace: bad.org\n"
+            "full_name: 42\n---\n\n---\nBody\n"
+        },
+        "advisory/org/bad.md:6: error: full_name: expected a string, found a number",
+    ),
+    "a longer dash line is no delimiter": (
+        {
+            "advisory/org/bad.md": "---\ntype: advisory\nnamespace: bad.org\n----\n"
+            "full_name: 42\n---\n"
+        },
+        (
+            "advisory/org/bad.md:5: error: frontmatter: YAML syntax error: could not find"
+            " expected ':' (while scanning a simple key started on line 4)"
+        ),
+    ),
     "non-UTF-8 bytes": (
         {
             "advisory/org/bad.md": b"---\ntype: advisory\nnamespace: bad.org\n"
