@@ -15,11 +15,8 @@ import yaml
 from secid_rdf.convert.builder import registry_to_graph
 from secid_rdf.findings import Severity
 from secid_rdf.read.registry import read_registry
-from secid_rdf.testing.synthetic import (
-    iter_synthetic_namespaces,
-    namespace_file_path,
-    write_synthetic_registry,
-)
+from secid_rdf.testing.synthetic import write_synthetic_registry
+from secid_rdf.testing.synthetic_content import iter_synthetic_namespaces, namespace_file_path
 from secid_rdf.validate.shacl import validate_registry
 
 N = 150
