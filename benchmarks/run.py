@@ -53,11 +53,14 @@ class Measurement:
     alone). ``peak_tree_mb`` is the highest memory of the process and its worker processes
     together during the stage's runs (their summed proportional set size, sampled; Linux
     only). ``py_peak_mb`` is tracemalloc's peak of Python allocations during the stage.
+    ``cpu_seconds`` is each run's CPU time (user and system) of the process and of the
+    worker processes it waited for.
     """
 
     input: str
     stage: str
     seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
     triples: int | None = None
     peak_rss_mb: float | None = None
     peak_tree_mb: float | None = None
@@ -68,6 +71,11 @@ class Measurement:
     def median(self) -> float | None:
         """Median seconds over the runs, or ``None`` when the stage did not run."""
         return statistics.median(self.seconds) if self.seconds else None
+
+    @property
+    def median_cpu(self) -> float | None:
+        """Median CPU seconds over the runs, or ``None`` when the stage did not run."""
+        return statistics.median(self.cpu_seconds) if self.cpu_seconds else None
 
     @property
     def triples_per_second(self) -> float | None:
@@ -81,6 +89,12 @@ class Measurement:
 def _rss_mb() -> float:
     """Peak resident set size of this process in MB (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_seconds() -> float:
+    """CPU time so far of this process and of the children it waited for (user + system)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def _tree_pids(pid: int) -> list[int]:
@@ -169,9 +183,10 @@ def _timed(
         result = None
         gc.collect()
         with tree if runs == 1 else contextlib.nullcontext():
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), _cpu_seconds()
             result = action()
             record.seconds.append(time.perf_counter() - start)
+            record.cpu_seconds.append(_cpu_seconds() - cpu)
     if runs > 1:
         result = None
         gc.collect()
@@ -445,12 +460,12 @@ def ratio(results: list[Measurement], label: str, stage: str = "export") -> floa
 
 def render_table(results: list[Measurement]) -> str:
     """The human table: one row per input and stage, then the ratio per input."""
-    header = ("input", "stage", "median s", "runs", "triples", "triples/s", "peak RSS MB",
+    header = ("input", "stage", "median s", "cpu s", "runs", "triples", "triples/s", "peak RSS MB",
               "peak tree MB", "py peak MB", "note")
     rows = [header]
     for m in results:
         rows.append((
-            m.input, m.stage, _fmt(m.median, ".3f"), str(len(m.seconds)),
+            m.input, m.stage, _fmt(m.median, ".3f"), _fmt(m.median_cpu, ".3f"), str(len(m.seconds)),
             _fmt(m.triples, "d") if m.triples else "n/a", _fmt(m.triples_per_second, ",.0f"),
             _fmt(m.peak_rss_mb, ".0f"), _fmt(m.peak_tree_mb, ".0f"), _fmt(m.py_peak_mb, ".0f"),
             m.note,
@@ -543,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     sys.stdout.write(render_table(results) + "\n")
     if args.json:
-        payload = [dict(asdict(m), median=m.median) for m in results]
+        payload = [dict(asdict(m), median=m.median, median_cpu=m.median_cpu) for m in results]
         labels = dict.fromkeys(m.input for m in results)
         ratios = {label: ratio(results, label) for label in labels}
         dumps_only = {label: ratio(results, label, "export:no-pages") for label in labels}
