@@ -5,21 +5,22 @@ from __future__ import annotations
 import multiprocessing
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 import secid_rdf.export.partition as batches
-import secid_rdf.export.run as export_module
 from secid_rdf.cli import main
+from secid_rdf.convert.builder import registry_to_graph
 from secid_rdf.export.dump_files import DumpWriter, OrderError, Run
 from secid_rdf.export.partition import plan_parts
 from secid_rdf.export.run import ExportOptions, export_registry
+from secid_rdf.export.workers import Workers
 from secid_rdf.findings import Location, SecidRdfError
-from secid_rdf.formats.serialize import FORMATS
+from secid_rdf.formats.serialize import FORMATS, serialize
 from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.model import Namespace
+from secid_rdf.read.registry import read_registry
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -30,29 +31,13 @@ def _files(folder: Path) -> dict[str, bytes]:
     }
 
 
-def _whole(registry: Path, out: Path, options: ExportOptions) -> dict[str, bytes]:
-    """Export with the part-by-part writer disabled: the whole-graph way."""
-
-    def refuse(*args: object, **kwargs: object) -> object:
-        raise OrderError("part-by-part writing switched off")
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(export_module, "_write_in_parts", refuse)
-        export_registry(registry, out, options, show_progress=False)
-    return _files(out)
-
-
-def _count_fallbacks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """A list that grows each time the export falls back to the whole-graph writer."""
-    fallbacks: list[bool] = []
-    real_whole = export_module._write_whole
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        fallbacks.append(True)
-        return real_whole(*args, **kwargs)
-
-    monkeypatch.setattr(export_module, "_write_whole", spy)
-    return fallbacks
+def _whole_dumps(registry: Path, options: ExportOptions) -> dict[str, bytes]:
+    """Each dump as :func:`serialize` writes the whole graph converted at once."""
+    graph = registry_to_graph(read_registry(registry), base=options.base)
+    return {
+        fmt.file_name: serialize(graph.quads, name, base=options.base)
+        for name, fmt in FORMATS.items()
+    }
 
 
 @pytest.mark.parametrize(("jobs", "part_size"), [(1, 200), (2, 200), (1, 3), (2, 3)])
@@ -63,26 +48,29 @@ def test_parts_give_the_bytes_of_a_whole_conversion(
     jobs: int,
     part_size: int,
 ) -> None:
-    expected = _whole(markdown_corpus, tmp_path / "whole", ExportOptions())
+    reference = tmp_path / "reference"
+    export_registry(markdown_corpus, reference, ExportOptions(jobs=1), show_progress=False)
     monkeypatch.setattr(batches, "PART_SIZE", part_size)
-    fallbacks = _count_fallbacks(monkeypatch)
     export_registry(markdown_corpus, tmp_path / "parts", ExportOptions(jobs=jobs))
-    assert not fallbacks, "the parts came out of order"
-    assert _files(tmp_path / "parts") == expected
+    files = _files(tmp_path / "parts")
+    assert files == _files(reference)
+    for name, data in _whole_dumps(markdown_corpus, ExportOptions()).items():
+        assert files[name] == data, name
 
 
-def test_base_that_puts_concepts_first_falls_back_to_whole(
-    tmp_path: Path, markdown_corpus: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("base", ["https://zz.example/id/", "http://www.example.org/secid#"])
+def test_base_that_puts_concepts_first_gives_the_whole_bytes(
+    tmp_path: Path, markdown_corpus: Path, base: str
 ) -> None:
-    # data IRIs under this base sort after the ontology's concept IRIs, so the concepts
-    # (written last, part by part) would come too late: the export must notice and still
-    # write the right files
-    options = ExportOptions(base="https://zz.example/id/", jobs=2)
-    expected = _whole(markdown_corpus, tmp_path / "whole", options)
-    fallbacks = _count_fallbacks(monkeypatch)
-    export_registry(markdown_corpus, tmp_path / "parts", options)
-    assert fallbacks, "the parts were expected to come out of order under this base"
-    assert _files(tmp_path / "parts") == expected
+    # data IRIs under these bases sort after the ontology's concept IRIs, which are known
+    # only once every part is converted: the parts wait in a second file, and no
+    # temporary file is left
+    options = ExportOptions(base=base, jobs=2)
+    export_registry(markdown_corpus, tmp_path / "parts", options, show_progress=False)
+    files = _files(tmp_path / "parts")
+    for name, data in _whole_dumps(markdown_corpus, options).items():
+        assert files[name] == data, name
+    assert not [name for name in files if name.startswith(".") or "/." in name]
 
 
 def test_parts_keep_one_type_and_extending_iris_together() -> None:
@@ -104,7 +92,6 @@ def test_parts_keep_one_type_and_extending_iris_together() -> None:
 def test_heavy_namespaces_get_parts_of_their_own(json_corpus: Path) -> None:
     """Parts are cut by work, not only by count: no worker is left with one long part."""
     from secid_rdf.export.partition import PART_WEIGHT, namespace_weight
-    from secid_rdf.read.registry import read_registry
 
     namespaces = read_registry(json_corpus).namespaces
     parts = plan_parts(namespaces, DEFAULT_BASE)
@@ -224,8 +211,6 @@ def test_triples_run_drops_the_graph_as_a_serialisation_would() -> None:
 def test_files_parsed_in_workers_give_the_same_registry(
     tmp_path: Path, markdown_corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from secid_rdf.read.registry import read_registry
-
     monkeypatch.setattr(batches, "FILES_PER_TASK", 7)  # many tasks, answered out of order
     broken = tmp_path / "registry"
     for index, text in enumerate(
@@ -235,7 +220,7 @@ def test_files_parsed_in_workers_give_the_same_registry(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     for registry in (markdown_corpus, broken):
-        with batches.PartPool(2) as pool:
-            parsed = read_registry(registry, parse=pool.parse_files)
+        with Workers(2) as workers:
+            parsed = read_registry(registry, parse=batches.parse_in(workers))
         assert parsed == read_registry(registry)
     assert read_registry(broken).findings, "the broken files were expected to give findings"

@@ -6,24 +6,28 @@ JSON-LD. An export converts a registry in parts whose subjects never mix, turns 
 into sorted records (:func:`part_records`), and a :class:`DumpWriter` appends them to a
 temporary file, so no dump is ever whole in memory.
 
-Parts come in key order (namespaces of one type, sorted by IRI, with IRIs that extend one
-another kept in one part); a few subjects that belong to no namespace (type resources,
-concepts) are merged in between as loose records. The writer checks the order as it goes
-and raises :class:`OrderError` if a part would break it, so the caller can fall back to
-writing the dump whole.
+Parts come in key order (see :func:`secid_rdf.export.partition.plan_parts`); a few
+subjects that belong to no namespace are merged in between as loose records. Those of the
+type resources are known before the first part; those of the concepts (URL kinds, tags)
+only once every part is converted, but all their keys start with one prefix, the concept
+namespace's: a run that sorts after that prefix waits in a second temporary file, which
+is appended behind the concepts at the end (with the default base no run does). The
+writer checks the order as it goes and raises :class:`OrderError` if it would break.
 """
 
 from __future__ import annotations
 
 import bisect
 import os
+import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from pyoxigraph import Quad, Triple
+from pyoxigraph import NamedNode, Quad, Triple
 
+from secid_rdf.findings import SecidRdfError
 from secid_rdf.formats.context import read_context
 from secid_rdf.formats.jsonld import Compactor, NodeLayout, group_by_subject, json_text
 from secid_rdf.formats.serialize import (
@@ -40,8 +44,10 @@ __all__ = [
     "Records",
     "Run",
     "dump_frame",
+    "key_prefix",
     "part_records",
     "part_run",
+    "record_separator",
     "to_run",
     "triples_run",
 ]
@@ -53,12 +59,15 @@ Records = list[tuple[Key, bytes]]
 The key of a line is the line decoded as Latin-1, which keeps the bytes' order.
 """
 
-_JSONLD_SEPARATOR = b",\n    "
-"""What comes before each node object of a flat JSON-LD document (the first drops the comma)."""
+_JSONLD_INDENT = b"\n    "
+"""What comes before each node object of a flat JSON-LD document (a comma goes between)."""
 
 
-class OrderError(Exception):
-    """A part or record would be written out of order; the dump must be written whole."""
+class OrderError(SecidRdfError):
+    """A part or record would be written out of order.
+
+    A bug, or a base IRI the order cannot serve: one inside the concept namespace.
+    """
 
 
 @dataclass(frozen=True)
@@ -70,11 +79,11 @@ class Run:
     last: Key
 
 
-def to_run(records: Records) -> Run | None:
+def to_run(records: Records, separator: bytes = b"") -> Run | None:
     """The records joined into one run, or ``None`` when there are none."""
     if not records:
         return None
-    return Run(b"".join(text for _, text in records), records[0][0], records[-1][0])
+    return Run(separator.join(text for _, text in records), records[0][0], records[-1][0])
 
 
 def part_records(
@@ -104,7 +113,7 @@ def part_records(
             compactor.layout(of_subject) for of_subject in group_by_subject(triples).values()
         )
     nodes = sorted((layout.build() for layout in layouts), key=lambda node: node["@id"])
-    return [(node["@id"], _JSONLD_SEPARATOR + json_text(node, 2).encode("utf-8")) for node in nodes]
+    return [(node["@id"], _JSONLD_INDENT + json_text(node, 2).encode("utf-8")) for node in nodes]
 
 
 def part_run(
@@ -123,7 +132,8 @@ def part_run(
     """
     if fmt.name not in ("nquads", "ntriples"):
         return to_run(
-            part_records(fmt, quads, triples, base=base, compactor=compactor, layouts=layouts)
+            part_records(fmt, quads, triples, base=base, compactor=compactor, layouts=layouts),
+            record_separator(fmt),
         )
     data = sorted_lines(quads if fmt.keeps_graphs else triples, fmt.rdf_format)
     if not data:
@@ -153,6 +163,11 @@ def triples_run(quads_run: Run | None, graph: str) -> Run | None:
     )
 
 
+def record_separator(fmt: OutputFormat) -> bytes:
+    """What goes between two records of a dump."""
+    return b"," if fmt.name == "jsonld" else b""
+
+
 def dump_frame(
     fmt: OutputFormat, base: str, context: str | Mapping[str, Any]
 ) -> tuple[bytes, bytes, bytes]:
@@ -168,6 +183,15 @@ def dump_frame(
     return b"", b"", b""
 
 
+def key_prefix(fmt: OutputFormat, iri: str, compactor: Compactor) -> Key:
+    """What the key of every record of a subject whose IRI starts with ``iri`` starts with."""
+    if fmt.name in ("nquads", "ntriples"):
+        return "<" + iri
+    if fmt.name == "turtle":
+        return iri
+    return compactor.subject(NamedNode(iri + "x"))[:-1]
+
+
 class DumpWriter:
     """Writes one dump to a temporary file beside ``path``, in order, then renames it.
 
@@ -175,6 +199,9 @@ class DumpWriter:
     :meth:`close` writes the rest and the footer; :meth:`commit` renames the file into place.
     ``context`` is the JSON-LD dump's ``"@context"`` (a URL, or the context itself); the
     shipped context, inline, when ``None``.
+
+    :param late: the prefix of the keys of loose records that may come after the runs:
+        runs that sort after every such key wait in a second temporary file.
     """
 
     def __init__(
@@ -185,19 +212,25 @@ class DumpWriter:
         *,
         base: str,
         context: str | Mapping[str, Any] | None = None,
+        late: Key | None = None,
     ) -> None:
         self.format = fmt
         self.path = path
         self.temporary = temporary
+        self.held_path = Path(f"{temporary}.held")
         if context is None:
             context = read_context()["@context"]
-        self._head, self._tail, self._empty_tail = dump_frame(fmt, base, context)
-        self._handle: BinaryIO | None = open(temporary, "xb")
+        head, self._tail, self._empty_tail = dump_frame(fmt, base, context)
+        self._separator = record_separator(fmt)
+        self._late = late
         self._loose: Records = []
         self._last: Key | None = None
-        self._written = 0
-        self.size = 0
-        self._append(self._head, record=False)
+        self._held_keys: tuple[Key, Key] | None = None
+        self._main_last: Key | None = None
+        self._files: list[BinaryIO] = [open(temporary, "xb")]
+        self._records = [0, 0]
+        self.size = len(head)
+        self._files[0].write(head)
 
     def loose(self, records: Iterable[tuple[Key, bytes]]) -> None:
         """Records to merge in where they belong; a key seen before must have the same text."""
@@ -206,52 +239,91 @@ class DumpWriter:
             if merged.setdefault(key, text) != text:
                 raise OrderError(f"{self.format.name}: two different records for {key!r}")
         self._loose = sorted(merged.items())
-        if self._loose and self._last is not None and self._loose[0][0] <= self._last:
-            raise OrderError(f"{self.format.name}: {self._loose[0][0]!r} comes too late")
 
     def write(self, run: Run | None) -> None:
         """Append a part's run after the loose records that sort before it."""
         if run is None:
             return
-        keys = [key for key, _ in self._loose]
-        start = bisect.bisect_left(keys, run.first)
-        if start < len(keys) and keys[start] <= run.last:
-            raise OrderError(f"{self.format.name}: {keys[start]!r} falls inside a part")
-        self._emit_loose(start)
+        if self._held_keys is None and self._late is not None and run.last >= self._late:
+            if run.first < self._late or run.first.startswith(self._late):
+                raise OrderError(f"{self.format.name}: {run.first!r} falls among the concepts")
+            self._files.append(open(self.held_path, "xb+"))
+            self._held_keys = (run.first, run.last)
+            self._main_last = self._last
+            self._append(run.data)  # the loose records before it wait for close()
+            self._last = run.last
+            return
+        waiting = 0 if self._held_keys is None else self._loose_before(*self._held_keys)
+        self._emit_loose(waiting, self._loose_before(run.first, run.last))
         if self._last is not None and run.first <= self._last:
             raise OrderError(f"{self.format.name}: {run.first!r} comes too late")
         self._append(run.data)
         self._last = run.last
+        if self._held_keys is not None:
+            self._held_keys = (self._held_keys[0], run.last)
 
     def close(self) -> None:
-        """Write the remaining loose records and the footer, and close the file."""
-        self._emit_loose(len(self._loose))
-        assert self._handle is not None
-        self._append(self._tail if self._written else self._empty_tail, record=False)
-        self._handle.close()
-        self._handle = None
+        """Write the remaining loose records, the held runs and the footer; close the file."""
+        if self._held_keys is not None:
+            held = self._files.pop()
+            first, last = self._held_keys
+            self._last = self._main_last
+            self._emit_loose(0, self._loose_before(first, last))
+            if self._records[0] and self._records[1]:
+                self._files[0].write(self._separator)
+                self.size += len(self._separator)
+            held.seek(0)
+            shutil.copyfileobj(held, self._files[0])
+            held.close()
+            self.held_path.unlink()
+            self._records[0] += self._records[1]
+            self._held_keys = None
+            self._last = last
+        self._emit_loose(0, len(self._loose))
+        tail = self._tail if self._records[0] else self._empty_tail
+        self._files[0].write(tail)
+        self.size += len(tail)
+        self._files.pop().close()
 
     def commit(self) -> None:
         """Move the finished dump into place."""
         os.replace(self.temporary, self.path)
 
     def discard(self) -> None:
-        """Close and delete the temporary file (the old dump, if any, stays)."""
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+        """Close and delete the temporary files (the old dump, if any, stays)."""
+        while self._files:
+            self._files.pop().close()
         self.temporary.unlink(missing_ok=True)
+        self.held_path.unlink(missing_ok=True)
 
-    def _emit_loose(self, count: int) -> None:
-        for key, text in self._loose[:count]:
+    def _loose_before(self, first: Key, last: Key) -> int:
+        """How many loose records sort before a run from ``first`` to ``last``.
+
+        :raises OrderError: when a loose record falls inside the run.
+        """
+        keys = [key for key, _ in self._loose]
+        start = bisect.bisect_left(keys, first)
+        if start < len(keys) and keys[start] <= last:
+            raise OrderError(f"{self.format.name}: {keys[start]!r} falls inside a part")
+        return start
+
+    def _emit_loose(self, start: int, end: int) -> None:
+        """Write the loose records from index ``start`` to ``end`` (excluded)."""
+        for key, text in self._loose[start:end]:
+            if self._last is not None and key <= self._last:
+                raise OrderError(f"{self.format.name}: {key!r} comes too late")
             self._append(text)
             self._last = key
-        del self._loose[:count]
+        del self._loose[start:end]
 
-    def _append(self, data: bytes, *, record: bool = True) -> None:
-        assert self._handle is not None
-        if record and not self._written and self.format.name == "jsonld":
-            data = data[1:]  # the first node object has no comma before it
-        self._handle.write(data)
+    def _append(self, data: bytes) -> None:
+        """Records (one, or a run of them joined) at the end of the current file."""
+        if not data:
+            return
+        segment = len(self._files) - 1
+        if self._records[segment]:
+            self._files[segment].write(self._separator)
+            self.size += len(self._separator)
+        self._files[segment].write(data)
         self.size += len(data)
-        self._written += record and bool(data)
+        self._records[segment] += 1

@@ -1,40 +1,34 @@
-"""An export's parts: which namespaces go together, and converting them in worker processes.
+"""An export's parts: which namespaces go together, and converting them in the workers.
 
 A part is a run of namespaces of one SecID type, in IRI order, of at most
 :data:`PART_SIZE` namespaces and about :data:`PART_WEIGHT` model objects. Namespaces
 whose IRIs extend one another (``.../advisory/github.com`` and
 ``.../advisory/github.com%2Fadvisories``) stay in one part: their subjects interleave in
-sorted order. So the parts' records follow one another in every dump format (see
+sorted order. Parts of different types never interleave either (each type's namespace
+IRIs share a prefix ``<base><type>/`` that no other type's IRIs start with), so the parts'
+records follow one another in every dump format, in the order the parts are planned (see
 :mod:`secid_rdf.export.dump_files`).
 
-A :class:`PartPool` forks its workers before the registry is read, and hands each part's
-namespaces to the next worker that is free, through a pipe; results come back in part
-order. Workers forked after the read would share the
-parent's model page by page, and copy most of those pages as soon as they touch a
-reference count or reuse a freed block: with a large registry, each worker would end up
-holding the whole model again. Each worker also makes its namespaces' pages; the parent,
-which mostly waits, writes them.
+The parts are converted in :class:`~secid_rdf.export.workers.Workers`, which also parse
+the namespace files. Each worker also makes its namespaces' pages; the parent, which
+mostly waits, writes them.
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
-import queue
-import threading
-from collections.abc import Callable, Iterator, Sequence
+import pickle
+import secrets
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
-from multiprocessing.reduction import ForkingPickler
-from typing import Any, cast
 
 from pyoxigraph import NamedNode, Quad
 
 from secid_rdf.convert.builder import convert_part
 from secid_rdf.export.dump_files import Run, part_run, triples_run
-from secid_rdf.findings import Finding, SecidRdfError
+from secid_rdf.export.workers import Workers
+from secid_rdf.findings import Finding
 from secid_rdf.formats.context import read_context
 from secid_rdf.formats.dataset import DatasetStats
 from secid_rdf.formats.jsonld import Compactor, group_by_subject
@@ -42,16 +36,17 @@ from secid_rdf.formats.pages import Page, iter_pages, page_path
 from secid_rdf.formats.serialize import FORMATS, distinct_triples
 from secid_rdf.iris import namespace_iri
 from secid_rdf.model import MatchNode, Namespace
-from secid_rdf.read.registry import ParsedFiles, parse_namespace_files
+from secid_rdf.read.registry import FileParser, ParsedFiles, parse_namespace_files
 
 __all__ = [
     "PART_SIZE",
     "PART_WEIGHT",
-    "PartPool",
     "PartResult",
     "PartSettings",
+    "converting",
     "namespace_weight",
     "page_owners",
+    "parse_in",
     "plan_parts",
 ]
 
@@ -113,35 +108,40 @@ def plan_parts(
 ) -> list[list[Namespace]]:
     """Split namespaces into parts: one type each, IRI order, related IRIs together.
 
+    The parts come in IRI order too, which is the order of their records in every dump.
     A part ends once it holds ``size`` namespaces (default :data:`PART_SIZE`) or weighs
-    :data:`PART_WEIGHT`. Inside a part, namespaces keep the order of ``namespaces`` (the
-    registry's), so a duplicate is reported against the same first definition as in a
-    whole conversion.
+    :data:`PART_WEIGHT`, and always where the type changes. Inside a part, namespaces keep
+    the order of ``namespaces`` (the registry's), so a duplicate is reported against the
+    same first definition as in a whole conversion.
 
     :param size: namespaces per part at most; a part grows beyond it only to keep related
         IRIs together.
     """
     size = size or PART_SIZE
     order = {id(namespace): index for index, namespace in enumerate(namespaces)}
-    by_type: dict[str, list[tuple[str, Namespace]]] = {}
-    for namespace in namespaces:
-        iri = namespace_iri(base, namespace.type, namespace.namespace).value
-        by_type.setdefault(namespace.type, []).append((iri, namespace))
+    by_iri = sorted(
+        (
+            (namespace_iri(base, ns.type, ns.namespace).value, index, ns)
+            for index, ns in enumerate(namespaces)
+        ),
+        key=lambda item: item[:2],
+    )
     parts: list[list[Namespace]] = []
-    for type_name in sorted(by_type):
-        part: list[Namespace] = []
-        weight = 0
-        root: str | None = None
-        for iri, namespace in sorted(by_type[type_name], key=lambda item: item[0]):
-            if root is None or not iri.startswith(root):
-                root = iri
-                if len(part) >= size or weight >= PART_WEIGHT:
-                    parts.append(part)
-                    part, weight = [], 0
-            part.append(namespace)
-            weight += namespace_weight(namespace)
-        if part:
-            parts.append(part)
+    part: list[Namespace] = []
+    weight = 0
+    root: str | None = None
+    for iri, _, namespace in by_iri:
+        if root is None or not iri.startswith(root) or namespace.type != part[-1].type:
+            root = iri
+            if part and (
+                len(part) >= size or weight >= PART_WEIGHT or namespace.type != part[-1].type
+            ):
+                parts.append(part)
+                part, weight = [], 0
+        part.append(namespace)
+        weight += namespace_weight(namespace)
+    if part:
+        parts.append(part)
     return [sorted(part, key=lambda namespace: order[id(namespace)]) for part in parts]
 
 
@@ -160,13 +160,12 @@ _compactor: Compactor | None = None
 
 
 def _convert(
-    settings: PartSettings, task: tuple[list[Namespace], list[tuple[str, str]]]
+    settings: PartSettings, namespaces: list[Namespace], pages_of: list[tuple[str, str]]
 ) -> PartResult:
     """Convert one part: its runs, counts, concepts, findings and pages."""
     global _compactor
     if _compactor is None or _compactor.context_url != settings.context_url:
         _compactor = Compactor(read_context()["@context"], context_url=settings.context_url)
-    namespaces, pages_of = task
     converted = convert_part(
         namespaces, known=settings.known, commit=settings.commit, base=settings.base
     )
@@ -204,250 +203,89 @@ def _convert(
     return PartResult(runs, stats, converted.concepts, converted.findings, pages)
 
 
-_AHEAD = 2
-"""Parts a worker holds at once: the one it converts and the next."""
-
-
-def _serve(connection: Connection) -> None:
-    """A worker's loop: settings, then files to parse or parts to convert, until ``None``.
-
-    Answers leave through a :class:`_Sender`: while the parent reads one (megabytes,
-    through a pipe), the worker already converts its next part.
-    """
-    settings: PartSettings | None = None
-    sender = _Sender(connection)
-    while (task := connection.recv()) is not None:
-        if isinstance(task, PartSettings):
-            settings = task
-            continue
-        index, (kind, body) = task
-        try:
-            if kind == _PARSE:
-                answer: _Answer = (index, parse_namespace_files(body), None)
-            else:
-                assert settings is not None
-                answer = (index, _convert(settings, body), None)
-        except Exception as error:
-            answer = (index, None, error)
-        try:
-            data = _pickled(answer)
-        except Exception as error:
-            data = _pickled((index, None, SecidRdfError(f"a worker failed: {error!r}")))
-        sender.put(data)
-    sender.stop()
-
-
-def _pickled(message: object) -> memoryview:
-    """``message`` as :meth:`Connection.recv` reads it back (a view: results are megabytes)."""
-    return ForkingPickler.dumps(message)
-
-
-_PARSE = "parse"
-_CONVERT = "convert"
-"""What a task asks of a worker: parse namespace files, or convert a part."""
-
 FILES_PER_TASK = 100
 """Namespace files a worker parses per task."""
 
-_Answer = tuple[int | None, Any, BaseException | None]
-"""A worker's answer: the task's index, its result or the error it raised."""
 
-_STOP = object()
-"""Tells a sender thread to end."""
+def parse_in(workers: Workers) -> FileParser:
+    """A file parser for :func:`~secid_rdf.read.registry.read_registry` that uses ``workers``."""
 
-
-class _Sender:
-    """A thread that sends pickled messages (:func:`_pickled`) through one connection.
-
-    Neither end then blocks on a full pipe: a worker blocks writing a large result until
-    the parent reads it; were the parent blocked writing the next part to that worker
-    meanwhile, neither would move.
-    """
-
-    def __init__(self, connection: Connection) -> None:
-        self._queue: queue.SimpleQueue[memoryview | object] = queue.SimpleQueue()
-        self._connection = connection
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def put(self, data: memoryview) -> None:
-        """Queue a pickled message."""
-        self._queue.put(data)
-
-    def stop(self) -> None:
-        """End the thread once the queued messages are sent."""
-        self._queue.put(_STOP)
-        self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        while (data := self._queue.get()) is not _STOP:
-            try:
-                self._connection.send_bytes(cast(memoryview, data))
-            except OSError:  # the other end was closed after an error
-                return
-
-
-def _cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on every platform
-        return os.cpu_count() or 1
-
-
-class PartPool:
-    """Processes that convert parts, forked when made (before the registry is read).
-
-    :param jobs: processes to use; by default one per available core. With 1, or where
-        the platform cannot fork, parts are converted in this process.
-    """
-
-    def __init__(self, jobs: int | None = None) -> None:
-        workers = jobs or _cores()
-        if "fork" not in multiprocessing.get_all_start_methods():
-            workers = 1
-        self._processes: list[BaseProcess] = []
-        self._connections: list[Connection] = []
-        self._senders: list[_Sender] = []
-        self._busy = False
-        if workers <= 1:
-            return
-        context = multiprocessing.get_context("fork")
-        for _ in range(workers):
-            parent_end, child_end = context.Pipe()
-            process = context.Process(target=_serve, args=(child_end,), daemon=True)
-            process.start()
-            child_end.close()
-            self._processes.append(process)
-            self._connections.append(parent_end)
-
-    def __enter__(self) -> PartPool:
-        """The pool itself."""
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        """Stop the workers."""
-        self.close()
-
-    def close(self) -> None:
-        """Stop the workers; any part still running is abandoned."""
-        for connection in self._connections:
-            if not self._busy:
-                with contextlib.suppress(OSError):
-                    connection.send(None)
-        for process in self._processes:
-            if self._busy:
-                process.terminate()
-        self._stop_senders()  # after terminate: a sender blocked on a full pipe gets EPIPE
-        for connection in self._connections:
-            connection.close()
-        for process in self._processes:
-            process.join(timeout=5)
-            if process.is_alive():
-                process.kill()
-                process.join()
-        self._processes = []
-        self._connections = []
-
-    def run(
-        self,
-        settings: PartSettings,
-        parts: Sequence[Sequence[Namespace]],
-        page_namespaces: frozenset[tuple[str, str]],
-    ) -> Iterator[PartResult]:
-        """The result of each part, in part order.
-
-        The workers get their first parts at once, so they convert while the caller does
-        other work before it reads the first result.
-
-        :param page_namespaces: the ``(type, namespace)`` pairs whose pages to write.
-        :raises SecidRdfError: (or any error of a part) when a part fails.
-        """
-        tasks = [
-            (
-                list(part),
-                [
-                    (ns.type, ns.namespace)
-                    for ns in part
-                    if (ns.type, ns.namespace) in page_namespaces
-                ],
-            )
-            for part in parts
-        ]
-        if not self._connections:
-            return (_convert(settings, task) for task in tasks)
-        return self._start(settings, [(_CONVERT, task) for task in tasks])
-
-    def parse_files(self, files: Sequence[tuple[str, str]]) -> ParsedFiles:
-        """Parse namespace files in the workers (:data:`reader.FileParser`)."""
-        if not self._connections or len(files) <= FILES_PER_TASK:
+    def parse(files: Sequence[tuple[str, str]]) -> ParsedFiles:
+        if workers.count <= 1 or len(files) <= FILES_PER_TASK:
             return parse_namespace_files(files)
         chunks = [
-            (_PARSE, list(files[start : start + FILES_PER_TASK]))
-            for start in range(0, len(files), FILES_PER_TASK)
+            files[start : start + FILES_PER_TASK] for start in range(0, len(files), FILES_PER_TASK)
         ]
         namespaces: list[Namespace | None] = []
         findings: list[Finding] = []
-        for parsed, found in self._start(None, chunks):
+        for parsed, found in workers.ordered(parse_namespace_files, chunks):
             namespaces += parsed
             findings += found
         return namespaces, findings
 
-    def _start(self, settings: PartSettings | None, tasks: Sequence[object]) -> Iterator[Any]:
-        """Send each worker its first tasks (after ``settings``, if any) now.
+    return parse
 
-        :returns: the results of ``tasks`` in task order, each worker getting its next task
-            as it answers.
-        """
-        self._busy = True
-        self._senders = [_Sender(connection) for connection in self._connections]
-        unsent = iter(range(len(tasks)))
 
-        def send_next(worker: int) -> None:
-            index = next(unsent, None)
-            if index is not None:
-                self._senders[worker].put(_pickled((index, tasks[index])))
+_Task = tuple[str | PartSettings, list[Namespace], list[tuple[str, str]]]
+"""A part to convert: its settings (or the file that holds them), namespaces, page owners."""
 
-        if settings is not None:
-            message = _pickled(settings)
-            for sender in self._senders:
-                sender.put(message)
-        for _ in range(_AHEAD):  # a first task for every worker before any gets a second
-            for worker in range(len(self._senders)):
-                send_next(worker)
-        return self._collect(len(tasks), send_next)
+_settings: tuple[str, PartSettings] | None = None
+"""The settings this worker last loaded, and the file they came from."""
 
-    def _collect(self, count: int, send_next: Callable[[int], None]) -> Iterator[Any]:
-        """Yield the results of tasks ``0 .. count - 1`` in order, keeping workers busy.
 
-        Each worker holds up to :data:`_AHEAD` tasks, so it never waits for its next one.
-        """
-        connections = self._connections
-        done: dict[int, Any] = {}
-        try:
-            for index in range(count):
-                while index not in done:
-                    for connection in cast(list[Connection], wait(connections)):
-                        answered, result, error = self._receive(connection)
-                        if error is not None:
-                            raise error
-                        assert answered is not None
-                        done[answered] = result
-                        send_next(connections.index(connection))
-                yield done.pop(index)
-        finally:
-            self._stop_senders()
-        self._busy = False
+def _convert_task(task: _Task) -> PartResult:
+    """Convert a part in a worker, loading the settings once per export and process."""
+    global _settings
+    source, namespaces, pages_of = task
+    if isinstance(source, str):
+        if _settings is None or _settings[0] != source:
+            with open(source, "rb") as handle:
+                _settings = (source, pickle.load(handle))  # this export's own file
+        settings = _settings[1]
+    else:
+        settings = source
+    return _convert(settings, namespaces, pages_of)
 
-    def _stop_senders(self) -> None:
-        for sender in self._senders:
-            sender.stop()
-        self._senders = []
 
-    @staticmethod
-    def _receive(connection: Connection) -> _Answer:
-        try:
-            answer: _Answer = connection.recv()
-        except (EOFError, OSError) as error:
-            raise SecidRdfError("a worker process ended unexpectedly") from error
-        return answer
+@contextlib.contextmanager
+def converting(
+    workers: Workers,
+    settings: PartSettings,
+    parts: Sequence[Sequence[Namespace]],
+    page_namespaces: frozenset[tuple[str, str]],
+    scratch: str,
+) -> Iterator[Iterator[PartResult]]:
+    """The result of each part, in part order; the workers start on the first ones now.
+
+    The settings (the registry's namespace pairs among them: megabytes for a large
+    registry) reach each worker once, through a hidden file in the folder ``scratch``,
+    instead of with every part; the file is removed when the block ends.
+
+    :param page_namespaces: the ``(type, namespace)`` pairs whose pages to write.
+    :raises SecidRdfError: (or any error of a part) when a part fails.
+    """
+    source: str | PartSettings = settings
+    if workers.count > 1:
+        source = os.path.join(scratch, f".secid-settings.{secrets.token_hex(6)}.tmp")
+        with open(source, "xb") as handle:
+            pickle.dump(settings, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        yield workers.ordered(
+            _convert_task,
+            [
+                (
+                    source,
+                    list(part),
+                    [
+                        (ns.type, ns.namespace)
+                        for ns in part
+                        if (ns.type, ns.namespace) in page_namespaces
+                    ],
+                )
+                for part in parts
+            ],
+        )
+    finally:
+        if isinstance(source, str):
+            with contextlib.suppress(OSError):
+                os.unlink(source)

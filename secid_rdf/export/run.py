@@ -23,9 +23,16 @@ from pyoxigraph import Quad
 from secid_rdf import __version__
 from secid_rdf.convert.builder import convert_types, known_namespaces, registry_to_graph
 from secid_rdf.export.atomic_files import temporary_path, write_atomic
-from secid_rdf.export.dump_files import DumpWriter, OrderError, part_records, part_run
+from secid_rdf.export.dump_files import DumpWriter, key_prefix, part_records
 from secid_rdf.export.page_files import PAGES_FOLDER, write_page
-from secid_rdf.export.partition import PartPool, PartSettings, page_owners, plan_parts
+from secid_rdf.export.partition import (
+    PartSettings,
+    converting,
+    page_owners,
+    parse_in,
+    plan_parts,
+)
+from secid_rdf.export.workers import Workers
 from secid_rdf.findings import (
     Finding,
     SecidRdfError,
@@ -43,11 +50,11 @@ from secid_rdf.formats.dataset import (
     describe_dataset,
 )
 from secid_rdf.formats.jsonld import Compactor
-from secid_rdf.formats.pages import iter_pages
 from secid_rdf.formats.serialize import FORMATS, OutputFormat, distinct_triples, serialize
 from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.model import Registry
 from secid_rdf.read.registry import cyclic_gc_paused, read_registry
+from secid_rdf.vocab import SECID_NAMESPACE
 
 __all__ = [
     "CONTEXT_FILE",
@@ -58,6 +65,7 @@ __all__ = [
     "ExportedGraph",
     "export_registry",
     "registry_to_quads",
+    "write_export",
 ]
 
 CONTEXT_FILE = "context.jsonld"
@@ -212,16 +220,25 @@ def _export(
     registry_path: Path, out_dir: Path, options: ExportOptions, *, show_progress: bool
 ) -> ExportResult:
     """The steps of :func:`export_registry`, once the options are checked."""
+    with Workers(options.jobs) as workers:  # forked before the read: see secid_rdf.export.workers
+        registry = read_registry(registry_path, parse=parse_in(workers))
+        return write_export(registry, out_dir, options, workers, show_progress=show_progress)
+
+
+def write_export(
+    registry: Registry,
+    out_dir: Path,
+    options: ExportOptions,
+    workers: Workers,
+    *,
+    show_progress: bool = False,
+) -> ExportResult:
+    """Write every file of an export of a registry already read, converting in ``workers``.
+
+    :raises SecidRdfError: when a file cannot be written or a part fails.
+    """
     selected = [fmt for name, fmt in FORMATS.items() if name in options.formats]
-    written: _Written | None
-    with PartPool(options.jobs) as pool:  # forked before the read: see secid_rdf.export.partition
-        registry = read_registry(registry_path, parse=pool.parse_files)
-        try:
-            written = _write_in_parts(registry, out_dir, selected, options, show_progress, pool)
-        except OrderError:
-            written = None
-    if written is None:
-        written = _write_whole(registry, out_dir, selected, options)
+    written = _write_in_parts(registry, out_dir, selected, options, show_progress, workers)
     try:
         info = _dataset_info(registry, options)
         distributions = [Distribution(writer.format, writer.size) for writer in written.dumps]
@@ -276,15 +293,28 @@ def _dataset_info(registry: Registry, options: ExportOptions) -> DatasetInfo:
 def _open_dumps(
     out_dir: Path, selected: list[OutputFormat], options: ExportOptions
 ) -> list[DumpWriter]:
-    """A writer per format, each on a new temporary file beside its dump."""
+    """A writer per format, each on a new temporary file beside its dump.
+
+    The concepts' records come last, but may sort before some parts' records: those parts
+    wait in the writer (see :class:`~secid_rdf.export.dump_files.DumpWriter`).
+    """
     writers: list[DumpWriter] = []
-    context = options.compactor().document_context()
+    compactor = options.compactor()
+    context = compactor.document_context()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         for fmt in selected:
             path = out_dir / fmt.file_name
+            late = key_prefix(fmt, SECID_NAMESPACE, compactor)
             writers.append(
-                DumpWriter(fmt, path, temporary_path(path), base=options.base, context=context)
+                DumpWriter(
+                    fmt,
+                    path,
+                    temporary_path(path),
+                    base=options.base,
+                    context=context,
+                    late=late,
+                )
             )
     except OSError as error:
         for writer in writers:
@@ -310,13 +340,9 @@ def _write_in_parts(
     selected: list[OutputFormat],
     options: ExportOptions,
     show_progress: bool,
-    pool: PartPool,
+    workers: Workers,
 ) -> _Written:
-    """Convert the registry part by part, appending each part to the dumps as it comes.
-
-    :raises OrderError: when the parts' records would not follow one another (the dumps
-        are then discarded, and the caller writes them whole).
-    """
+    """Convert the registry part by part, appending each part to the dumps as it comes."""
     parts = plan_parts(registry.namespaces, options.base)
     settings = PartSettings(
         base=options.base,
@@ -330,59 +356,25 @@ def _write_in_parts(
     writers = _open_dumps(out_dir, selected, options)
     written = _Written(writers, DatasetStats(options.base), [], [])
     try:
-        results = pool.run(settings, parts, owners)  # the workers start on the parts now
-        types = convert_types(registry, base=options.base)
-        _add_loose(writers, types.quads, written.stats, options.base)
-        written.findings += types.findings
-        concepts: dict[Quad, None] = {}
-        with _progress(len(parts), show=show_progress) as step:
-            for result in results:
-                for writer in writers:
-                    writer.write(result.runs[writer.format.name])
-                written.stats.update(result.stats)
-                concepts.update(dict.fromkeys(result.concepts))
-                written.findings += result.findings
-                for page in result.pages:
-                    written.pages += write_page(out_dir, page)
-                step()
+        # the workers start on the parts now
+        with converting(workers, settings, parts, owners, str(out_dir)) as results:
+            types = convert_types(registry, base=options.base)
+            _add_loose(writers, types.quads, written.stats, options.base)
+            written.findings += types.findings
+            concepts: dict[Quad, None] = {}
+            with _progress(len(parts), show=show_progress) as step:
+                for result in results:
+                    for writer in writers:
+                        writer.write(result.runs[writer.format.name])
+                    written.stats.update(result.stats)
+                    concepts.update(dict.fromkeys(result.concepts))
+                    written.findings += result.findings
+                    for page in result.pages:
+                        written.pages += write_page(out_dir, page)
+                    step()
         _add_loose(writers, list(concepts), written.stats, options.base)
         for writer in writers:
             writer.close()
-    except BaseException:
-        for writer in writers:
-            writer.discard()
-        raise
-    return written
-
-
-def _write_whole(
-    registry: Registry, out_dir: Path, selected: list[OutputFormat], options: ExportOptions
-) -> _Written:
-    """Convert the registry at once and write each dump as one run (the slow, sure way)."""
-    conversion = registry_to_graph(registry, base=options.base)
-    quads = list(conversion.quads)
-    triples = distinct_triples(quads)
-    compactor = options.compactor()
-    writers = _open_dumps(out_dir, selected, options)
-    stats = DatasetStats(options.base)
-    stats.add(quads, triples)
-    written = _Written(writers, stats, list(conversion.findings), [])
-    try:
-        for writer in writers:
-            writer.write(
-                part_run(writer.format, quads, triples, base=options.base, compactor=compactor)
-            )
-            writer.close()
-        if options.include_pages:
-            owners = page_owners(registry.namespaces)
-            namespaces = [(ns.type, ns.namespace) for ns in registry.namespaces]
-            for page in iter_pages(
-                triples,
-                [pair for pair in namespaces if pair in owners],
-                base=options.base,
-                compactor=compactor,
-            ):
-                written.pages += write_page(out_dir, page)
     except BaseException:
         for writer in writers:
             writer.discard()
