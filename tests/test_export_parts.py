@@ -178,13 +178,10 @@ def test_a_worker_that_dies_is_reported_and_leaves_no_dump(
     assert multiprocessing.active_children() == []
 
 
-def test_triples_run_drops_the_graph_as_a_serialisation_would() -> None:
+def test_ntriples_run_from_the_nquads_run_is_what_serialising_gives() -> None:
     from pyoxigraph import Literal, NamedNode, Quad
 
-    from secid_rdf.export.dump_files import part_run, triples_run
-    from secid_rdf.formats.context import read_context
-    from secid_rdf.formats.jsonld import Compactor
-    from secid_rdf.formats.serialize import distinct_triples
+    from secid_rdf.formats.dump_format import GraphPart
 
     graph = NamedNode("https://example.org/graph/advisory")
     s, p = NamedNode("https://example.org/a"), NamedNode("https://example.org/p")
@@ -196,16 +193,14 @@ def test_triples_run_drops_the_graph_as_a_serialisation_would() -> None:
         NamedNode("https://example.org/a/b"),
     ]
     quads = [Quad(s, p, obj, graph) for obj in tricky] + [Quad(s, p, Literal("x"), graph)]
-    compactor = Compactor(read_context()["@context"])
-    triples = distinct_triples(quads)
-    quads_run = part_run(FORMATS["nquads"], quads, triples, base=DEFAULT_BASE, compactor=compactor)
-    expected = part_run(FORMATS["ntriples"], quads, triples, base=DEFAULT_BASE, compactor=compactor)
-    assert triples_run(quads_run, graph.value) == expected
     other = [*quads, Quad(s, p, Literal("y"), NamedNode("https://example.org/graph/other"))]
-    other_run = part_run(
-        FORMATS["nquads"], other, distinct_triples(other), base=DEFAULT_BASE, compactor=compactor
-    )
-    assert triples_run(other_run, graph.value) is None
+    nquads, ntriples = FORMATS["nquads"], FORMATS["ntriples"]
+    for case in (quads, other):
+        derived = GraphPart(case)
+        derived.runs["nquads"] = nquads.run(derived)
+        alone = GraphPart(case)
+        assert ntriples.run(derived) == ntriples.run(alone)
+        assert ntriples.document(derived) == serialize(case, "ntriples")
 
 
 def test_files_parsed_in_workers_give_the_same_registry(

@@ -1,10 +1,9 @@
 """Dump files written part by part, in the order the whole-graph serialiser gives.
 
-Every dump format is a header, records in a fixed order and a footer: sorted lines for
-N-Triples and N-Quads, one block per subject for Turtle, one node object per subject for
-JSON-LD. An export converts a registry in parts whose subjects never mix, turns each part
-into sorted records (:func:`part_records`), and a :class:`DumpWriter` appends them to a
-temporary file, so no dump is ever whole in memory.
+Every dump format is a header, records in a fixed order and a footer
+(:class:`~secid_rdf.formats.dump_format.OutputFormat`). An export converts a registry in
+parts whose subjects never mix, turns each part into a run of sorted records, and a
+:class:`DumpWriter` appends them to a temporary file, so no dump is ever whole in memory.
 
 Parts come in key order (see :func:`secid_rdf.export.partition.plan_parts`); a few
 subjects that belong to no namespace are merged in between as loose records. Those of the
@@ -20,47 +19,16 @@ from __future__ import annotations
 import bisect
 import os
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, BinaryIO
-
-from pyoxigraph import NamedNode, Quad, Triple
+from typing import BinaryIO
 
 from secid_rdf.findings import SecidRdfError
 from secid_rdf.formats.context import read_context
-from secid_rdf.formats.jsonld import Compactor, NodeLayout, group_by_subject, json_text
-from secid_rdf.formats.serialize import (
-    OutputFormat,
-    SortedTriples,
-    sorted_lines,
-    turtle_blocks,
-    turtle_header,
-)
+from secid_rdf.formats.dump_format import Key, OutputFormat, Records, Run
+from secid_rdf.formats.jsonld import Compactor
 
-__all__ = [
-    "DumpWriter",
-    "OrderError",
-    "Records",
-    "Run",
-    "dump_frame",
-    "key_prefix",
-    "part_records",
-    "part_run",
-    "record_separator",
-    "to_run",
-    "triples_run",
-]
-
-Key = str
-Records = list[tuple[Key, bytes]]
-"""Sorted ``(key, text)`` pairs of one format; joined in order they are the dump body.
-
-The key of a line is the line decoded as Latin-1, which keeps the bytes' order.
-"""
-
-_JSONLD_INDENT = b"\n    "
-"""What comes before each node object of a flat JSON-LD document (a comma goes between)."""
+__all__ = ["DumpWriter", "OrderError"]
 
 
 class OrderError(SecidRdfError):
@@ -70,136 +38,14 @@ class OrderError(SecidRdfError):
     """
 
 
-@dataclass(frozen=True)
-class Run:
-    """The records of one part in one format, joined: their text and first and last keys."""
-
-    data: bytes
-    first: Key
-    last: Key
-
-
-def to_run(records: Records, separator: bytes = b"") -> Run | None:
-    """The records joined into one run, or ``None`` when there are none."""
-    if not records:
-        return None
-    return Run(separator.join(text for _, text in records), records[0][0], records[-1][0])
-
-
-def part_records(
-    fmt: OutputFormat,
-    quads: Sequence[Quad],
-    triples: SortedTriples,
-    *,
-    base: str,
-    compactor: Compactor,
-    layouts: Iterable[NodeLayout] | None = None,
-) -> Records:
-    """The sorted records of one part in ``fmt``.
-
-    :param quads: the part's quads (N-Quads keeps their graphs).
-    :param triples: ``distinct_triples(quads)`` (every other format).
-    :param layouts: the JSON-LD layout of each subject of ``triples``, when the caller
-        has them (they are made from ``triples`` otherwise).
-    """
-    if fmt.name in ("nquads", "ntriples"):
-        terms: Sequence[Quad] | Sequence[Triple] = quads if fmt.keeps_graphs else triples
-        data = sorted_lines(terms, fmt.rdf_format)
-        return [(line.decode("latin-1"), line) for line in data.splitlines(keepends=True)]
-    if fmt.name == "turtle":
-        return [(key, text.encode("utf-8")) for key, text in turtle_blocks(triples, base)]
-    if layouts is None:
-        layouts = (
-            compactor.layout(of_subject) for of_subject in group_by_subject(triples).values()
-        )
-    nodes = sorted((layout.build() for layout in layouts), key=lambda node: node["@id"])
-    return [(node["@id"], _JSONLD_INDENT + json_text(node, 2).encode("utf-8")) for node in nodes]
-
-
-def part_run(
-    fmt: OutputFormat,
-    quads: Sequence[Quad],
-    triples: SortedTriples,
-    *,
-    base: str,
-    compactor: Compactor,
-    layouts: Iterable[NodeLayout] | None = None,
-) -> Run | None:
-    """The run of one part in ``fmt``: :func:`part_records` joined, or ``None`` if empty.
-
-    Line-based formats skip the records: their sorted text is the run, and only its first
-    and last lines are keys.
-    """
-    if fmt.name not in ("nquads", "ntriples"):
-        return to_run(
-            part_records(fmt, quads, triples, base=base, compactor=compactor, layouts=layouts),
-            record_separator(fmt),
-        )
-    data = sorted_lines(quads if fmt.keeps_graphs else triples, fmt.rdf_format)
-    if not data:
-        return None
-    first = data[: data.index(b"\n") + 1]
-    last = data[data.rfind(b"\n", 0, len(data) - 1) + 1 :]
-    return Run(data, first.decode("latin-1"), last.decode("latin-1"))
-
-
-def triples_run(quads_run: Run | None, graph: str) -> Run | None:
-    """The N-Triples run of a part whose N-Quads run has every line in ``graph``.
-
-    Dropping the one graph from every line keeps the lines distinct and in order (what
-    follows an N-Quads line's object is a space, as in N-Triples), so the N-Triples run
-    needs no second serialisation and sort. ``None`` when some line is in another graph.
-    """
-    if quads_run is None:
-        return None
-    tail = f" <{graph}> .\n".encode()
-    data = quads_run.data
-    if data.count(tail) != data.count(b"\n"):  # a newline ends every line, and only there
-        return None
-    return Run(
-        data.replace(tail, b" .\n"),
-        quads_run.first[: -len(tail)] + " .\n",
-        quads_run.last[: -len(tail)] + " .\n",
-    )
-
-
-def record_separator(fmt: OutputFormat) -> bytes:
-    """What goes between two records of a dump."""
-    return b"," if fmt.name == "jsonld" else b""
-
-
-def dump_frame(
-    fmt: OutputFormat, base: str, context: str | Mapping[str, Any]
-) -> tuple[bytes, bytes, bytes]:
-    """A dump's header, its footer, and the footer of a dump without records.
-
-    :param context: the JSON-LD dump's ``"@context"``: the context itself, or its URL.
-    """
-    if fmt.name == "turtle":
-        return turtle_header(base).encode("utf-8"), b"", b""
-    if fmt.name == "jsonld":
-        head = f'{{\n  "@context": {json_text(context, 1)},\n  "@graph": ['
-        return head.encode("utf-8"), b"\n  ]\n}\n", b"]\n}\n"
-    return b"", b"", b""
-
-
-def key_prefix(fmt: OutputFormat, iri: str, compactor: Compactor) -> Key:
-    """What the key of every record of a subject whose IRI starts with ``iri`` starts with."""
-    if fmt.name in ("nquads", "ntriples"):
-        return "<" + iri
-    if fmt.name == "turtle":
-        return iri
-    return compactor.subject(NamedNode(iri + "x"))[:-1]
-
-
 class DumpWriter:
     """Writes one dump to a temporary file beside ``path``, in order, then renames it.
 
     :meth:`loose` records (subjects of no part) wait until a run with a greater key comes;
     :meth:`close` writes the rest and the footer; :meth:`commit` renames the file into place.
-    ``context`` is the JSON-LD dump's ``"@context"`` (a URL, or the context itself); the
-    shipped context, inline, when ``None``.
 
+    :param compactor: the JSON-LD compactor (a JSON-LD dump's context is its context); by
+        default one for the shipped context, inline.
     :param late: the prefix of the keys of loose records that may come after the runs:
         runs that sort after every such key wait in a second temporary file.
     """
@@ -211,17 +57,15 @@ class DumpWriter:
         temporary: Path,
         *,
         base: str,
-        context: str | Mapping[str, Any] | None = None,
+        compactor: Compactor | None = None,
         late: Key | None = None,
     ) -> None:
         self.format = fmt
         self.path = path
         self.temporary = temporary
         self.held_path = Path(f"{temporary}.held")
-        if context is None:
-            context = read_context()["@context"]
-        head, self._tail, self._empty_tail = dump_frame(fmt, base, context)
-        self._separator = record_separator(fmt)
+        head = fmt.header(base, compactor or Compactor(read_context()["@context"]))
+        self._separator = fmt.separator
         self._late = late
         self._loose: Records = []
         self._last: Key | None = None
@@ -280,7 +124,7 @@ class DumpWriter:
             self._held_keys = None
             self._last = last
         self._emit_loose(0, len(self._loose))
-        tail = self._tail if self._records[0] else self._empty_tail
+        tail = self.format.footer(empty=not self._records[0])
         self._files[0].write(tail)
         self.size += len(tail)
         self._files.pop().close()

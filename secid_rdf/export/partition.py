@@ -23,17 +23,17 @@ import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from pyoxigraph import NamedNode, Quad
+from pyoxigraph import Quad
 
 from secid_rdf.convert.builder import convert_part
-from secid_rdf.export.dump_files import Run, part_run, triples_run
 from secid_rdf.export.workers import Workers
 from secid_rdf.findings import Finding
 from secid_rdf.formats.context import read_context
 from secid_rdf.formats.dataset import DatasetStats
-from secid_rdf.formats.jsonld import Compactor, group_by_subject
+from secid_rdf.formats.dump_format import GraphPart, OutputFormat, Run
+from secid_rdf.formats.jsonld import Compactor
 from secid_rdf.formats.pages import Page, iter_pages, page_path
-from secid_rdf.formats.serialize import FORMATS, distinct_triples
+from secid_rdf.formats.serialize import FORMATS
 from secid_rdf.iris import namespace_iri
 from secid_rdf.model import MatchNode, Namespace
 from secid_rdf.read.registry import FileParser, ParsedFiles, parse_namespace_files
@@ -169,38 +169,30 @@ def _convert(
     converted = convert_part(
         namespaces, known=settings.known, commit=settings.commit, base=settings.base
     )
-    triples = distinct_triples(converted.quads)
-    by_subject = group_by_subject(triples)
-    # compacted once, for the JSON-LD dump and the pages
-    layouts = {subject: _compactor.layout(of_subject) for subject, of_subject in by_subject.items()}
-    runs: dict[str, Run | None] = {}
-    for name in sorted(settings.formats, key=lambda name: name != "nquads"):
-        if name == "ntriples" and "nquads" in runs and converted.quads:
-            graph = converted.quads[0].graph_name
-            if isinstance(graph, NamedNode):
-                runs[name] = triples_run(runs["nquads"], graph.value)
-                if runs[name] is not None:
-                    continue
-        runs[name] = part_run(
-            FORMATS[name],
-            converted.quads,
-            triples,
-            base=settings.base,
-            compactor=_compactor,
-            layouts=layouts.values(),
-        )
+    part = GraphPart(converted.quads, base=settings.base, compactor=_compactor)
+    # the format that keeps the graphs first: another may derive its run from that one
+    for fmt in sorted(map(FORMATS.__getitem__, settings.formats), key=_graphs_last):
+        part.runs[fmt.name] = fmt.run(part)
     stats = DatasetStats(settings.base)
-    stats.add(converted.quads, triples)
+    stats.add(converted.quads, part.triples)
     pages = (
         list(
             iter_pages(
-                by_subject, pages_of, base=settings.base, compactor=_compactor, layouts=layouts
+                part.by_subject,
+                pages_of,
+                base=settings.base,
+                compactor=_compactor,
+                layouts=part.layouts,
             )
         )
         if settings.with_pages
         else []
     )
-    return PartResult(runs, stats, converted.concepts, converted.findings, pages)
+    return PartResult(part.runs, stats, converted.concepts, converted.findings, pages)
+
+
+def _graphs_last(fmt: OutputFormat) -> bool:
+    return not fmt.keeps_graphs
 
 
 FILES_PER_TASK = 100

@@ -23,7 +23,7 @@ from pyoxigraph import Quad
 from secid_rdf import __version__
 from secid_rdf.convert.builder import convert_types, known_namespaces, registry_to_graph
 from secid_rdf.export.atomic_files import temporary_path, write_atomic
-from secid_rdf.export.dump_files import DumpWriter, key_prefix, part_records
+from secid_rdf.export.dump_files import DumpWriter
 from secid_rdf.export.page_files import PAGES_FOLDER, write_page
 from secid_rdf.export.partition import (
     PartSettings,
@@ -49,8 +49,9 @@ from secid_rdf.formats.dataset import (
     default_dump_base,
     describe_dataset,
 )
+from secid_rdf.formats.dump_format import GraphPart, OutputFormat
 from secid_rdf.formats.jsonld import Compactor
-from secid_rdf.formats.serialize import FORMATS, OutputFormat, distinct_triples, serialize
+from secid_rdf.formats.serialize import FORMATS, serialize
 from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.model import Registry
 from secid_rdf.read.registry import cyclic_gc_paused, read_registry
@@ -300,19 +301,18 @@ def _open_dumps(
     """
     writers: list[DumpWriter] = []
     compactor = options.compactor()
-    context = compactor.document_context()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         for fmt in selected:
             path = out_dir / fmt.file_name
-            late = key_prefix(fmt, SECID_NAMESPACE, compactor)
+            late = fmt.key_prefix(SECID_NAMESPACE, compactor)
             writers.append(
                 DumpWriter(
                     fmt,
                     path,
                     temporary_path(path),
                     base=options.base,
-                    context=context,
+                    compactor=compactor,
                     late=late,
                 )
             )
@@ -327,11 +327,10 @@ def _add_loose(
     writers: list[DumpWriter], quads: list[Quad], stats: DatasetStats, base: str
 ) -> None:
     """Quads about subjects of no part (types, concepts): loose records, and their counts."""
-    triples = distinct_triples(quads)
-    compactor = Compactor(read_context()["@context"])  # node objects do not hold the context
+    part = GraphPart(quads, base=base)
     for writer in writers:
-        writer.loose(part_records(writer.format, quads, triples, base=base, compactor=compactor))
-    stats.add(quads, triples)
+        writer.loose(writer.format.records(part))
+    stats.add(quads, part.triples)
 
 
 def _write_in_parts(

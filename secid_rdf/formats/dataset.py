@@ -26,7 +26,7 @@ from urllib.parse import urljoin
 from pyoxigraph import Literal, NamedNode, Quad
 
 from secid_rdf.formats.context import compact_iri
-from secid_rdf.formats.serialize import OutputFormat, SortedTriples, distinct_triples
+from secid_rdf.formats.dump_format import OutputFormat, SortedTriples, distinct_triples
 from secid_rdf.iris import DATASET_GRAPH_IRI, GRAPH_NAMESPACE, commit_iri, encode_segment
 from secid_rdf.vocab import (
     DCAT,
