@@ -236,6 +236,7 @@ def export(
       secid-rdf export --out site/ --format turtle --format jsonld
     """
     from secid_rdf.export.run import ExportOptions, export_registry
+    from secid_rdf.export.stopping import ExportStoppedError, stopping_on_signals
     from secid_rdf.iris import absolute_iri, check_base
 
     options = ExportOptions(
@@ -248,8 +249,20 @@ def export(
         jobs=jobs,
         context_url=absolute_iri(context_url).value if context_url is not None else None,
     )
-    result = export_registry(resolve_registry(registry), out_dir, options)
+    try:
+        with stopping_on_signals():
+            result = export_registry(resolve_registry(registry), out_dir, options)
+    except ExportStoppedError as stopped:
+        click.echo(f"Error: {stopped}", err=True)
+        raise click.exceptions.Exit(stopped.exit_code) from None
     echo_findings(result.findings, quiet=quiet)
+    if result.removed:
+        shown = ", ".join(result.removed[:3]) + (", ..." if len(result.removed) > 3 else "")
+        echo_note(
+            f"removed {len(result.removed)} file(s) of the previous export that this one "
+            f"does not write: {shown}",
+            quiet=quiet,
+        )
     echo_note(
         f"wrote {len(result.files)} files to {result.out_dir}: {result.triples} triples, "
         f"pages for {result.pages} namespace(s)",

@@ -440,13 +440,6 @@ def test_failed_run_leaves_earlier_files_whole(
     out = tmp_path / "out"
     export_registry(bundled_registry, out, show_progress=False)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    options = ExportOptions(base="https://example.org/kg/")
-    export_registry(bundled_registry, tmp_path / "complete", options)
-    complete = {
-        p.relative_to(tmp_path / "complete"): p.read_bytes()
-        for p in (tmp_path / "complete").rglob("*")
-        if p.is_file()
-    }
     import secid_rdf.export.run as export_module
 
     calls = {"n": 0}
@@ -460,14 +453,11 @@ def test_failed_run_leaves_earlier_files_whole(
 
     monkeypatch.setattr(export_module.os, "replace", failing_replace)
     with pytest.raises(SecidRdfError, match="disk full"):
-        export_registry(bundled_registry, out, options)
+        export_registry(bundled_registry, out, ExportOptions(base="https://example.org/kg/"))
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    assert set(after) == set(before), "a temporary file was left behind"
-    changed = [path for path in before if after[path] != before[path]]
-    assert changed, "the failure came after some files were renamed"
-    for path in changed:
-        assert after[path] == complete[path], f"{path} is neither the old file nor complete"
-    assert after[Path("secid.ttl")] == before[Path("secid.ttl")], "a dump moved before the end"
+    assert after == before, "the previous export is intact, with no temporary file"
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [".out.secid-rdf.lock", "out"], "the new folder was removed"
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's own JSON-LD parser

@@ -37,17 +37,26 @@ def test_a_file_that_cannot_be_written_is_named(tmp_path: Path) -> None:
         write_page(tmp_path, _page(1))
 
 
-def test_unchanged_pages_are_left_untouched(tmp_path: Path) -> None:
-    write_page(tmp_path, _page(1))
-    write_page(tmp_path, _page(2))
-    same, changed = tmp_path / "pages/advisory/n1.org.html", tmp_path / "pages/advisory/n2.org.html"
+def test_unchanged_pages_of_the_previous_export_keep_their_file(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    write_page(old, _page(1))
+    write_page(old, _page(2))
+    same, changed = old / "pages/advisory/n1.org.html", old / "pages/advisory/n2.org.html"
     for path in (same, changed):
         os.utime(path, ns=(1_000_000_000, 1_000_000_000))
-    write_page(tmp_path, _page(1))
-    write_page(tmp_path, dataclasses.replace(_page(2), html=b"<p>two</p>\n"))
-    assert same.stat().st_mtime_ns == 1_000_000_000, "an unchanged page was rewritten"
-    assert changed.read_bytes() == b"<p>two</p>\n"
-    assert changed.stat().st_mtime_ns != 1_000_000_000
+
+    def previous(name: str) -> str:
+        return str(old / name)
+
+    write_page(new, _page(1), previous)
+    write_page(new, dataclasses.replace(_page(2), html=b"<p>two</p>\n"), previous)
+    kept = new / "pages/advisory/n1.org.html"
+    assert kept.stat().st_mtime_ns == 1_000_000_000, "an unchanged page was rewritten"
+    assert kept.read_bytes() == same.read_bytes()
+    rewritten = new / "pages/advisory/n2.org.html"
+    assert rewritten.read_bytes() == b"<p>two</p>\n"
+    assert rewritten.stat().st_mtime_ns != 1_000_000_000
+    assert changed.read_bytes() == b"<p>2</p>\n", "the previous export's file was changed"
 
 
 @pytest.mark.parametrize("path", ["advisory/../../escaped", "/tmp/escaped"])

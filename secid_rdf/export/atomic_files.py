@@ -19,7 +19,7 @@ __all__ = [
     "inside",
     "temporary_path",
     "write_atomic",
-    "write_if_changed",
+    "write_or_link",
 ]
 
 StrPath = str | os.PathLike[str]
@@ -62,24 +62,33 @@ def write_atomic(path: StrPath, data: bytes) -> None:
         raise
 
 
-def write_if_changed(path: StrPath, data: bytes) -> bool:
-    """Write ``data`` atomically unless ``path`` already holds exactly those bytes.
+def write_or_link(path: StrPath, data: bytes, previous: str | None) -> None:
+    """Write ``data`` to ``path``, or hard-link ``previous`` there if it holds those bytes.
 
-    An unchanged file keeps its modification time, so a re-export touches only what
-    changed, and a publisher's sync sends only that.
+    A page of an earlier export that has not changed keeps its inode and modification
+    time in the new export, so a publisher's sync sends only what changed.
 
-    :returns: whether the file was written.
     :raises SecidRdfError: when the file cannot be written.
     """
-    try:
-        if os.stat(path).st_size == len(data):
-            with open(path, "rb") as handle:
-                if handle.read() == data:
-                    return False
-    except OSError:
-        pass  # missing or unreadable: write it
+    if previous is not None:
+        try:
+            if os.stat(previous).st_size == len(data):
+                with open(previous, "rb") as handle:
+                    same = handle.read() == data
+                if same:
+                    _link(previous, os.fspath(path))
+                    return
+        except OSError:
+            pass  # unreadable, or no hard links here: write it
     write_atomic(path, data)
-    return True
+
+
+def _link(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except FileNotFoundError:  # the folder is made only when missing, as in write_atomic
+        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+        os.link(source, target)
 
 
 def inside(folder: StrPath, relative: str) -> str:

@@ -17,9 +17,10 @@ writer checks the order as it goes and raises :class:`OrderError` if it would br
 from __future__ import annotations
 
 import bisect
+import contextlib
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -85,7 +86,22 @@ class DumpWriter:
         self._loose = sorted(merged.items())
 
     def write(self, run: Run | None) -> None:
-        """Append a part's run after the loose records that sort before it."""
+        """Append a part's run after the loose records that sort before it.
+
+        :raises SecidRdfError: when the file cannot be written (disk full ...).
+        """
+        with self._naming_errors():
+            self._write(run)
+
+    def close(self) -> None:
+        """Write the remaining loose records, the held runs and the footer; close the file.
+
+        :raises SecidRdfError: when the file cannot be written.
+        """
+        with self._naming_errors():
+            self._close()
+
+    def _write(self, run: Run | None) -> None:
         if run is None:
             return
         if self._held_keys is None and self._late is not None and run.last >= self._late:
@@ -106,8 +122,7 @@ class DumpWriter:
         if self._held_keys is not None:
             self._held_keys = (self._held_keys[0], run.last)
 
-    def close(self) -> None:
-        """Write the remaining loose records, the held runs and the footer; close the file."""
+    def _close(self) -> None:
         if self._held_keys is not None:
             held = self._files.pop()
             first, last = self._held_keys
@@ -131,7 +146,16 @@ class DumpWriter:
 
     def commit(self) -> None:
         """Move the finished dump into place."""
-        os.replace(self.temporary, self.path)
+        with self._naming_errors():
+            os.replace(self.temporary, self.path)
+
+    @contextlib.contextmanager
+    def _naming_errors(self) -> Iterator[None]:
+        """An error of the file system as one line that names the dump."""
+        try:
+            yield
+        except OSError as error:
+            raise SecidRdfError(f"cannot write {self.path}: {error.strerror or error}") from error
 
     def discard(self) -> None:
         """Close and delete the temporary files (the old dump, if any, stays)."""

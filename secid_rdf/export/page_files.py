@@ -8,9 +8,10 @@ overhead, which measured twice the CPU of writing in line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from secid_rdf.export.atomic_files import inside, write_if_changed
+from secid_rdf.export.atomic_files import inside, write_or_link
 from secid_rdf.formats.pages import Page
 
 __all__ = ["PAGES_FOLDER", "page_files", "write_page"]
@@ -25,13 +26,17 @@ def page_files(page: Page) -> list[tuple[str, bytes]]:
     return [(stem + ".jsonld", page.jsonld), (stem + ".html", page.html)]
 
 
-def write_page(out_dir: Path, page: Page) -> list[str]:
-    """Write a page's files under ``out_dir`` (a file with the same bytes is left as it is).
+def write_page(
+    out_dir: Path, page: Page, previous: Callable[[str], str | None] = lambda name: None
+) -> list[str]:
+    """Write a page's files under ``out_dir``.
 
+    :param previous: the path of the file of an earlier export by its path relative to
+        ``out_dir``, if any: a file with the same bytes is linked, not written.
     :returns: their paths relative to ``out_dir``.
     :raises SecidRdfError: when a file cannot be written.
     """
     files = page_files(page)
     for name, data in files:
-        write_if_changed(inside(out_dir, name), data)
+        write_or_link(inside(out_dir, name), data, previous(name))
     return [name for name, _ in files]

@@ -24,6 +24,7 @@ from secid_rdf import __version__
 from secid_rdf.convert.builder import convert_types, known_namespaces, registry_to_graph
 from secid_rdf.export.atomic_files import temporary_path, write_atomic
 from secid_rdf.export.dump_files import DumpWriter
+from secid_rdf.export.output_folder import OutputFolder
 from secid_rdf.export.page_files import PAGES_FOLDER, write_page
 from secid_rdf.export.partition import (
     PartSettings,
@@ -120,6 +121,8 @@ class ExportResult:
     triples: int
     pages: int
     findings: tuple[Finding, ...]
+    removed: tuple[str, ...] = ()
+    """Files of the previous export that this one does not write, now gone."""
 
     @property
     def has_errors(self) -> bool:
@@ -221,9 +224,10 @@ def _export(
     registry_path: Path, out_dir: Path, options: ExportOptions, *, show_progress: bool
 ) -> ExportResult:
     """The steps of :func:`export_registry`, once the options are checked."""
-    with Workers(options.jobs) as workers:  # forked before the read: see secid_rdf.export.workers
+    # workers forked before the read (see secid_rdf.export.workers) and before the lock
+    with Workers(options.jobs) as workers, _output_folder(out_dir) as folder:
         registry = read_registry(registry_path, parse=parse_in(workers))
-        return write_export(registry, out_dir, options, workers, show_progress=show_progress)
+        return _write(registry, folder, out_dir, options, workers, show_progress)
 
 
 def write_export(
@@ -238,8 +242,54 @@ def write_export(
 
     :raises SecidRdfError: when a file cannot be written or a part fails.
     """
+    with _output_folder(out_dir) as folder:
+        return _write(registry, folder, out_dir, options, workers, show_progress)
+
+
+def _output_folder(out_dir: Path) -> OutputFolder:
+    """The output folder, owning every file an export may write at its top."""
+    dumps = [fmt.file_name for fmt in FORMATS.values()]
+    return OutputFolder(out_dir, [*dumps, CONTEXT_FILE, DATASET_FILE])
+
+
+def _write(
+    registry: Registry,
+    folder: OutputFolder,
+    out_dir: Path,
+    options: ExportOptions,
+    workers: Workers,
+    show_progress: bool,
+) -> ExportResult:
+    """Write the export into the folder's new version, then swap it in."""
     selected = [fmt for name, fmt in FORMATS.items() if name in options.formats]
-    written = _write_in_parts(registry, out_dir, selected, options, show_progress, workers)
+    try:
+        written = _write_files(registry, folder, selected, options, workers, show_progress)
+        folder.commit()
+    except SecidRdfError as error:
+        raise folder.public(error) from error
+    files = [fmt.file_name for fmt in selected] + [CONTEXT_FILE, DATASET_FILE, *written.pages]
+    findings = sort_findings([*registry.findings, *written.findings])
+    return ExportResult(
+        out_dir,
+        tuple(sorted(files)),
+        written.stats.triples,
+        len(written.pages) // 2,
+        tuple(findings),
+        tuple(folder.removed),
+    )
+
+
+def _write_files(
+    registry: Registry,
+    folder: OutputFolder,
+    selected: list[OutputFormat],
+    options: ExportOptions,
+    workers: Workers,
+    show_progress: bool,
+) -> _Written:
+    """Every file of the export, complete, in the folder's new version."""
+    staging = folder.staging
+    written = _write_in_parts(registry, folder, selected, options, show_progress, workers)
     try:
         info = _dataset_info(registry, options)
         distributions = [Distribution(writer.format, writer.size) for writer in written.dumps]
@@ -252,17 +302,9 @@ def write_export(
     finally:
         for writer in written.dumps:
             writer.discard()
-    write_atomic(out_dir / CONTEXT_FILE, context)
-    write_atomic(out_dir / DATASET_FILE, description)
-    files = [fmt.file_name for fmt in selected] + [CONTEXT_FILE, DATASET_FILE, *written.pages]
-    findings = sort_findings([*registry.findings, *written.findings])
-    return ExportResult(
-        out_dir,
-        tuple(sorted(files)),
-        written.stats.triples,
-        len(written.pages) // 2,
-        tuple(findings),
-    )
+    write_atomic(staging / CONTEXT_FILE, context)
+    write_atomic(staging / DATASET_FILE, description)
+    return written
 
 
 @dataclass
@@ -335,13 +377,14 @@ def _add_loose(
 
 def _write_in_parts(
     registry: Registry,
-    out_dir: Path,
+    folder: OutputFolder,
     selected: list[OutputFormat],
     options: ExportOptions,
     show_progress: bool,
     workers: Workers,
 ) -> _Written:
     """Convert the registry part by part, appending each part to the dumps as it comes."""
+    out_dir = folder.staging
     parts = plan_parts(registry.namespaces, options.base)
     settings = PartSettings(
         base=options.base,
@@ -369,7 +412,7 @@ def _write_in_parts(
                     concepts.update(dict.fromkeys(result.concepts))
                     written.findings += result.findings
                     for page in result.pages:
-                        written.pages += write_page(out_dir, page)
+                        written.pages += write_page(out_dir, page, folder.previous)
                     step()
         _add_loose(writers, list(concepts), written.stats, options.base)
         for writer in writers:
