@@ -7,87 +7,37 @@ Exit codes everywhere: 0 clean, 1 the data has errors (the rest was still proces
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from secid_rdf import __version__
-from secid_rdf.findings import Finding, SecidRdfError, Severity
+from secid_rdf.cli.options import (
+    BASE_OPTION,
+    EXPORT_DIR_OPTION,
+    FOLLOW_REDIRECTS_OPTION,
+    QUIET_OPTION,
+    REGISTRY_ARGUMENT,
+    STORE_PASSWORD_OPTION,
+    STORE_TIMEOUT_OPTION,
+    STORE_USER_OPTION,
+    UnusableInputError,
+    echo_findings,
+    echo_note,
+    graph_quads,
+    not_utf8,
+    resolve_registry,
+    store_credentials,
+)
+from secid_rdf.cli.store_commands import load, query
+from secid_rdf.findings import SecidRdfError, Severity
 from secid_rdf.formats.dataset import CC0_IRI
 from secid_rdf.formats.serialize import FORMATS
-from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.resolve.resolver import RESOLUTION_FORMATS
-from secid_rdf.resources import bundled_registry_path
-from secid_rdf.store.result_tables import RESULT_FORMATS, format_results
 from secid_rdf.validate.report import REPORT_FORMATS
 from secid_rdf.validate.shacl import ENGINES
 
-if TYPE_CHECKING:
-    from pyoxigraph import Quad
-
-    from secid_rdf.store.sparql import Credentials
-
 __all__ = ["main"]
-
-REGISTRY_ARGUMENT = click.argument(
-    "registry", required=False, type=click.Path(file_okay=False, path_type=Path)
-)
-"""Every command that reads a registry takes it so; a missing or empty folder exits 2."""
-
-QUIET_OPTION = click.option(
-    "-q", "--quiet", is_flag=True, help="Print only errors on stderr: no warnings or summary."
-)
-
-
-BASE_OPTION = click.option(
-    "--base",
-    default=DEFAULT_BASE,
-    show_default=True,
-    metavar="IRI",
-    help="Base IRI of the data: <IRI><type>/<namespace>/<name>.",
-)
-
-
-def resolve_registry(registry: Path | None) -> Path:
-    """The registry folder to use: the one given, or the bundled one."""
-    return registry if registry is not None else bundled_registry_path()
-
-
-def echo_findings(findings: Iterable[Finding], *, quiet: bool) -> None:
-    """Findings on stderr, one line each; with ``quiet``, only the errors."""
-    for finding in findings:
-        if not quiet or finding.severity is Severity.ERROR:
-            click.echo(str(finding), err=True)
-
-
-def echo_note(message: str, *, quiet: bool) -> None:
-    """A progress or summary line on stderr, unless ``quiet``."""
-    if not quiet:
-        click.echo(message, err=True)
-
-
-class UnusableInputError(click.ClickException):
-    """A :class:`SecidRdfError` shown as a one-line error: the run could not go on (exit 2)."""
-
-    exit_code = 2
-
-
-def not_utf8(text: str) -> str | None:
-    """Where ``text`` (from the command line or the environment) holds a byte that is not UTF-8.
-
-    >>> not_utf8("secid:advisory/x"), not_utf8("secid:advisory/\\udcff")
-    (None, 'byte 0xff at character 16')
-    """
-    for index, char in enumerate(text):
-        if "\udc80" <= char <= "\udcff":
-            return f"byte 0x{ord(char) - 0xDC00:02x} at character {index + 1}"
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        return f"character U+{ord(text[error.start]):04X} at character {error.start + 1}"
-    return None
 
 
 class SecidRdfGroup(click.Group):
@@ -272,259 +222,6 @@ def export(
         raise click.exceptions.Exit(1)
 
 
-EXPORT_DIR_OPTION = click.option(
-    "--from",
-    "export_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Use an existing export folder (its secid.nq and void.ttl) instead of REGISTRY.",
-)
-STORE_USER_OPTION = click.option(
-    "--user", help="User name, sent when the store asks for basic or digest authentication."
-)
-STORE_PASSWORD_OPTION = click.option(
-    "--password",
-    envvar="SECID_RDF_STORE_PASSWORD",
-    show_envvar=True,
-    help="Password for --user; prefer the environment variable, which stays out of shell history.",
-)
-STORE_TIMEOUT_OPTION = click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=60.0,
-    show_default=True,
-    help="Seconds each request to the store may take in all (connect, send, whole answer).",
-)
-FOLLOW_REDIRECTS_OPTION = click.option(
-    "--follow-redirects",
-    is_flag=True,
-    help="Follow redirects to another host, port or scheme too (same-origin ones always are).",
-)
-
-
-def store_credentials(user: str | None, password: str | None) -> Credentials | None:
-    """Credentials from --user and --password (or its environment variable), if a user is given."""
-    from secid_rdf.store.sparql import Credentials
-
-    if user is None:
-        return None
-    if password is None:
-        raise click.UsageError("--user needs --password or SECID_RDF_STORE_PASSWORD")
-    if not_utf8(password) is not None:
-        raise click.UsageError("the password (--password or SECID_RDF_STORE_PASSWORD) is not UTF-8")
-    return Credentials(user, password)
-
-
-def graph_quads(
-    registry: Path | None,
-    export_dir: Path | None,
-    *,
-    include_description: bool,
-    quiet: bool = False,
-) -> tuple[Sequence[Quad], bool]:
-    """The quads to load or query, and whether converting REGISTRY met errors.
-
-    They are read from an existing export (``--from``), or REGISTRY is converted in memory
-    and its findings printed on stderr.
-    """
-    from secid_rdf.export.run import registry_to_quads
-    from secid_rdf.store.sparql import read_export
-
-    if export_dir is not None:
-        if registry is not None:
-            raise click.UsageError("give REGISTRY or --from, not both")
-        return read_export(export_dir, include_description=include_description), False
-    exported = registry_to_quads(
-        resolve_registry(registry), include_description=include_description
-    )
-    echo_findings(exported.findings, quiet=quiet)
-    return exported.quads, exported.has_errors
-
-
-@main.command()
-@REGISTRY_ARGUMENT
-@click.option(
-    "--store",
-    "store_url",
-    required=True,
-    metavar="URL",
-    help="The store's SPARQL 1.1 Graph Store Protocol endpoint (Oxigraph: http://HOST:7878/store).",
-)
-@EXPORT_DIR_OPTION
-@click.option(
-    "--graph-prefix",
-    metavar="IRI",
-    help="Name the graphs <IRI><type> and <IRI>void instead of the export's graph IRIs.",
-)
-@STORE_USER_OPTION
-@STORE_PASSWORD_OPTION
-@STORE_TIMEOUT_OPTION
-@FOLLOW_REDIRECTS_OPTION
-@click.option("--dry-run", is_flag=True, help="Show what would be sent where; send nothing.")
-@QUIET_OPTION
-def load(
-    registry: Path | None,
-    store_url: str,
-    export_dir: Path | None,
-    graph_prefix: str | None,
-    user: str | None,
-    password: str | None,
-    timeout: float,
-    follow_redirects: bool,
-    dry_run: bool,
-    quiet: bool,
-) -> None:
-    """Load the graph into a SPARQL 1.1 triple store, one named graph per SecID type.
-
-    Each graph (and the dataset description, in its own graph) is sent with an HTTP PUT to
-    URL?graph=<graph IRI>, which replaces that graph: loading again never duplicates.
-
-    \b
-    Example:
-      oxigraph serve --location store-data --union-default-graph &
-      secid-rdf load --store http://localhost:7878/store
-    """
-    from secid_rdf.iris import GRAPH_NAMESPACE, check_base
-    from secid_rdf.store.http import redact_url
-    from secid_rdf.store.sparql import load_graphs, rebase_graphs, split_graphs
-
-    credentials = store_credentials(user, password)
-    quads, has_errors = graph_quads(registry, export_dir, include_description=True, quiet=quiet)
-    if graph_prefix is not None:
-        quads = rebase_graphs(quads, GRAPH_NAMESPACE, check_base(graph_prefix))
-    graphs = split_graphs(quads)
-    if dry_run:
-        for graph, triples in graphs.items():
-            name = graph or "the default graph"
-            echo_note(f"would load {name}: {len(triples)} triples", quiet=quiet)
-        total = sum(len(triples) for triples in graphs.values())
-        shown = redact_url(store_url)
-        echo_note(
-            f"dry run: {len(graphs)} graphs, {total} triples, nothing sent to {shown}", quiet=quiet
-        )
-    else:
-        report = load_graphs(
-            store_url,
-            graphs,
-            credentials=credentials,
-            timeout=timeout,
-            follow_redirects=follow_redirects,
-        )
-        for upload in report.uploads:
-            verb = "created" if upload.status == 201 else "replaced"
-            name = upload.graph or "the default graph"
-            echo_note(f"{verb} {name}: {upload.triples} triples", quiet=quiet)
-        for failure in report.failures:
-            name = failure.graph or "the default graph"
-            click.echo(f"not loaded {name}: {failure.triples} triples: {failure.reason}", err=True)
-        counts = f"{len(report.uploads)} graphs, {report.triples} triples"
-        echo_note(f"loaded {counts} into {report.store_url} in {report.seconds:.2f} s", quiet=quiet)
-        if report.failures:
-            raise UnusableInputError(
-                f"{len(report.failures)} of {len(graphs)} graphs were not loaded into"
-                f" {report.store_url}; run the same load again to complete the store"
-            )
-    if has_errors:
-        raise click.exceptions.Exit(1)
-
-
-@main.command()
-@click.argument("arguments", nargs=-1, metavar="[REGISTRY] [QUERY]")
-@click.option(
-    "--file",
-    "query_file",
-    type=click.File("r", encoding="utf-8"),
-    help="Read the query from this file ('-' for stdin) instead of the QUERY argument.",
-)
-@click.option(
-    "--library",
-    "library_name",
-    metavar="NAME",
-    help="Run a query shipped with secid-rdf (see docs/triple-stores.md), e.g. counts-per-type.",
-)
-@click.option(
-    "--bind",
-    "bindings",
-    multiple=True,
-    metavar="VAR=VALUE",
-    help="Set the query's 'VALUES ?VAR { ... }' block to VALUE (<...> is an IRI, else a string).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(RESULT_FORMATS),
-    default=RESULT_FORMATS[0],
-    show_default=True,
-    help="Result format: an aligned table, or SPARQL 1.1 results CSV, TSV or JSON.",
-)
-@EXPORT_DIR_OPTION
-@click.option(
-    "--endpoint",
-    metavar="URL",
-    help="Send the query to this SPARQL 1.1 endpoint instead (Oxigraph: http://HOST:7878/query).",
-)
-@STORE_USER_OPTION
-@STORE_PASSWORD_OPTION
-@STORE_TIMEOUT_OPTION
-@FOLLOW_REDIRECTS_OPTION
-@QUIET_OPTION
-def query(
-    arguments: tuple[str, ...],
-    query_file: TextIO | None,
-    library_name: str | None,
-    bindings: tuple[str, ...],
-    fmt: str,
-    export_dir: Path | None,
-    endpoint: str | None,
-    user: str | None,
-    password: str | None,
-    timeout: float,
-    follow_redirects: bool,
-    quiet: bool,
-) -> None:
-    """Run a SPARQL 1.1 query over the graph and print the results.
-
-    The graph of REGISTRY (or of an export folder, --from) is put in an embedded store whose
-    default graph is the union of all graphs. With --endpoint the query goes to a remote
-    store instead. CONSTRUCT and DESCRIBE results are printed as sorted N-Triples.
-
-    \b
-    Examples:
-      secid-rdf query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format csv
-      secid-rdf query --library source-lookup --bind source=secid:advisory/mitre.org/cve
-      secid-rdf query --file my.rq --endpoint http://localhost:7878/query
-    """
-    from secid_rdf.store.query_request import parse_query_arguments
-    from secid_rdf.store.sparql import build_store, query_endpoint, query_store
-
-    request = parse_query_arguments(
-        arguments,
-        query_text=query_file.read() if query_file is not None else None,
-        library_name=library_name,
-        bindings=bindings,
-    )
-    registry, text = request.registry, request.text
-    credentials = store_credentials(user, password)
-    has_errors = False
-    if endpoint is not None:
-        if registry is not None or export_dir is not None:
-            raise click.UsageError("--endpoint queries a remote store: give no REGISTRY or --from")
-        result = query_endpoint(
-            endpoint,
-            text,
-            credentials=credentials,
-            timeout=timeout,
-            follow_redirects=follow_redirects,
-        )
-    else:
-        quads, has_errors = graph_quads(
-            registry, export_dir, include_description=False, quiet=quiet
-        )
-        result = query_store(build_store(quads), text)
-    click.echo(format_results(result, fmt), nl=False)
-    if has_errors:
-        raise click.exceptions.Exit(1)
-
-
 def checkout_relative(path: Path) -> str:
     """``path`` as CI annotations need it: relative to the working folder when inside it."""
     resolved = path.resolve()
@@ -692,3 +389,7 @@ def resolve(
         )
     if unresolved:
         raise click.exceptions.Exit(1)
+
+
+main.add_command(load)
+main.add_command(query)

@@ -1,0 +1,210 @@
+"""The commands that work on a graph in a store: ``load`` and ``query``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from secid_rdf.cli.options import (
+    EXPORT_DIR_OPTION,
+    FOLLOW_REDIRECTS_OPTION,
+    QUIET_OPTION,
+    REGISTRY_ARGUMENT,
+    STORE_PASSWORD_OPTION,
+    STORE_TIMEOUT_OPTION,
+    STORE_USER_OPTION,
+    UnusableInputError,
+    echo_note,
+    graph_quads,
+    store_credentials,
+)
+from secid_rdf.store.result_tables import RESULT_FORMATS, format_results
+
+__all__ = ["load", "query"]
+
+
+@click.command()
+@REGISTRY_ARGUMENT
+@click.option(
+    "--store",
+    "store_url",
+    required=True,
+    metavar="URL",
+    help="The store's SPARQL 1.1 Graph Store Protocol endpoint (Oxigraph: http://HOST:7878/store).",
+)
+@EXPORT_DIR_OPTION
+@click.option(
+    "--graph-prefix",
+    metavar="IRI",
+    help="Name the graphs <IRI><type> and <IRI>void instead of the export's graph IRIs.",
+)
+@STORE_USER_OPTION
+@STORE_PASSWORD_OPTION
+@STORE_TIMEOUT_OPTION
+@FOLLOW_REDIRECTS_OPTION
+@click.option("--dry-run", is_flag=True, help="Show what would be sent where; send nothing.")
+@QUIET_OPTION
+def load(
+    registry: Path | None,
+    store_url: str,
+    export_dir: Path | None,
+    graph_prefix: str | None,
+    user: str | None,
+    password: str | None,
+    timeout: float,
+    follow_redirects: bool,
+    dry_run: bool,
+    quiet: bool,
+) -> None:
+    """Load the graph into a SPARQL 1.1 triple store, one named graph per SecID type.
+
+    Each graph (and the dataset description, in its own graph) is sent with an HTTP PUT to
+    URL?graph=<graph IRI>, which replaces that graph: loading again never duplicates.
+
+    \b
+    Example:
+      oxigraph serve --location store-data --union-default-graph &
+      secid-rdf load --store http://localhost:7878/store
+    """
+    from secid_rdf.iris import GRAPH_NAMESPACE, check_base
+    from secid_rdf.store.http import redact_url
+    from secid_rdf.store.sparql import load_graphs, rebase_graphs, split_graphs
+
+    credentials = store_credentials(user, password)
+    quads, has_errors = graph_quads(registry, export_dir, include_description=True, quiet=quiet)
+    if graph_prefix is not None:
+        quads = rebase_graphs(quads, GRAPH_NAMESPACE, check_base(graph_prefix))
+    graphs = split_graphs(quads)
+    if dry_run:
+        for graph, triples in graphs.items():
+            name = graph or "the default graph"
+            echo_note(f"would load {name}: {len(triples)} triples", quiet=quiet)
+        total = sum(len(triples) for triples in graphs.values())
+        shown = redact_url(store_url)
+        echo_note(
+            f"dry run: {len(graphs)} graphs, {total} triples, nothing sent to {shown}", quiet=quiet
+        )
+    else:
+        report = load_graphs(
+            store_url,
+            graphs,
+            credentials=credentials,
+            timeout=timeout,
+            follow_redirects=follow_redirects,
+        )
+        for upload in report.uploads:
+            verb = "created" if upload.status == 201 else "replaced"
+            name = upload.graph or "the default graph"
+            echo_note(f"{verb} {name}: {upload.triples} triples", quiet=quiet)
+        for failure in report.failures:
+            name = failure.graph or "the default graph"
+            click.echo(f"not loaded {name}: {failure.triples} triples: {failure.reason}", err=True)
+        counts = f"{len(report.uploads)} graphs, {report.triples} triples"
+        echo_note(f"loaded {counts} into {report.store_url} in {report.seconds:.2f} s", quiet=quiet)
+        if report.failures:
+            raise UnusableInputError(
+                f"{len(report.failures)} of {len(graphs)} graphs were not loaded into"
+                f" {report.store_url}; run the same load again to complete the store"
+            )
+    if has_errors:
+        raise click.exceptions.Exit(1)
+
+
+@click.command()
+@click.argument("arguments", nargs=-1, metavar="[REGISTRY] [QUERY]")
+@click.option(
+    "--file",
+    "query_file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the query from this file ('-' for stdin) instead of the QUERY argument.",
+)
+@click.option(
+    "--library",
+    "library_name",
+    metavar="NAME",
+    help="Run a query shipped with secid-rdf (see docs/triple-stores.md), e.g. counts-per-type.",
+)
+@click.option(
+    "--bind",
+    "bindings",
+    multiple=True,
+    metavar="VAR=VALUE",
+    help="Set the query's 'VALUES ?VAR { ... }' block to VALUE (<...> is an IRI, else a string).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(RESULT_FORMATS),
+    default=RESULT_FORMATS[0],
+    show_default=True,
+    help="Result format: an aligned table, or SPARQL 1.1 results CSV, TSV or JSON.",
+)
+@EXPORT_DIR_OPTION
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Send the query to this SPARQL 1.1 endpoint instead (Oxigraph: http://HOST:7878/query).",
+)
+@STORE_USER_OPTION
+@STORE_PASSWORD_OPTION
+@STORE_TIMEOUT_OPTION
+@FOLLOW_REDIRECTS_OPTION
+@QUIET_OPTION
+def query(
+    arguments: tuple[str, ...],
+    query_file: TextIO | None,
+    library_name: str | None,
+    bindings: tuple[str, ...],
+    fmt: str,
+    export_dir: Path | None,
+    endpoint: str | None,
+    user: str | None,
+    password: str | None,
+    timeout: float,
+    follow_redirects: bool,
+    quiet: bool,
+) -> None:
+    """Run a SPARQL 1.1 query over the graph and print the results.
+
+    The graph of REGISTRY (or of an export folder, --from) is put in an embedded store whose
+    default graph is the union of all graphs. With --endpoint the query goes to a remote
+    store instead. CONSTRUCT and DESCRIBE results are printed as sorted N-Triples.
+
+    \b
+    Examples:
+      secid-rdf query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format csv
+      secid-rdf query --library source-lookup --bind source=secid:advisory/mitre.org/cve
+      secid-rdf query --file my.rq --endpoint http://localhost:7878/query
+    """
+    from secid_rdf.store.query_request import parse_query_arguments
+    from secid_rdf.store.sparql import build_store, query_endpoint, query_store
+
+    request = parse_query_arguments(
+        arguments,
+        query_text=query_file.read() if query_file is not None else None,
+        library_name=library_name,
+        bindings=bindings,
+    )
+    registry, text = request.registry, request.text
+    credentials = store_credentials(user, password)
+    has_errors = False
+    if endpoint is not None:
+        if registry is not None or export_dir is not None:
+            raise click.UsageError("--endpoint queries a remote store: give no REGISTRY or --from")
+        result = query_endpoint(
+            endpoint,
+            text,
+            credentials=credentials,
+            timeout=timeout,
+            follow_redirects=follow_redirects,
+        )
+    else:
+        quads, has_errors = graph_quads(
+            registry, export_dir, include_description=False, quiet=quiet
+        )
+        result = query_store(build_store(quads), text)
+    click.echo(format_results(result, fmt), nl=False)
+    if has_errors:
+        raise click.exceptions.Exit(1)
