@@ -220,3 +220,12 @@ def test_every_ontology_class_is_the_target_of_a_shape() -> None:
     targeted = {str(c) for c in SHAPES.objects(None, SH.targetClass)}
     assert classes, "the ontology declares no classes"
     assert sorted(classes - targeted) == []
+
+
+def test_shapes_use_only_shacl_core_and_shacl_sparql_constraints() -> None:
+    # A custom constraint component is skipped without a word by engines that lack
+    # SHACL-SPARQL's component machinery; sh:sparql constraints are read by all of them.
+    assert list(SHAPES.subjects(RDF.type, SH.ConstraintComponent)) == []
+    assert list(SHAPES.objects(None, SH.parameter)) == []
+    for validator in (SH.validator, SH.nodeValidator, SH.propertyValidator):
+        assert list(SHAPES.objects(None, validator)) == []
