@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -87,7 +88,10 @@ def test_sarif_has_the_structure_code_scanning_requires() -> None:
         assert result["message"]["text"]
     located = next(r for r in run["results"] if r["ruleId"] == "secidsh:UrlLink-target")
     physical = located["locations"][0]["physicalLocation"]
-    assert physical["artifactLocation"]["uri"] == "registry/reference/aisi.md"
+    assert physical["artifactLocation"] == {
+        "uri": "registry/reference/aisi.md",
+        "uriBaseId": "%SRCROOT%",
+    }
     assert physical["region"]["startLine"] == 14
     info = next(r for r in run["results"] if r["ruleId"] == "R9")
     assert info["level"] == "note"
@@ -103,3 +107,32 @@ def test_unknown_format_is_refused_with_the_choices() -> None:
     with pytest.raises(UnsupportedFormatError) as info:
         render_findings([], "xml")
     assert "sarif" in str(info.value)
+
+
+SARIF_SCHEMA_FILE = Path(__file__).parent / "fixtures" / "sarif" / "sarif-schema-2.1.0.json"
+
+
+def test_sarif_validates_against_the_sarif_schema_with_awkward_paths() -> None:
+    import jsonschema
+
+    awkward = "reg istry #1/Überblick"
+    findings = [
+        Finding(Location("advisory/com/a b#c/Grüße.json", 3), Severity.ERROR, "read", "x"),
+        *FINDINGS,
+    ]
+    log = json.loads(render_findings(findings, "sarif", path_prefix=awkward))
+    schema = json.loads(SARIF_SCHEMA_FILE.read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker()).validate(log)
+    run_ = log["runs"][0]
+    read = next(r for r in run_["results"] if r["ruleId"] == "read")
+    artifact = read["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {
+        "uri": "reg%20istry%20%231/%C3%9Cberblick/advisory/com/a%20b%23c/Gr%C3%BC%C3%9Fe.json",
+        "uriBaseId": "%SRCROOT%",
+    }
+    for rule in run_["tool"]["driver"]["rules"]:
+        assert rule["fullDescription"]["text"], rule["id"]
+        assert rule["helpUri"].startswith("https://w3id.org/secid/shapes#"), rule["id"]
+    descriptions = {r["id"]: r["fullDescription"]["text"] for r in run_["tool"]["driver"]["rules"]}
+    assert descriptions["secidsh:UrlLink-target"].startswith("A link needs exactly one")
+    assert "not UTF-8" in descriptions["read"]

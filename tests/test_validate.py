@@ -246,3 +246,21 @@ def test_report_bytes_do_not_depend_on_hash_seed(markdown_corpus: Path) -> None:
         assert completed.returncode == 1, completed.stderr  # the corpus has real violations
         outputs.add(completed.stdout)
     assert len(outputs) == 1
+
+
+def test_ci_paths_stay_relative_when_the_registry_is_reached_through_a_symlink(
+    registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit(registry, "status: active", "status: bogus")
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    (checkout / "reg").symlink_to(registry, target_is_directory=True)
+    monkeypatch.chdir(checkout)
+    sarif = json.loads(run("reg", "--format", "sarif").output)
+    uri = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert uri["uri"] == "reg/reference/aisi.md"
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    github = run(str(checkout / "reg"), "--format", "github").output
+    assert github.startswith("::error file=reference/aisi.md,line=7,")  # never absolute

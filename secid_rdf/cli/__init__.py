@@ -223,10 +223,18 @@ def export(
 
 
 def checkout_relative(path: Path) -> str:
-    """``path`` as CI annotations need it: relative to the working folder when inside it."""
-    resolved = path.resolve()
-    relative = os.path.relpath(resolved, Path.cwd().resolve())
-    return resolved.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+    """``path`` as CI annotations need it: relative to the working folder.
+
+    The path is tried as given (a symbolic link inside the checkout that leads out of it
+    still names a place inside), then resolved; a folder outside the working folder gives
+    ``""``, so findings keep their registry-relative paths, never absolute ones.
+    """
+    cwd = os.getcwd()
+    for candidate in (os.path.abspath(path), str(path.resolve())):
+        relative = os.path.relpath(candidate, cwd)
+        if relative != ".." and not relative.startswith("../"):
+            return "" if relative == "." else Path(relative).as_posix()
+    return ""
 
 
 @main.command()

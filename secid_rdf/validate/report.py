@@ -11,9 +11,11 @@ import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from urllib.parse import quote
 
 from secid_rdf import __version__
 from secid_rdf.findings import Finding, Severity, UnsupportedFormatError, sort_findings
+from secid_rdf.validate.rules import help_uri, rule_descriptions
 
 __all__ = [
     "REPORT_FORMATS",
@@ -31,6 +33,9 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html"""
 
 INFORMATION_URI = "https://github.com/CloudSecurityAlliance/SecID"
+
+SARIF_ROOT = "%SRCROOT%"
+"""The ``uriBaseId`` of every artifact: the root of the checkout being analysed."""
 
 _SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -154,8 +159,11 @@ def findings_to_github(findings: Sequence[Finding], *, path_prefix: str = "") ->
 def findings_to_sarif(findings: Sequence[Finding], *, path_prefix: str = "") -> str:
     """A SARIF 2.1.0 log with one run, for upload to GitHub code scanning.
 
-    Each distinct rule becomes a ``reportingDescriptor``; each finding a ``result`` with
-    ``ruleId``, ``ruleIndex``, ``level`` and, when its file is known, a ``physicalLocation``.
+    Each distinct rule becomes a ``reportingDescriptor`` with a ``fullDescription`` and a
+    ``helpUri``; each finding a ``result`` with ``ruleId``, ``ruleIndex``, ``level`` and, when
+    its file is known, a ``physicalLocation``: a relative URI reference (percent-encoded, so
+    a space, ``#`` or ``ü`` in a path survives) resolved against ``%SRCROOT%``, the checkout
+    root code scanning knows.
 
     >>> import json
     >>> log = json.loads(findings_to_sarif([]))
@@ -165,7 +173,16 @@ def findings_to_sarif(findings: Sequence[Finding], *, path_prefix: str = "") -> 
     ordered = sort_findings(list(findings))
     rule_ids = sorted({finding.rule for finding in ordered})
     rule_index = {rule: i for i, rule in enumerate(rule_ids)}
-    rules = [{"id": rule, "shortDescription": {"text": rule}} for rule in rule_ids]
+    descriptions = rule_descriptions(rule_ids)
+    rules = [
+        {
+            "id": rule,
+            "shortDescription": {"text": rule},
+            "fullDescription": {"text": descriptions[rule]},
+            "helpUri": help_uri(rule),
+        }
+        for rule in rule_ids
+    ]
     results = []
     for finding in ordered:
         loc = finding.location
@@ -178,7 +195,10 @@ def findings_to_sarif(findings: Sequence[Finding], *, path_prefix: str = "") -> 
         }
         if loc is not None:
             physical: dict[str, object] = {
-                "artifactLocation": {"uri": _join(path_prefix, loc.file)},
+                "artifactLocation": {
+                    "uri": quote(_join(path_prefix, loc.file), safe="/"),
+                    "uriBaseId": SARIF_ROOT,
+                },
             }
             if loc.line is not None:
                 physical["region"] = {"startLine": loc.line}
