@@ -170,7 +170,6 @@ def test_urls_become_iris_and_templates_stay_literals() -> None:
     [
         ("not a url", Severity.ERROR),
         ("www.example.org", Severity.ERROR),
-        ("https://example.org/#f=[x]", Severity.WARNING),
     ],
 )
 def test_a_url_that_is_not_an_iri_is_reported_at_its_line_and_left_out(
@@ -186,6 +185,21 @@ def test_a_url_that_is_not_an_iri_is_reported_at_its_line_and_left_out(
     assert repr(value) in finding.message
     assert all(value not in str(q.object) for q in result.quads)
     assert f"{ID}advisory/example.org;url=0" not in subjects(result)
+
+
+def test_a_url_that_only_needs_percent_encoding_is_kept_encoded_with_a_warning() -> None:
+    value = "https://example.org/s#f=[Security Advisory]"
+    result = convert(namespace(urls=(Url(kind="docs", value=value, location=at(9, "urls.docs")),)))
+    (finding,) = result.findings
+    assert (finding.location, finding.severity, finding.rule) == (
+        at(9, "urls.docs"),
+        Severity.WARNING,
+        RULE_INVALID_IRI,
+    )
+    link = f"{ID}advisory/example.org;url=0"
+    assert objects(result, link, SECID.target) == [
+        "<https://example.org/s#f=%5BSecurity%20Advisory%5D>"
+    ]
 
 
 def test_fixed_resolution_url_is_a_template_entry_with_a_target_iri() -> None:
@@ -576,7 +590,7 @@ def test_corpora_convert_with_only_the_known_url_warnings(
 ) -> None:
     assert corpus_conversions["bundled"][1].findings == ()
     assert corpus_conversions["markdown"][1].findings == ()
-    # four real disclosure URLs hold a raw "[" in the fragment: reported, left out
+    # four real disclosure URLs hold a raw "[" in the fragment: reported, kept encoded
     json_findings = corpus_conversions["json"][1].findings
     assert {(f.rule, f.severity) for f in json_findings} == {(RULE_INVALID_IRI, Severity.WARNING)}
     assert len(json_findings) == 4

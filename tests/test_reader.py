@@ -185,6 +185,25 @@ def test_same_namespace_twice_in_one_format_is_an_error(tmp_path: Path) -> None:
     assert namespace(registry, "advisory", "mitre.org").files == ("advisory/mitre.org.md",)
 
 
+def test_a_copy_that_repeats_a_namespace_is_reported_not_the_original(tmp_path: Path) -> None:
+    original = md("type: advisory", "namespace: mitre.org", "full_name: MITRE")
+    # the copy sorts first, yet it is the file that sits outside the layout
+    root = make_registry(
+        tmp_path, {"advisory/org/mitre.md": original, "advisory/org/a-copy.md": original}
+    )
+    code, errors = run_stats(root)
+    assert [line for line in errors if "already defined" in line] == [
+        (
+            "advisory/org/a-copy.md:3: error: namespace: advisory namespace 'mitre.org' is already"
+            " defined in advisory/org/mitre.md; this file is not used"
+        )
+    ]
+    assert code == 1
+    assert namespace(read_registry(root), "advisory", "mitre.org").files == (
+        "advisory/org/mitre.md",
+    )
+
+
 def test_file_outside_every_layout_is_a_warning_and_the_field_wins(tmp_path: Path) -> None:
     root = make_registry(
         tmp_path,

@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 RULE_INVALID_IRI = "convert-iri"
-"""A URL that is not an absolute IRI; the link is left out."""
+"""A URL that is not an absolute IRI: kept percent-encoded when that is enough, else left out."""
 
 RULE_UNTRANSLATABLE_REGEX = "convert-regex"
 """A pattern with no XPath form; the original is kept, the XPath form is left out."""
@@ -180,22 +180,29 @@ class QuadWriter:
     def iri(self, value: str, location: Location, what: str) -> NamedNode | None:
         """A registry URL as an IRI, or ``None`` and a finding.
 
-        A URL that only needs some characters percent-encoded (``[`` as ``%5B``) is a
-        warning; anything else (no scheme, prose) is an error.
+        A URL that only needs some characters percent-encoded (``[`` as ``%5B``) is kept,
+        encoded (what a browser sends for it), with a warning; anything else (no scheme,
+        prose) is left out with an error.
         """
         try:
             return absolute_iri(value)
         except InvalidIriError as error:
             fixed = quote(value, safe=_IRI_SAFE)
             if fixed != value and is_absolute_iri(fixed):
-                severity, advice = Severity.WARNING, f"percent-encode it: {fixed}"
-            else:
-                severity, advice = Severity.ERROR, "write a full URL such as https://example.org/"
+                self.report(
+                    location,
+                    Severity.WARNING,
+                    RULE_INVALID_IRI,
+                    f"{what} {value!r} is not an absolute IRI ({error.reason}); kept "
+                    f"percent-encoded as {fixed}: write it so in the registry",
+                )
+                return absolute_iri(fixed)
             self.report(
                 location,
-                severity,
+                Severity.ERROR,
                 RULE_INVALID_IRI,
-                f"{what} {value!r} is not an absolute IRI ({error.reason}); {advice}",
+                f"{what} {value!r} is not an absolute IRI ({error.reason}); "
+                "write a full URL such as https://example.org/",
             )
             return None
 

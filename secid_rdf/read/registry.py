@@ -391,11 +391,17 @@ def _check_source_names(namespace: Namespace, findings: list[Finding]) -> None:
             )
 
 
+def _in_place(rel: str, namespace: Namespace) -> bool:
+    """True when the file sits where the flat or the reverse-DNS layout puts its namespace."""
+    suffix = os.path.splitext(rel)[1]
+    return rel in expected_paths(namespace.type, namespace.namespace, suffix)
+
+
 def _check_layout(rel: str, namespace: Namespace, findings: list[Finding]) -> None:
     """Warn when a file sits where neither layout puts its namespace (the field wins)."""
-    flat, reverse = expected_paths(namespace.type, namespace.namespace, os.path.splitext(rel)[1])
-    if rel in (flat, reverse):
+    if _in_place(rel, namespace):
         return
+    flat, reverse = expected_paths(namespace.type, namespace.namespace, os.path.splitext(rel)[1])
     line = namespace.location.line
     if rel.split("/", 1)[0] != namespace.type:
         message = (
@@ -410,25 +416,31 @@ def _check_layout(rel: str, namespace: Namespace, findings: list[Finding]) -> No
 def _read_namespaces(
     files: list[_File], findings: list[Finding], parse: FileParser
 ) -> list[Namespace]:
-    """Read namespace files, reject repeats within one format, and merge twins."""
-    seen: dict[tuple[str, str, str], str] = {}
-    records: dict[tuple[str, str], dict[str, Namespace]] = {}
+    """Read namespace files, reject repeats within one format, and merge twins.
+
+    Of two files of one format that define the same namespace, the one where the layout
+    puts that namespace is used and the other is reported (the copy, not the original);
+    when neither or both sit there, the first in path order is used.
+    """
+    claims: dict[tuple[str, str, str], list[tuple[_File, Namespace]]] = {}
     parsed, parse_findings = parse([(file.rel, file.path) for file in files])
     findings += parse_findings
     for file, namespace in zip(files, parsed, strict=True):
-        if namespace is None:
-            continue
-        key = (namespace.format, namespace.type, namespace.namespace)
-        first = seen.get(key)
-        if first is not None:
+        if namespace is not None:
+            key = (namespace.format, namespace.type, namespace.namespace)
+            claims.setdefault(key, []).append((file, namespace))
+    records: dict[tuple[str, str], dict[str, Namespace]] = {}
+    for (_, type_name, name), claimed in claims.items():
+        kept, namespace = min(claimed, key=lambda pair: not _in_place(pair[0].rel, pair[1]))
+        for file, repeat in claimed:
+            if file is kept:
+                continue
             message = (
-                f"{namespace.type} namespace {namespace.namespace!r} is already defined in {first};"
+                f"{type_name} namespace {name!r} is already defined in {kept.rel};"
                 " this file is not used"
             )
-            findings.append(_finding(file.rel, namespace.location.line, "namespace", message))
-            continue
-        seen[key] = file.rel
-        records.setdefault((namespace.type, namespace.namespace), {})[namespace.format] = namespace
+            findings.append(_finding(file.rel, repeat.location.line, "namespace", message))
+        records.setdefault((type_name, name), {})[namespace.format] = namespace
     result = []
     for formats in records.values():  # each holds a "json" record, a "markdown" one, or both
         record = formats.get("json")
