@@ -244,7 +244,9 @@ class Registry:
 
     Namespaces are sorted by type, then namespace. ``commit`` is the git commit of the
     registry folder when it sits in a work tree; otherwise ``digest`` (``sha256:<hex>``)
-    names the content of the files read, wherever the folder is.
+    names the content of the files read, wherever the folder is. ``twins`` holds, for each
+    namespace merged from a JSON file and its Markdown twin, both records as read, unmerged
+    (what validation compares).
     """
 
     root: Path
@@ -253,3 +255,4 @@ class Registry:
     findings: tuple[Finding, ...] = field(default=())
     commit: str | None = None
     digest: str | None = None
+    twins: tuple[tuple[Namespace, Namespace], ...] = field(default=())

@@ -10,6 +10,7 @@ __all__ = [
     "context_path",
     "ontology_path",
     "queries_dir",
+    "registry_schema_path",
     "shapes_dir",
 ]
 
@@ -42,3 +43,8 @@ def queries_dir() -> Path:
 def shapes_dir() -> Path:
     """The folder of SHACL shapes files (``*.ttl``)."""
     return _data_dir() / "shapes"
+
+
+def registry_schema_path() -> Path:
+    """The registry's JSON schema of a namespace file, as published upstream."""
+    return _data_dir() / "registry-namespace.schema.json"

@@ -44,6 +44,7 @@ from secid_rdf.secid import TYPE_PATTERN
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "FileCheck",
     "FileParser",
     "ParsedFiles",
     "cyclic_gc_paused",
@@ -74,15 +75,22 @@ ParsedFiles = tuple[list[Namespace | None], list[Finding]]
 FileParser = Callable[[Sequence[tuple[str, str]]], ParsedFiles]
 """Parses namespace files given as (registry-relative path, path on disk) pairs."""
 
+FileCheck = Callable[[FileContext, object, Namespace | None], None]
+"""Checks one parsed namespace file on its own: its context (path, line map, findings, to
+which it adds), its parsed document, and the namespace read from it alone."""
 
-def parse_namespace_files(files: Sequence[tuple[str, str]]) -> ParsedFiles:
+
+def parse_namespace_files(
+    files: Sequence[tuple[str, str]], check: FileCheck | None = None
+) -> ParsedFiles:
     """Parse namespace files one by one, each on its own (no file sees another).
 
     :param files: (registry-relative POSIX path, path on disk) pairs.
+    :param check: run on each file that parses, before any twin is merged.
     :returns: a namespace, or ``None`` for a document or unreadable file, per file.
     """
     findings: list[Finding] = []
-    namespaces = [_read_namespace_file(_File(rel, path), findings) for rel, path in files]
+    namespaces = [_read_namespace_file(_File(rel, path), findings, check) for rel, path in files]
     return namespaces, findings
 
 
@@ -148,7 +156,8 @@ def _read(root: Path, parse: FileParser, *, given: Path) -> Registry:
         nested = given / "registry"
         raise EmptyRegistryError(str(given), str(nested) if nested.is_dir() else None)
     types = _read_types(type_files, findings)
-    namespaces = _read_namespaces(namespace_files, findings, parse)
+    twins: list[tuple[Namespace, Namespace]] = []
+    namespaces = _read_namespaces(namespace_files, findings, parse, twins)
     type_names = sorted({t.name for t in types} | {ns.type for ns in namespaces})
     by_name = {t.name: t for t in types}
     commit = _git_commit(root)
@@ -159,6 +168,7 @@ def _read(root: Path, parse: FileParser, *, given: Path) -> Registry:
         findings=tuple(sort_findings(findings)),
         commit=commit,
         digest=_content_digest([*type_files, *namespace_files]) if commit is None else None,
+        twins=tuple(twins),
     )
 
 
@@ -338,7 +348,9 @@ def _parse_failure(file: _File, error: ParseError) -> Finding:
     return _finding(file.rel, error.line, field, error.message)
 
 
-def _read_namespace_file(file: _File, findings: list[Finding]) -> Namespace | None:
+def _read_namespace_file(
+    file: _File, findings: list[Finding], check: FileCheck | None = None
+) -> Namespace | None:
     """Parse one namespace file; ``None`` for documents and unreadable files."""
     text = _read_text(file, findings)
     if text is None:
@@ -365,6 +377,8 @@ def _read_namespace_file(file: _File, findings: list[Finding]) -> Namespace | No
             namespace = namespace_from_json(parsed.value, context)
         else:
             namespace = namespace_from_markdown(parsed.value, body, context)
+        if check is not None:
+            check(context, parsed.value, namespace)
     except ParseError as error:
         context.findings.append(_parse_failure(file, error))
     findings += context.findings
@@ -414,11 +428,15 @@ def _check_layout(rel: str, namespace: Namespace, findings: list[Finding]) -> No
 
 
 def _read_namespaces(
-    files: list[_File], findings: list[Finding], parse: FileParser
+    files: list[_File],
+    findings: list[Finding],
+    parse: FileParser,
+    twins: list[tuple[Namespace, Namespace]],
 ) -> list[Namespace]:
     """Read namespace files, reject repeats within one format, and merge twins.
 
-    Of two files of one format that define the same namespace, the one where the layout
+    Each (JSON record, Markdown twin) pair merged is added to ``twins``, unmerged. Of two
+    files of one format that define the same namespace, the one where the layout
     puts that namespace is used and the other is reported (the copy, not the original);
     when neither or both sit there, the first in path order is used.
     """
@@ -451,6 +469,7 @@ def _read_namespaces(
             result.append(record)
         else:
             result.append(merge_twins(record, twin))
+            twins.append((record, twin))
     return result
 
 

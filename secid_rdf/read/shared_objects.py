@@ -175,7 +175,7 @@ def read_url_object(item: Item, context: FileContext) -> Url | None:
         note=read_note(fields),
         content_type=content_type,
         extras=fields.extras(),
-        location=context.location(item.path),
+        location=context.location(fields.at("url")),
     )
 
 

@@ -26,6 +26,19 @@ OTHER_RULES: dict[str, str] = {
     "nor an IRI.",
     "convert-regex": "A pattern has no XPath form; the original is kept.",
     "convert-duplicate": "Two namespaces, or two sources of one namespace, claim one SecID.",
+    "schema": "A JSON namespace file breaks the registry's JSON schema "
+    "(registry-namespace.schema.json): an unknown key, a missing required key, a value "
+    "outside its enum or of the wrong type.",
+    "date": "A date field (release_date, deprecated_date, checked, updated ...) that is not "
+    "a calendar date written YYYY-MM-DD, YYYY-MM or YYYY.",
+    "link-http": "A link written with http: (the page travels unencrypted); use https:.",
+    "link-html-entity": "An HTML entity such as &amp; inside a URL, copied from a page's "
+    "source: write the character itself.",
+    "operator-type": "operator names a namespace of another type than entity.",
+    "example-pattern": "An example that none of the id patterns it must match accepts "
+    "(a bare input: its node's and the nodes' below; a SecID's #subpath: its source's).",
+    "twin-disagrees": "A JSON file and its Markdown twin state one fact differently; the "
+    "JSON value is used.",
     "secidsh:regex-compiles": "An id pattern or extract regex that Python's re, the "
     "registry's dialect, does not compile.",
     "secidsh:declared-term": "A secid: class or property that the SecID ontology does not "

@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import cast
 from urllib.parse import unquote
@@ -424,7 +425,9 @@ def validate_registry(
     """Read, convert and validate a registry; every finding points at a registry file.
 
     Reader and converter findings are included (a file that does not parse is a violation
-    with its own line), except converter notes the graph checks restate.
+    with its own line), except converter notes the graph checks restate; so are the checks
+    of each file on its own (:mod:`secid_rdf.validate.file_checks`, run as it is read) and
+    of each Markdown twin against its JSON file (:mod:`secid_rdf.validate.twin_checks`).
 
     :param engine: a key of :data:`ENGINES`.
     :param shapes: shapes to use instead of the shipped ones.
@@ -432,19 +435,22 @@ def validate_registry(
     :raises ShapesError: when the shapes cannot be loaded or used.
     """
     from secid_rdf.convert.builder import registry_to_graph
-    from secid_rdf.read.registry import read_registry
+    from secid_rdf.read.registry import parse_namespace_files, read_registry
+    from secid_rdf.validate.file_checks import check_file
+    from secid_rdf.validate.twin_checks import twin_findings
 
-    registry = read_registry(path)
+    registry = read_registry(path, parse=partial(parse_namespace_files, check=check_file))
     conversion = registry_to_graph(registry, base=base)
     store = Store()
     store.bulk_extend(Quad(q.subject, q.predicate, q.object) for q in conversion.quads)
     locate = registry_locator(conversion.provenance, conversion.property_provenance)
     findings = [
         *registry.findings,
+        *(finding for pair in registry.twins for finding in twin_findings(*pair)),
         *(f for f in conversion.findings if f.rule not in _RESTATED_BY_VALIDATION),
         *_validate_store(store, locate, shapes=shapes, engine=engine, base=base),
     ]
-    return Validation(tuple(sort_findings(findings)))
+    return Validation(tuple(sort_findings(list(dict.fromkeys(findings)))))
 
 
 def _read_rdf(file: Path) -> list[Quad]:
