@@ -264,3 +264,60 @@ def test_ci_paths_stay_relative_when_the_registry_is_reached_through_a_symlink(
     monkeypatch.chdir(outside)
     github = run(str(checkout / "reg"), "--format", "github").output
     assert github.startswith("::error file=reference/aisi.md,line=7,")  # never absolute
+
+
+def test_given_files_get_exactly_the_findings_a_full_run_gives_them(
+    registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit(registry, "status: active", "status: bogus")
+    full = validate_registry(registry).findings
+    for rel in (SEED, "entity/aisi.md"):
+        only = validate_registry(registry, only={rel}).findings
+        assert only == tuple(f for f in full if f.location and f.location.file == rel)
+    monkeypatch.chdir(registry.parent)
+    result = run("registry", f"registry/{SEED}", "README.md")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{SEED}:7: error: status: Unknown status")
+    assert run("registry", "registry/entity/aisi.md").exit_code == 0
+
+
+def test_files_with_data_instead_of_a_registry_is_a_usage_error(tmp_path: Path) -> None:
+    file = tmp_path / "x.md"
+    file.write_text("---\n---\n", encoding="utf-8")
+    data = str(FIXTURES / "Namespace-status" / "PASS.ttl")
+    result = CliRunner().invoke(main, ["validate", "--data", data, str(file)])
+    assert result.exit_code == 2
+    assert "REGISTRY" in result.output
+
+
+def test_the_pre_commit_hook_runs_the_changed_files(
+    registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    root = Path(__file__).parents[1]
+    (hook,) = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "secid-rdf-validate" and hook["pass_filenames"] is True
+    edit(registry, "status: active", "status: bogus")
+    monkeypatch.chdir(registry.parent)
+    command = [*hook["entry"].split(), *hook["args"], f"registry/{SEED}"]
+    assert command[:2] == ["secid-rdf", "validate"]
+    result = CliRunner().invoke(main, command[1:])
+    assert result.exit_code == 1
+    assert f"{SEED}:7: error:" in result.output
+
+
+def test_the_action_uploads_sarif_and_annotates_the_pull_request() -> None:
+    import yaml
+
+    root = Path(__file__).parents[1]
+    action = yaml.safe_load((root / "action.yml").read_text(encoding="utf-8"))
+    assert action["runs"]["using"] == "composite"
+    steps = action["runs"]["steps"]
+    scripts = " ".join(step.get("run", "") for step in steps)
+    assert "--format sarif -o secid-rdf.sarif" in scripts
+    assert "--format github" in scripts
+    upload = next(
+        s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif")
+    )
+    assert upload["with"]["sarif_file"] == "secid-rdf.sarif"

@@ -237,8 +237,31 @@ def checkout_relative(path: Path) -> str:
     return ""
 
 
+def registry_relative(folder: Path, files: tuple[Path, ...]) -> frozenset[str]:
+    """The registry-relative POSIX paths of ``files`` that lie inside ``folder``.
+
+    Each file is tried as given and resolved, as the folder is, so symbolic links on the
+    way do not matter.
+    """
+    roots = {os.path.abspath(folder), str(folder.resolve())}
+    found = set()
+    for file in files:
+        for candidate in (os.path.abspath(file), str(file.resolve())):
+            for root in roots:
+                relative = os.path.relpath(candidate, root)
+                if relative != ".." and not relative.startswith("../"):
+                    found.add(Path(relative).as_posix())
+    return frozenset(found)
+
+
 @main.command()
 @REGISTRY_ARGUMENT
+@click.argument(
+    "files",
+    nargs=-1,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="[FILE]...",
+)
 @click.option(
     "--data",
     "data_files",
@@ -274,6 +297,7 @@ def checkout_relative(path: Path) -> str:
 )
 def validate(
     registry: Path | None,
+    files: tuple[Path, ...],
     data_files: tuple[Path, ...],
     fmt: str,
     strict: bool,
@@ -285,12 +309,15 @@ def validate(
 
     Reads and converts REGISTRY, validates the graph with the shapes shipped in shapes/,
     and reports each result at the registry file and line it came from. Reading errors
-    count as violations. Exit code 0: no violations (warnings allowed); 1: violations (or
-    warnings, with --strict); 2: usage or internal error.
+    count as violations. With FILE..., only findings in those files of REGISTRY are
+    reported (what a pre-commit hook passes: the changed files); files outside REGISTRY are
+    ignored. Exit code 0: no violations (warnings allowed); 1: violations (or warnings, with
+    --strict); 2: usage or internal error.
 
     \b
     Examples:
       secid-rdf validate ../secid/registry --format github
+      secid-rdf validate registry registry/advisory/org/mitre.json
       secid-rdf validate --data secid-rdf-out/secid.nq --format sarif -o secid.sarif
     """
     from secid_rdf.export.atomic_files import write_atomic
@@ -299,12 +326,15 @@ def validate(
 
     if data_files and registry is not None:
         raise click.UsageError("give a REGISTRY or --data FILE..., not both")
+    if files and registry is None:
+        raise click.UsageError("give the REGISTRY folder before the FILEs to check")
     if data_files:
         result = validate_data(data_files, engine=engine)
         prefix = ""
     else:
         folder = resolve_registry(registry)
-        result = validate_registry(folder, base=base, engine=engine)
+        only = registry_relative(folder, files) if files else None
+        result = validate_registry(folder, base=base, engine=engine, only=only)
         prefix = checkout_relative(folder) if fmt in {"github", "sarif"} else ""
     report = render_findings(result.findings, fmt, path_prefix=prefix)
     if output is None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -421,6 +421,7 @@ def validate_registry(
     base: str = DEFAULT_BASE,
     engine: str = "turbo",
     shapes: rdflib.Graph | None = None,
+    only: Collection[str] | None = None,
 ) -> Validation:
     """Read, convert and validate a registry; every finding points at a registry file.
 
@@ -431,6 +432,8 @@ def validate_registry(
 
     :param engine: a key of :data:`ENGINES`.
     :param shapes: shapes to use instead of the shipped ones.
+    :param only: registry-relative paths: report only the findings in these files (the
+        same findings a full run gives for them).
     :raises RegistryNotFoundError: when ``path`` is not a folder.
     :raises ShapesError: when the shapes cannot be loaded or used.
     """
@@ -450,6 +453,8 @@ def validate_registry(
         *(f for f in conversion.findings if f.rule not in _RESTATED_BY_VALIDATION),
         *_validate_store(store, locate, shapes=shapes, engine=engine, base=base),
     ]
+    if only is not None:
+        findings = [f for f in findings if f.location is not None and f.location.file in only]
     return Validation(tuple(sort_findings(list(dict.fromkeys(findings)))))
 
 
