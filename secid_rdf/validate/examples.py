@@ -13,31 +13,51 @@ What an example must match depends on where it sits and how it is written:
   or, in a namespace without sources, must match the namespace's patterns with its name.
 
 An example that names another namespace or source is ``secidsh:Example-belongs``'s
-finding, not this one's. Patterns are run with :func:`~secid_rdf.convert.regex.match_bounded`
-as whole-value matches (a pattern it refuses to run is reported by other rules, and skipped
-here, as are nodes with no pattern at all).
+finding, not this one's. Patterns run as whole-value matches in their XPath form, all at
+once in one SPARQL ``REGEX`` query over a ``VALUES`` table: Oxigraph's regex engine runs in
+linear time, so no registry pattern can make the check run away. A pattern with no XPath
+form (reported by other rules) is left out, as are nodes with no pattern at all.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 
-from secid_rdf.convert.regex import UnsafeRegexError, UntranslatableRegexError, match_bounded
+from pyoxigraph import Literal, QuerySolutions, Store
+
+from secid_rdf.convert.regex import UntranslatableRegexError, XPathRegex, python_to_xpath
 from secid_rdf.findings import Finding, Severity
 from secid_rdf.model import Example, IdPattern, MatchNode, Namespace, Source
 from secid_rdf.secid import SECID_PATTERN
 
-__all__ = ["RULE_EXAMPLE", "example_findings", "matches_any"]
+__all__ = ["RULE_EXAMPLE", "example_findings"]
 
 RULE_EXAMPLE = "example-pattern"
 """An example that none of the patterns it must match accepts."""
 
-_LEADING_FLAGS = re.compile(r"\A(?:\(\?[aiLmsux]+\))*")
+
+@dataclass(frozen=True)
+class _Claim:
+    """An example's text and the patterns one of which must accept it."""
+
+    example: Example
+    text: str
+    candidates: tuple[IdPattern, ...]
+    owner: str
+    severity: Severity = Severity.ERROR
 
 
-def example_findings(namespace: Namespace) -> Iterator[Finding]:
-    """A finding for each example of ``namespace`` that its patterns refuse."""
+def example_findings(namespaces: Iterable[Namespace]) -> list[Finding]:
+    """A finding for each example of ``namespaces`` that its patterns refuse."""
+    claims = [claim for namespace in namespaces for claim in _claims(namespace)]
+    accepted = _accepted(claims)
+    return [_finding(claim) for index, claim in enumerate(claims) if accepted[index] is False]
+
+
+def _claims(namespace: Namespace) -> Iterator[_Claim]:
+    """What each example of one namespace (read from one file) must match."""
     by_name = {source.name.casefold(): source for source in namespace.sources if source.name}
     for example in namespace.examples:
         yield from _namespace_example(namespace, by_name, example)
@@ -51,10 +71,10 @@ def example_findings(namespace: Namespace) -> Iterator[Finding]:
 
 def _namespace_example(
     namespace: Namespace, by_name: dict[str, Source], example: Example
-) -> Iterator[Finding]:
+) -> Iterator[_Claim]:
     """A namespace-level example: through the source it names, or the namespace's patterns."""
     if not example.is_secid:
-        yield from _judge(example, example.value, namespace.id_patterns, namespace.secid)
+        yield _Claim(example, example.value, namespace.id_patterns, namespace.secid)
         return
     prefix = namespace.secid + "/"
     if not example.value.startswith(prefix):
@@ -67,10 +87,10 @@ def _namespace_example(
     if source is not None:
         yield from _subpath(source, example, parts["subpath"])
     else:
-        yield from _judge(example, name, namespace.id_patterns, namespace.secid)
+        yield _Claim(example, name, namespace.id_patterns, namespace.secid)
 
 
-def _node_example(node: MatchNode, example: Example) -> Iterator[Finding]:
+def _node_example(node: MatchNode, example: Example) -> Iterator[_Claim]:
     """An example of a source or match node."""
     if not example.is_secid:
         below = tuple(_below(node))
@@ -79,7 +99,7 @@ def _node_example(node: MatchNode, example: Example) -> Iterator[Finding]:
         free = isinstance(node, Source) and not below and not node.id_patterns
         severity = Severity.WARNING if free else Severity.ERROR
         owner = node.secid or "this node"
-        yield from _judge(example, example.value, candidates, owner, severity)
+        yield _Claim(example, example.value, candidates, owner, severity)
         return
     if not isinstance(node, Source) or node.secid is None:
         return
@@ -89,12 +109,12 @@ def _node_example(node: MatchNode, example: Example) -> Iterator[Finding]:
     yield from _subpath(node, example, parts["subpath"])
 
 
-def _subpath(source: MatchNode, example: Example, subpath: str | None) -> Iterator[Finding]:
+def _subpath(source: MatchNode, example: Example, subpath: str | None) -> Iterator[_Claim]:
     """The ``#subpath`` of a full-SecID example against what matches a source's subpath."""
     if subpath is None:
         return
     candidates = (*source.id_patterns, *_below(source))
-    yield from _judge(example, subpath, candidates, source.secid or "its source")
+    yield _Claim(example, subpath, candidates, source.secid or "its source")
 
 
 def _below(node: MatchNode) -> Iterator[IdPattern]:
@@ -107,54 +127,67 @@ def _below(node: MatchNode) -> Iterator[IdPattern]:
         pending.extend(child.children)
 
 
-def _judge(
-    example: Example,
-    text: str,
-    candidates: tuple[IdPattern, ...],
-    owner: str,
-    severity: Severity = Severity.ERROR,
-) -> Iterator[Finding]:
-    """A finding when there are patterns to judge by and none accepts ``text``.
+def _finding(claim: _Claim) -> Finding:
+    """The finding for an example none of its patterns accepts.
 
-    A warning (``severity``) is for a bare input on a source with no pattern below it: the
-    input may be meant as a subpath, which nothing in the registry describes.
+    A warning is for a bare input on a source with no pattern below it: the input may be
+    meant as a subpath, which nothing in the registry describes.
     """
-    verdict = matches_any(text, [pattern.regex for pattern in candidates])
-    if verdict is False:
-        shown = ", ".join(repr(pattern.regex) for pattern in candidates[:4])
-        more = f" and {len(candidates) - 4} more" if len(candidates) > 4 else ""
-        advice = (
-            "fix the example or the pattern"
-            if severity is Severity.ERROR
-            else "as a subpath no pattern describes it: fix the example, or add a child "
-            "node whose pattern matches it"
-        )
-        yield Finding(
-            example.location,
-            severity,
-            RULE_EXAMPLE,
-            f"example {example.value!r}: {text!r} matches none of the patterns of {owner} "
-            f"({shown}{more}); {advice}",
-        )
+    candidates = claim.candidates
+    shown = ", ".join(repr(pattern.regex) for pattern in candidates[:4])
+    more = f" and {len(candidates) - 4} more" if len(candidates) > 4 else ""
+    advice = (
+        "fix the example or the pattern"
+        if claim.severity is Severity.ERROR
+        else "as a subpath no pattern describes it: fix the example, or add a child "
+        "node whose pattern matches it"
+    )
+    return Finding(
+        claim.example.location,
+        claim.severity,
+        RULE_EXAMPLE,
+        f"example {claim.example.value!r}: {claim.text!r} matches none of the patterns of "
+        f"{claim.owner} ({shown}{more}); {advice}",
+    )
 
 
-def matches_any(text: str, patterns: list[str]) -> bool | None:
-    """Whether a pattern accepts all of ``text``; ``None`` when none could be run.
+@lru_cache(maxsize=4096)
+def _xpath(regex: str) -> XPathRegex | None:
+    """A pattern's XPath form, or ``None`` when it has none."""
+    try:
+        return python_to_xpath(regex)
+    except (UntranslatableRegexError, RecursionError):
+        return None
 
-    >>> matches_any("cmmi-dev", ["(?i)^cmmi$"]), matches_any("CVE-1", ["CVE-\\\\d+"])
-    (False, True)
-    >>> matches_any("x", ["(a+)+"]) is None
-    True
+
+def _accepted(claims: list[_Claim]) -> list[bool | None]:
+    """Per claim: whether a pattern accepts all of its text (``None``: none could run).
+
+    One SPARQL query judges every (claim, pattern) pair: a row's ``REGEX`` is unbound when
+    the engine cannot compile the pattern (too large, for one), which counts as not run.
     """
-    judged = False
-    for pattern in patterns:
-        flags = _LEADING_FLAGS.match(pattern)
-        lead = flags.group() if flags else ""
-        whole = f"{lead}^(?:{pattern[len(lead) :]})$"
-        try:
-            if match_bounded(whole, text) is not None:
-                return True
-        except (UnsafeRegexError, UntranslatableRegexError, re.error, RecursionError):
+    rows = []
+    for index, claim in enumerate(claims):
+        text = str(Literal(claim.text))
+        for pattern in claim.candidates:
+            xpath = _xpath(pattern.regex)
+            if xpath is not None:
+                whole = str(Literal(f"^(?:{xpath.pattern})$"))
+                rows.append(f"({index} {text} {whole} {Literal(xpath.flags)!s})")
+    verdicts: list[bool | None] = [None] * len(claims)
+    if not rows:
+        return verdicts
+    query = (
+        "SELECT ?claim (REGEX(?text, ?pattern, ?flags) AS ?match) WHERE { "
+        f"VALUES (?claim ?text ?pattern ?flags) {{ {' '.join(rows)} }} }}"
+    )
+    solutions = Store().query(query)
+    if not isinstance(solutions, QuerySolutions):
+        raise TypeError("expected the solutions of a SELECT query")
+    for row in solutions:
+        claim_term, match = row["claim"], row["match"]
+        if claim_term is None or match is None:
             continue
-        judged = True
-    return False if judged else None
+        index = int(claim_term.value)
+        verdicts[index] = verdicts[index] is True or match.value == "true"
+    return verdicts

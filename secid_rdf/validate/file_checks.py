@@ -8,7 +8,6 @@ from that file alone, before any merge:
 - JSON files against the registry's JSON schema (``registry-namespace.schema.json``);
 - every date field (``*date*``, ``checked``, ``updated`` ...) is a real calendar date;
 - links: an ``http:`` URL, and an HTML entity such as ``&amp;`` inside a URL, are warnings;
-- every example against the patterns it must match (see :mod:`secid_rdf.validate.examples`);
 - ``operator`` names a namespace of the ``entity`` type.
 """
 
@@ -27,7 +26,6 @@ from secid_rdf.read.fields import FileContext
 from secid_rdf.read.located import KeyPath
 from secid_rdf.resources import registry_schema_path
 from secid_rdf.secid import SECID_PATTERN
-from secid_rdf.validate.examples import example_findings
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -78,7 +76,6 @@ def check_file(context: FileContext, document: object, namespace: Namespace | No
         found += _schema_findings(context, document)
     found += _document_findings(context, document, ())
     if namespace is not None:
-        found += example_findings(namespace)
         found += _operator_findings(namespace)
     context.findings += found
 

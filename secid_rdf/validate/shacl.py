@@ -28,6 +28,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from secid_rdf.findings import Finding, Location, Severity, ShapesError, sort_findings
 from secid_rdf.iris import DEFAULT_BASE
+from secid_rdf.model import Namespace, Registry
 from secid_rdf.resources import shapes_dir
 from secid_rdf.vocab import PREFIXES, SECID, SECID_CLASSES, SECID_NAMESPACE
 
@@ -427,8 +428,9 @@ def validate_registry(
 
     Reader and converter findings are included (a file that does not parse is a violation
     with its own line), except converter notes the graph checks restate; so are the checks
-    of each file on its own (:mod:`secid_rdf.validate.file_checks`, run as it is read) and
-    of each Markdown twin against its JSON file (:mod:`secid_rdf.validate.twin_checks`).
+    of each file on its own (:mod:`secid_rdf.validate.file_checks`, run as it is read, and
+    :mod:`secid_rdf.validate.examples`) and of each Markdown twin against its JSON file
+    (:mod:`secid_rdf.validate.twin_checks`).
 
     :param engine: a key of :data:`ENGINES`.
     :param shapes: shapes to use instead of the shipped ones.
@@ -439,6 +441,7 @@ def validate_registry(
     """
     from secid_rdf.convert.builder import registry_to_graph
     from secid_rdf.read.registry import parse_namespace_files, read_registry
+    from secid_rdf.validate.examples import example_findings
     from secid_rdf.validate.file_checks import check_file
     from secid_rdf.validate.twin_checks import twin_findings
 
@@ -450,12 +453,19 @@ def validate_registry(
     findings = [
         *registry.findings,
         *(finding for pair in registry.twins for finding in twin_findings(*pair)),
+        *example_findings(_as_read(registry)),
         *(f for f in conversion.findings if f.rule not in _RESTATED_BY_VALIDATION),
         *_validate_store(store, locate, shapes=shapes, engine=engine, base=base),
     ]
     if only is not None:
         findings = [f for f in findings if f.location is not None and f.location.file in only]
     return Validation(tuple(sort_findings(list(dict.fromkeys(findings)))))
+
+
+def _as_read(registry: Registry) -> list[Namespace]:
+    """Every namespace as its own file gives it: a twin's JSON and Markdown records apart."""
+    alone = [ns for ns in registry.namespaces if ns.format != "json+markdown"]
+    return alone + [record for pair in registry.twins for record in pair]
 
 
 def _read_rdf(file: Path) -> list[Quad]:
