@@ -324,11 +324,8 @@ def test_json_lines_point_at_the_keys(json_corpus: Path, json_registry: Registry
     file_lines = (json_corpus / rel).read_text(encoding="utf-8").splitlines()
     namespace = next(ns for ns in json_registry.namespaces if ns.files[0] == rel)
     assert file_lines[namespace.location.line - 1].lstrip().startswith('"namespace"')
-    for url in namespace.urls:
-        assert (
-            '"type"' in file_lines[url.location.line - 1]
-            or "{" in file_lines[url.location.line - 1]
-        )
+    for url in namespace.urls:  # a URL object is located at its url key
+        assert '"url"' in file_lines[url.location.line - 1]
     for source in namespace.sources:
         for extra in source.extras:
             key = re.escape(extra.path.rsplit(".", 1)[-1])
