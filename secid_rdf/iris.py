@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container
-from urllib.parse import quote
 
 from pyoxigraph import NamedNode
 
@@ -73,6 +72,19 @@ _COMMIT_PATTERN = re.compile(r"[0-9a-f]{40}")
 _REFERENCE_END = re.compile(r"[@?#]")
 
 
+_UNRESERVED_OR_NOT = re.compile(r"[^A-Za-z0-9_.~-]+")
+"""A run of characters that RFC 3986 does not leave unreserved."""
+
+
+def _encode_run(run: re.Match[str]) -> str:
+    """Percent-encode a run of characters as UTF-8 bytes, in one pass of C code.
+
+    ``urllib.parse.quote`` looks up every byte in Python (0.3 s per million characters);
+    a registry value may hold a million.
+    """
+    return "%" + run.group().encode("utf-8").hex("%").upper()
+
+
 def encode_segment(text: str) -> str:
     """Percent-encode ``text`` (as UTF-8) so it is one opaque IRI segment.
 
@@ -87,7 +99,7 @@ def encode_segment(text: str) -> str:
     >>> encode_segment("..")
     '%2E%2E'
     """
-    encoded = quote(text, safe="")
+    encoded = _UNRESERVED_OR_NOT.sub(_encode_run, text)
     # "." and ".." are dot-segments: IRI resolution would remove them (RFC 3986 5.2.4)
     return encoded.replace(".", "%2E") if encoded in {".", ".."} else encoded
 

@@ -321,3 +321,39 @@ def test_the_action_uploads_sarif_and_annotates_the_pull_request() -> None:
         s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif")
     )
     assert upload["with"]["sarif_file"] == "secid-rdf.sarif"
+
+
+def test_long_values_cost_linear_time_and_are_located(registry: Path) -> None:
+    import time
+
+    def cpu(root: Path) -> tuple[float, tuple[str, ...]]:
+        start = time.process_time()
+        findings = validate_registry(root).findings
+        return time.process_time() - start, tuple(str(f) for f in findings)
+
+    validate_registry(registry)  # warm: imports and shapes, as in the runs measured
+    plain, _ = min(cpu(registry) for _ in range(2))
+    status = edit(registry, "status: active", 'status: "' + "é" * 1_000_000 + '"')
+    path = registry / "reference" / "aisi.md"
+    text = path.read_text(encoding="utf-8")
+    pattern = "a" * 1_000_000
+    path.write_text(
+        text.replace("sources:\n", f'id_pattern: "{pattern}"\nsources:\n', 1), encoding="utf-8"
+    )
+    long, findings = min(cpu(registry) for _ in range(2))
+    assert long <= 2 * plain + 0.2, (long, plain)
+    assert any(f.startswith(f"{SEED}:{status}: error: status:") for f in findings), findings
+    assert any("id_pattern" in f and ": error:" in f for f in findings), findings
+
+
+def test_a_pattern_the_sparql_engine_cannot_compile_is_a_located_finding(registry: Path) -> None:
+    path = registry / SEED
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("sources:\n", 'id_pattern: "a{1000000}"\nsources:\n', 1), encoding="utf-8"
+    )
+    line = text[: text.index("sources:\n")].count("\n") + 1
+    findings = validate_registry(registry).findings
+    assert [(f.location.line if f.location else None, f.rule) for f in findings] == [
+        (line, RULE_REGEX)
+    ]

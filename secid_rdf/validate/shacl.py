@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import cast
 from urllib.parse import unquote
 
+import pyoxigraph
 import rdflib
 from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Store, parse
 from rdflib.term import BNode, Literal, Node, URIRef
@@ -65,6 +66,8 @@ _SEVERITIES = {SH.Violation: Severity.ERROR, SH.Warning: Severity.WARNING, SH.In
 
 _PREFIXES = {"secidsh": SHAPES_NAMESPACE, **PREFIXES}
 """Prefixes for terms in messages: the shapes' own, then every vocabulary the data uses."""
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 _RESTATED_BY_VALIDATION = frozenset({"convert-regex"})
 """Converter finding rules that the graph checks restate (a pattern without an XPath form
@@ -332,6 +335,13 @@ SELECT ?s ?p ?r WHERE {{
 }}
 """
 
+_XPATH_QUERY = f"""
+SELECT ?s ?x (REGEX("", ?x, COALESCE(?f, "")) AS ?compiles) WHERE {{
+    ?s <{SECID_NAMESPACE}xpathRegex> ?x .
+    OPTIONAL {{ ?s <{SECID_NAMESPACE}regexFlags> ?f }}
+}}
+"""
+
 _CLASSES_QUERY = f"""
 SELECT DISTINCT ?term WHERE {{ ?s a ?term FILTER (STRSTARTS(STR(?term), "{SECID_NAMESPACE}")) }}
 """
@@ -348,7 +358,9 @@ def iter_extra_findings(data: Store, locate: Locator) -> Iterator[Finding]:
     """Checks SHACL cannot express portably, as findings located like SHACL results.
 
     - every ``secid:regex`` and ``secid:extractPattern`` compiles with Python ``re``, the
-      dialect the registry is written in (each SHACL engine has only its own regex engine);
+      dialect the registry is written in (each SHACL engine has only its own regex engine),
+      and every XPath form compiles in the SPARQL engine (Oxigraph refuses ``a{1000000}``,
+      which Python accepts);
     - every ``secid:`` class and property used is one the ontology declares (a misspelt
       term would otherwise pass every shape unnoticed; concepts such as ``status-bogus``
       are objects of ``secid:status``, judged by the shapes).
@@ -364,6 +376,16 @@ def iter_extra_findings(data: Store, locate: Locator) -> Iterator[Finding]:
                 Severity.ERROR,
                 RULE_REGEX,
                 f"{pattern!r} is not a valid regular expression: {error}",
+            )
+    for row in _select(data, _XPATH_QUERY):
+        if row["compiles"] is None:  # the engine's regex compiler refused it (too large ...)
+            subject = row["s"].value
+            yield Finding(
+                locate(subject, SECID_NAMESPACE + "regex"),
+                Severity.ERROR,
+                RULE_REGEX,
+                f"the SPARQL regex engine cannot compile {row['x'].value[:80]!r} (too large "
+                "once repeats are expanded?): no SPARQL lookup can use this pattern",
             )
     declared = {SECID.iri(name) for name in SECID}
     classes = {SECID.iri(name) for name in SECID_CLASSES}
@@ -448,7 +470,7 @@ def validate_registry(
     registry = read_registry(path, parse=partial(parse_namespace_files, check=check_file))
     conversion = registry_to_graph(registry, base=base)
     store = Store()
-    store.bulk_extend(Quad(q.subject, q.predicate, q.object) for q in conversion.quads)
+    store.bulk_extend(Quad(q.subject, q.predicate, _shortened(q.object)) for q in conversion.quads)
     locate = registry_locator(conversion.provenance, conversion.property_provenance)
     findings = [
         *registry.findings,
@@ -460,6 +482,33 @@ def validate_registry(
     if only is not None:
         findings = [f for f in findings if f.location is not None and f.location.file in only]
     return Validation(tuple(sort_findings(list(dict.fromkeys(findings)))))
+
+
+LONG_VALUE = 10_000
+"""Longest value the shapes see whole; a longer one is cut to this many characters.
+
+The SHACL engine hands its report back as N-Triples text that is parsed again, in time
+that grows with the square of a long term's length (400,000 characters in a status: 43 s).
+A value that long is never a status, a name or a URL anyone uses, and what the shapes ask
+of one (is it in the status scheme, does it start like an http(s) URL) is decided by its
+start; the longest value of the real registries (prose) is 42,733 characters.
+"""
+
+
+_Object = NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple
+
+
+def _shortened(term: _Object) -> _Object:
+    """``term``, or the first :data:`LONG_VALUE` characters of a longer IRI or string."""
+    if isinstance(term, pyoxigraph.Literal) and len(term.value) > LONG_VALUE:
+        if term.language is not None:
+            return pyoxigraph.Literal(term.value[:LONG_VALUE], language=term.language)
+        if term.datatype.value == XSD_STRING:
+            return pyoxigraph.Literal(term.value[:LONG_VALUE])
+    elif isinstance(term, NamedNode) and len(term.value) > LONG_VALUE:
+        cut = term.value[:LONG_VALUE]
+        return NamedNode(cut[: cut.rfind("%")] if "%" in cut[-2:] else cut)
+    return term
 
 
 def _as_read(registry: Registry) -> list[Namespace]:
