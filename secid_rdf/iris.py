@@ -1,29 +1,35 @@
-"""Minting IRIs: the one place that turns registry keys into IRIs.
+"""Minting IRIs: the one place that turns SecIDs and registry keys into IRIs, and back.
 
-Rules (``q(s)`` is :func:`encode_segment`: UTF-8 percent-encoding that leaves only
-``A-Z a-z 0-9 - . _ ~`` raw):
+Every resource with a SecID is named ``<base>`` + the SecID without ``secid:``
+(:func:`secid_iri`, reversed by :func:`iri_secid`): ``secid:advisory/mitre.org/cve#CVE-1``
+is ``https://w3id.org/secid/advisory/mitre.org/cve#CVE-1``. Slashes stay slashes, ``@``
+stays ``@``, the ``#subpath`` is the fragment and ``?qualifiers`` the query; only what an
+IRI cannot hold at that place is percent-encoded (UTF-8, upper-case hex), and ``%`` always
+is, so decoding gives the SecID back. The IRI depends on the SecID alone.
 
-- type ``<base><q(type)>``; namespace ``<base><q(type)>/<q(namespace)>`` (a ``/`` inside
-  the namespace becomes ``%2F``, so namespace ``github.com/advisories`` never meets source
-  ``advisories`` of ``github.com``); source with a literal name ``<namespace>/<q(name)>``;
-- everything without a SecID of its own hangs off its owner with ``;key=value`` steps
-  (``;node=0``, ``;url=1``, ``;template``, ``;var=id``, ``;match=0``, ``;pattern=0``,
-  ``;example=2``, ``;version=2.0``, ``;value=...``, ``;extra=0``, ``;ref=...``). ``;`` and
-  ``=`` never appear raw in an encoded segment, so these steps cannot be confused with a
-  SecID-derived path.
+Things without a SecID (match nodes named by a regex, patterns, links, templates,
+variables, examples that are not SecIDs, versions of nameless sources, known values, kept
+keys) hang off their owner's IRI as a query item ``!<step>=<value>`` (:func:`step_iri`):
+``…/advisory/mitre.org/cve?!url=website,https://www.cve.org/``. A SecID's query holds
+only ``key=value`` qualifiers whose key is ``[A-Za-z0-9_.-]+``, so an item that starts
+with ``!`` can never be part of a SecID IRI. The value is what identifies the thing (the
+pattern text, the link kind and target, the example input), never a list position.
 
-Two different keys never give the same IRI, and every IRI minted here is valid (RFC 3987),
-whatever the registry text holds. Nothing people point at is a blank node.
+Named graphs and the dump folder live under ``_graph/`` and ``_dump/``: a SecID type starts
+with a lower-case letter, so no SecID IRI starts that way. See ``docs/iris.md``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from collections.abc import Container
+from urllib.parse import quote, unquote
 
 from pyoxigraph import NamedNode
 
 from secid_rdf.findings import InvalidIriError, InvalidSecidError
+from secid_rdf.secid import SECID_SCHEME, TYPE_PATTERN, parse_secid
 from secid_rdf.vocab import SECID, SECID_NAMESPACE
 
 __all__ = [
@@ -31,35 +37,27 @@ __all__ = [
     "DEFAULT_BASE",
     "GRAPH_NAMESPACE",
     "absolute_iri",
-    "binding_iri",
     "check_base",
     "commit_iri",
+    "content_key",
     "encode_segment",
-    "example_iri",
-    "extra_iri",
     "graph_iri",
-    "known_value_iri",
-    "match_iri",
+    "iri_secid",
     "namespace_iri",
-    "node_iri",
-    "pattern_iri",
-    "secid_to_iri",
-    "source_iri",
+    "secid_iri",
     "status_iri",
+    "step_iri",
     "tag_iri",
-    "template_iri",
     "type_iri",
-    "url_iri",
     "url_kind_iri",
-    "variable_iri",
-    "version_iri",
 ]
 
-DEFAULT_BASE = "https://w3id.org/secid/id/"
-"""Where data IRIs live unless ``--base`` says otherwise: ``<base><type>/<namespace>/<name>``."""
+DEFAULT_BASE = "https://w3id.org/secid/"
+"""Where data IRIs live unless ``--base`` says otherwise: ``<base><SecID without secid:>``."""
 
-GRAPH_NAMESPACE = "https://w3id.org/secid/graph/"
-"""Named graphs: ``<GRAPH_NAMESPACE><type>`` holds the triples of one SecID type."""
+GRAPH_NAMESPACE = "https://w3id.org/secid/_graph/"
+"""Named graphs: ``<GRAPH_NAMESPACE><type>`` holds the triples of one SecID type (``_`` keeps
+them apart from SecID IRIs, whose type starts with a letter)."""
 
 DATASET_GRAPH_IRI = NamedNode(GRAPH_NAMESPACE + "void")
 """The named graph of the dataset description (VoID and DCAT)."""
@@ -69,7 +67,50 @@ SCHEME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 followed by ``:`` (https://www.rfc-editor.org/rfc/rfc3986#section-3.1)."""
 
 _COMMIT_PATTERN = re.compile(r"[0-9a-f]{40}")
-_REFERENCE_END = re.compile(r"[@?#]")
+
+_PATH_SAFE = "-._~!$&'()*+,;=:@/"
+"""ASCII an IRI path holds as it is (RFC 3987 ``ipath``: ``iunreserved``, ``sub-delims``,
+``:``, ``@`` and the ``/`` between segments)."""
+
+_QUERY_SAFE = _PATH_SAFE + "?"
+"""ASCII an IRI query or fragment holds as it is (``iquery``/``ifragment`` add ``?``)."""
+
+_STEP_SAFE = _QUERY_SAFE.replace("&", "").replace(",", "")
+"""ASCII a step value keeps: a query's, less ``&`` (between items) and ``,`` (between the
+parts of one value), which are encoded so that the value reads back unambiguously."""
+
+_BIDI_FORMATTING = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e")
+"""Characters an IRI must not hold raw (RFC 3987 section 4.1)."""
+
+
+def _iri_char(char: str, *, query: bool) -> bool:
+    """True for a non-ASCII character an IRI may hold raw at this place.
+
+    RFC 3987 ``ucschar``, and ``iprivate`` in a query; never a bidirectional formatting
+    character (section 4.1), nor a space (``U+00A0``, ``U+3000`` ...), which parsers such as
+    rdflib's take for the end of an IRI.
+    """
+    code = ord(char)
+    if code < 0xA0 or char in _BIDI_FORMATTING or char.isspace():
+        return False
+    if code <= 0xD7FF or 0xF900 <= code <= 0xFDCF or 0xFDF0 <= code <= 0xFFEF:
+        return True
+    if 0xE000 <= code <= 0xF8FF:
+        return query
+    if code < 0x10000 or (code & 0xFFFF) >= 0xFFFE:
+        return False
+    plane = code >> 16
+    return plane <= 0xD or (plane == 0xE and code >= 0xE1000) or (plane >= 0xF and query)
+
+
+def _encode(text: str, safe: str, *, query: bool) -> str:
+    """Percent-encode (UTF-8) every character of ``text`` an IRI cannot hold here, and ``%``."""
+    return "".join(
+        char
+        if char in safe or (char > "\x7f" and _iri_char(char, query=query))
+        else quote(char, safe="")
+        for char in text
+    )
 
 
 _UNRESERVED_OR_NOT = re.compile(r"[^A-Za-z0-9_.~-]+")
@@ -107,10 +148,10 @@ def encode_segment(text: str) -> str:
 def check_base(base: str) -> str:
     """Check that ``base`` can prefix data IRIs and return it.
 
-    :param base: an absolute IRI ending in ``/`` or ``#``.
+    :param base: an absolute IRI ending in ``/``, without ``#`` or ``?``.
     :returns: ``base`` unchanged.
-    :raises InvalidIriError: when it is not absolute, not a valid IRI, or does not end in
-        ``/`` or ``#``.
+    :raises InvalidIriError: when it is not absolute, not a valid IRI, does not end in
+        ``/``, or holds ``#`` or ``?``.
 
     >>> check_base("https://example.org/secid/")
     'https://example.org/secid/'
@@ -118,11 +159,12 @@ def check_base(base: str) -> str:
     Traceback (most recent call last):
     ...
     secid_rdf.findings.InvalidIriError: not a valid absolute IRI: 'https://example.org/secid': \
-a base IRI must end with '/' or '#'
+a base IRI must end with '/' and hold no '#' or '?'
     """
     absolute_iri(base)
-    if not base.endswith(("/", "#")):
-        raise InvalidIriError(base, "a base IRI must end with '/' or '#'")
+    if not base.endswith("/") or "#" in base or "?" in base:
+        # a SecID's #subpath and ?qualifiers become the IRI's fragment and query
+        raise InvalidIriError(base, "a base IRI must end with '/' and hold no '#' or '?'")
     return base
 
 
@@ -154,110 +196,9 @@ def graph_iri(type_name: str) -> NamedNode:
     """The named graph holding the triples of one SecID type.
 
     >>> graph_iri("advisory").value
-    'https://w3id.org/secid/graph/advisory'
+    'https://w3id.org/secid/_graph/advisory'
     """
     return NamedNode(GRAPH_NAMESPACE + encode_segment(type_name))
-
-
-def type_iri(base: str, type_name: str) -> NamedNode:
-    """The SecID type as a resource (a ``secid:SecidType`` and SKOS concept).
-
-    >>> type_iri(DEFAULT_BASE, "advisory").value
-    'https://w3id.org/secid/id/advisory'
-    """
-    return NamedNode(base + encode_segment(type_name))
-
-
-def namespace_iri(base: str, type_name: str, namespace: str) -> NamedNode:
-    """The namespace ``secid:<type>/<namespace>``.
-
-    >>> namespace_iri(DEFAULT_BASE, "advisory", "github.com/advisories").value
-    'https://w3id.org/secid/id/advisory/github.com%2Fadvisories'
-    """
-    return NamedNode(f"{base}{encode_segment(type_name)}/{encode_segment(namespace)}")
-
-
-def source_iri(namespace: NamedNode, name: str) -> NamedNode:
-    """The source ``secid:<type>/<namespace>/<name>`` (a literal name).
-
-    >>> ns = namespace_iri(DEFAULT_BASE, "advisory", "cert.org")
-    >>> source_iri(ns, "VU#").value
-    'https://w3id.org/secid/id/advisory/cert.org/VU%23'
-    """
-    return NamedNode(f"{namespace.value}/{encode_segment(name)}")
-
-
-def _step(owner: NamedNode, key: str, value: str | int | None = None) -> NamedNode:
-    """``<owner>;key`` or ``<owner>;key=value`` (the value already safe)."""
-    suffix = f";{key}" if value is None else f";{key}={value}"
-    return NamedNode(owner.value + suffix)
-
-
-def node_iri(parent: NamedNode, index: int) -> NamedNode:
-    """A match node by its position under its parent (a regex-named source, or a child).
-
-    >>> node_iri(NamedNode("https://w3id.org/secid/id/reference/arxiv.org"), 0).value
-    'https://w3id.org/secid/id/reference/arxiv.org;node=0'
-    """
-    return _step(parent, "node", index)
-
-
-def url_iri(owner: NamedNode, index: int) -> NamedNode:
-    """The ``index``-th URL link of a namespace, source or node."""
-    return _step(owner, "url", index)
-
-
-def template_iri(owner: NamedNode) -> NamedNode:
-    """The URL template of a source or node (there is at most one)."""
-    return _step(owner, "template")
-
-
-def variable_iri(node: NamedNode, name: str) -> NamedNode:
-    """A template variable declared on a source or node, by name (all its templates use it)."""
-    return _step(node, "var", encode_segment(name))
-
-
-def pattern_iri(owner: NamedNode, index: int) -> NamedNode:
-    """The ``index``-th id pattern of a namespace or source (it matches the next position)."""
-    return _step(owner, "pattern", index)
-
-
-def match_iri(node: NamedNode, index: int) -> NamedNode:
-    """The ``index``-th pattern a source or node matches its own position with."""
-    return _step(node, "match", index)
-
-
-def example_iri(owner: NamedNode, index: int) -> NamedNode:
-    """The ``index``-th example of a namespace, source or node."""
-    return _step(owner, "example", index)
-
-
-def binding_iri(example: NamedNode, name: str) -> NamedNode:
-    """The value an example gives one template variable, by variable name."""
-    return _step(example, "var", encode_segment(name))
-
-
-def version_iri(owner: NamedNode, version: str, occurrence: int = 0) -> NamedNode:
-    """A version of a source or node; ``occurrence`` > 0 tells repeated values apart.
-
-    >>> src = NamedNode("https://w3id.org/secid/id/control/iso.org/27001")
-    >>> version_iri(src, "2022").value
-    'https://w3id.org/secid/id/control/iso.org/27001;version=2022'
-    >>> version_iri(src, "2022", 1).value
-    'https://w3id.org/secid/id/control/iso.org/27001;version=2022,1'
-    """
-    value = encode_segment(version)
-    return _step(owner, "version", f"{value},{occurrence}" if occurrence else value)
-
-
-def known_value_iri(owner: NamedNode, value: str) -> NamedNode:
-    """One entry of a node's ``known_values`` table, by its value."""
-    return _step(owner, "value", encode_segment(value))
-
-
-def extra_iri(owner: NamedNode, index: int) -> NamedNode:
-    """The ``index``-th kept extra key of a resource."""
-    return _step(owner, "extra", index)
 
 
 def status_iri(status: str) -> NamedNode:
@@ -306,39 +247,109 @@ def commit_iri(commit: str) -> NamedNode:
     return NamedNode(f"https://archive.softwareheritage.org/swh:1:rev:{commit}")
 
 
-def secid_to_iri(base: str, secid: str, namespaces: Container[tuple[str, str]]) -> NamedNode:
-    """The IRI a SecID reference (``operator``, ``cross_references``) points at.
+def type_iri(base: str, type_name: str) -> NamedNode:
+    """The SecID type ``secid:<type>`` as a resource (a ``secid:SecidType`` and SKOS concept).
 
-    The namespace is the longest ``/``-prefix of the path (up to the first ``@``, ``?`` or
-    ``#``) that is a known ``(type, namespace)``; when none is known, the whole path is the
-    namespace. So the IRI is the one the target would get if it existed, whether or not it
-    does. Anything after the name (``@version``, ``?qualifiers``, ``#subpath``) is kept,
-    encoded, as a ``;ref=`` step, so two different SecIDs never share an IRI.
-
-    :param base: the data base IRI.
-    :param secid: the SecID string, e.g. ``secid:entity/mitre.org/cve``.
-    :param namespaces: the known ``(type, namespace)`` pairs.
-    :raises InvalidSecidError: when the text is not ``secid:<type>/<path>``.
-
-    >>> known = {("entity", "mitre.org")}
-    >>> secid_to_iri(DEFAULT_BASE, "secid:entity/mitre.org/cve", known).value
-    'https://w3id.org/secid/id/entity/mitre.org/cve'
-    >>> secid_to_iri(DEFAULT_BASE, "secid:entity/usgov/hhs/fda", known).value
-    'https://w3id.org/secid/id/entity/usgov%2Fhhs%2Ffda'
-    >>> secid_to_iri(DEFAULT_BASE, "secid:entity/mitre.org/cve#CVE-1", known).value
-    'https://w3id.org/secid/id/entity/mitre.org/cve;ref=%23CVE-1'
+    >>> type_iri(DEFAULT_BASE, "advisory").value
+    'https://w3id.org/secid/advisory'
     """
-    if not secid.startswith("secid:"):
-        raise InvalidSecidError(secid, "must start with 'secid:'")
-    type_name, slash, rest = secid[len("secid:") :].partition("/")
-    if not slash or not type_name:
-        raise InvalidSecidError(secid, "expected secid:<type>/<namespace>")
-    end = _REFERENCE_END.search(rest)
-    path, suffix = (rest, "") if end is None else (rest[: end.start()], rest[end.start() :])
-    segments = path.split("/")
-    prefixes = ((k, "/".join(segments[:k])) for k in range(len(segments), 0, -1))
-    cut = next((k for k, prefix in prefixes if (type_name, prefix) in namespaces), len(segments))
-    iri = namespace_iri(base, type_name, "/".join(segments[:cut]))
-    if cut < len(segments):
-        iri = source_iri(iri, "/".join(segments[cut:]))
-    return _step(iri, "ref", encode_segment(suffix)) if suffix else iri
+    return secid_iri(base, SECID_SCHEME + type_name)
+
+
+def namespace_iri(base: str, type_name: str, namespace: str) -> NamedNode:
+    """The namespace ``secid:<type>/<namespace>``: slashes in the namespace stay slashes.
+
+    >>> namespace_iri(DEFAULT_BASE, "advisory", "github.com/advisories").value
+    'https://w3id.org/secid/advisory/github.com/advisories'
+    """
+    return secid_iri(base, f"{SECID_SCHEME}{type_name}/{namespace}")
+
+
+def secid_iri(base: str, secid: str) -> NamedNode:
+    """The IRI of the thing a SecID names: ``<base>`` + the SecID without ``secid:``.
+
+    The path (``<type>/<namespace>/<name>[@version]``) keeps its slashes and ``@``; the
+    ``?qualifiers`` become the query and the ``#subpath`` the fragment. Only characters an
+    IRI cannot hold there are percent-encoded, as the SecID specification encodes them
+    (UTF-8), plus ``%`` itself and a path segment that is only ``.`` or ``..`` (which IRI
+    resolution would remove). :func:`iri_secid` gives the SecID back.
+
+    :param base: the data base IRI (see :func:`check_base`).
+    :param secid: a SecID that follows the grammar (:func:`~secid_rdf.secid.parse_secid`),
+        or a type alone (``secid:advisory``).
+    :raises InvalidSecidError: for any other text.
+
+    >>> secid_iri(DEFAULT_BASE, "secid:advisory/github.com/advisories/ghsa").value
+    'https://w3id.org/secid/advisory/github.com/advisories/ghsa'
+    >>> secid_iri(DEFAULT_BASE, "secid:control/iso.org/27001@2022#A.8.1").value
+    'https://w3id.org/secid/control/iso.org/27001@2022#A.8.1'
+    >>> secid_iri(DEFAULT_BASE, "secid:advisory/cert.org/vu#VU#867593").value
+    'https://w3id.org/secid/advisory/cert.org/vu#VU%23867593'
+    >>> secid_iri(DEFAULT_BASE, "secid:control/csa.org/aicm#A&A-01 (Draft)").value
+    'https://w3id.org/secid/control/csa.org/aicm#A&A-01%20(Draft)'
+    """
+    body = secid[len(SECID_SCHEME) :] if secid.startswith(SECID_SCHEME) else None
+    if body is None or not TYPE_PATTERN.fullmatch(body):
+        parse_secid(secid)  # raises for anything that is not a SecID
+        body = secid[len(SECID_SCHEME) :]
+    head, hash_sign, fragment = body.partition("#")
+    path, question, query = head.partition("?")
+    segments = [_encode(segment, _PATH_SAFE, query=False) for segment in path.split("/")]
+    path = "/".join(
+        segment.replace(".", "%2E") if segment in {".", ".."} else segment for segment in segments
+    )
+    query = _encode(query, _QUERY_SAFE, query=True)
+    fragment = _encode(fragment, _QUERY_SAFE, query=False)
+    return NamedNode(f"{base}{path}{question}{query}{hash_sign}{fragment}")
+
+
+def iri_secid(base: str, iri: str) -> str:
+    """The SecID an IRI minted by :func:`secid_iri` names: the inverse mapping.
+
+    :raises InvalidSecidError: when ``iri`` is not ``secid_iri(base, s)`` for any SecID ``s``
+        (another base, a step IRI, a named graph ...).
+
+    >>> iri_secid(DEFAULT_BASE, "https://w3id.org/secid/advisory/cert.org/vu#VU%23867593")
+    'secid:advisory/cert.org/vu#VU#867593'
+    """
+    if not iri.startswith(base):
+        raise InvalidSecidError(iri, f"does not start with the base {base}")
+    secid = SECID_SCHEME + unquote(iri[len(base) :], errors="strict")
+    if secid_iri(base, secid).value != iri:
+        raise InvalidSecidError(iri, "not the IRI of a SecID")
+    return secid
+
+
+def step_iri(owner: NamedNode, step: str, *parts: str) -> NamedNode:
+    """Something without a SecID, named by its owner and what identifies it.
+
+    The owner's IRI gets the query item ``!<step>`` or ``!<step>=<part>,<part>...``; a
+    fragment of the owner stays at the end. Every part is percent-encoded where an IRI
+    cannot hold it raw, and ``%``, ``&``, ``,`` and ``#`` always are, so distinct parts give
+    distinct IRIs; no SecID IRI holds a query item that starts with ``!``.
+
+    >>> cve = NamedNode("https://w3id.org/secid/advisory/mitre.org/cve")
+    >>> step_iri(cve, "url", "website", "https://www.cve.org/").value
+    'https://w3id.org/secid/advisory/mitre.org/cve?!url=website,https://www.cve.org/'
+    >>> step_iri(NamedNode(cve.value + "#CVE-1"), "var", "id").value
+    'https://w3id.org/secid/advisory/mitre.org/cve?!var=id#CVE-1'
+    """
+    head, hash_sign, fragment = owner.value.partition("#")
+    item = "!" + step
+    if parts:
+        item += "=" + ",".join(_encode(part, _STEP_SAFE, query=True) for part in parts)
+    joiner = "&" if "?" in head else "?"
+    return NamedNode(f"{head}{joiner}{item}{hash_sign}{fragment}")
+
+
+def content_key(*values: object) -> str:
+    """A short stable hash of what identifies a thing whose text is too long or not unique.
+
+    Used where nothing short names a thing (a match node: its patterns, template and
+    content type); 16 hex digits (64 bits) of SHA-256 over the values as JSON.
+
+    >>> len(content_key(["(?i)^vu#.+$"], None))
+    16
+    """
+    text = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

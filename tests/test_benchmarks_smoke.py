@@ -16,16 +16,39 @@ def test_benchmark_measures_every_stage_and_prints_the_ratio(tmp_path: Path) -> 
     exports = tmp_path / "exports"
     exports.mkdir()
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--no-corpora", "--synthetic", "12", "--runs", "2",
-         "--skip", "validate", "--json", str(out), "--export-dir", str(exports), "--settle", "0"],
-        capture_output=True, text=True, check=False, timeout=120,
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--no-corpora",
+            "--synthetic",
+            "12",
+            "--runs",
+            "2",
+            "--skip",
+            "validate",
+            "--json",
+            str(out),
+            "--export-dir",
+            str(exports),
+            "--settle",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert "synthetic-12: export / rdflib(turtle + json-ld) = " in done.stdout
     report = json.loads(out.read_text())
     stages = {m["stage"]: m for m in report["results"]}
     expected = {
-        "generate", "read", "convert", "rdflib:turtle", "rdflib:json-ld", "export",
+        "generate",
+        "read",
+        "convert",
+        "rdflib:turtle",
+        "rdflib:json-ld",
+        "export",
         "export:no-pages",
     }
     assert expected <= set(stages), sorted(stages)

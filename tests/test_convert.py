@@ -29,7 +29,7 @@ from secid_rdf.convert.builder import (
 )
 from secid_rdf.findings import InvalidIriError, Location, Severity
 from secid_rdf.formats.serialize import serialize
-from secid_rdf.iris import DEFAULT_BASE, graph_iri
+from secid_rdf.iris import DEFAULT_BASE, content_key, graph_iri
 from secid_rdf.model import (
     Example,
     Extra,
@@ -58,7 +58,7 @@ from secid_rdf.vocab import (
 )
 
 GOLDEN = Path(__file__).parent / "golden" / "aisi.ttl"
-ID = "https://w3id.org/secid/id/"
+ID = "https://w3id.org/secid/"
 HERE = Location("advisory/org/example.md", 1)
 
 
@@ -77,6 +77,11 @@ def namespace(**fields: object) -> Namespace:
     }
     values.update(fields)
     return Namespace(**values)  # type: ignore[arg-type]
+
+
+def literal_source(name: str, **fields: object) -> Source:
+    """A source of ``example.org`` with its literal name and the SecID the reader gives it."""
+    return Source(name=name, secid=f"secid:advisory/example.org/{name}", **fields)  # type: ignore[arg-type]
 
 
 def convert(
@@ -106,9 +111,8 @@ def test_namespace_and_source_carry_their_secids_and_point_at_each_other() -> No
     result = convert(
         namespace(
             sources=(
-                Source(
-                    name="cve",
-                    secid="secid:advisory/example.org/cve",
+                literal_source(
+                    "cve",
                     location=at(5, "sources.cve"),
                 ),
             )
@@ -153,16 +157,16 @@ def test_urls_become_iris_and_templates_stay_literals() -> None:
         Url(kind="website", value="https://example.org/", location=at(3)),
         Url(kind="lookup", value="https://example.org/a/{id}?y={year}", location=at(4)),
     )
-    result = convert(namespace(sources=(Source(name="db", urls=urls, location=at(5)),)))
+    result = convert(namespace(sources=(literal_source("db", urls=urls, location=at(5)),)))
     src = f"{ID}advisory/example.org/db"
     assert objects(result, src, FOAF.homepage) == ["<https://example.org/>"]
-    assert objects(result, f"{src};url=0", SECID.target) == ["<https://example.org/>"]
-    assert objects(result, src, SECID.hasUrlTemplate) == [f"<{src};url=1>"]
-    assert objects(result, f"{src};url=1", SECID.template) == [
-        '"https://example.org/a/{id}?y={year}"'
-    ]
-    assert objects(result, f"{src};url=1", SECID.placeholder) == ['"id"', '"year"']
-    assert objects(result, f"{src};url=1", SECID.target) == []
+    link = f"{src}?!url=website,https://example.org/"
+    assert objects(result, link, SECID.target) == ["<https://example.org/>"]
+    template = f"{src}?!url=lookup,https://example.org/a/%7Bid%7D?y=%7Byear%7D"
+    assert objects(result, src, SECID.hasUrlTemplate) == [f"<{template}>"]
+    assert objects(result, template, SECID.template) == ['"https://example.org/a/{id}?y={year}"']
+    assert objects(result, template, SECID.placeholder) == ['"id"', '"year"']
+    assert objects(result, template, SECID.target) == []
 
 
 @pytest.mark.parametrize(
@@ -184,7 +188,7 @@ def test_a_url_that_is_not_an_iri_is_reported_at_its_line_and_left_out(
     )
     assert repr(value) in finding.message
     assert all(value not in str(q.object) for q in result.quads)
-    assert f"{ID}advisory/example.org;url=0" not in subjects(result)
+    assert not any("?!url=" in subject for subject in subjects(result))
 
 
 def test_a_url_that_only_needs_percent_encoding_is_kept_encoded_with_a_warning() -> None:
@@ -203,33 +207,37 @@ def test_a_url_that_only_needs_percent_encoding_is_kept_encoded_with_a_warning()
 
 
 def test_fixed_resolution_url_is_a_template_entry_with_a_target_iri() -> None:
-    node = Source(
-        name="doc",
+    node = literal_source(
+        "doc",
         url_template=Url(kind="lookup", value="https://example.org/doc.pdf", location=at(7)),
         location=at(6),
     )
     result = convert(namespace(sources=(node,)))
-    entry = f"{ID}advisory/example.org/doc;template"
+    entry = f"{ID}advisory/example.org/doc?!template"
     assert objects(result, entry, SECID.target) == ["<https://example.org/doc.pdf>"]
     assert objects(result, entry, SECID.template) == []
     assert objects(result, f"{ID}advisory/example.org/doc", SECID.hasUrlTemplate) == [f"<{entry}>"]
 
 
-def test_regex_named_and_repeated_sources_get_position_iris() -> None:
+def test_regex_named_and_repeated_sources_are_named_by_their_content() -> None:
+    regex = IdPattern(regex=r"(?i)^\d{4}\.\d{5}$", location=at(3))
+    a = IdPattern(regex="^a$", location=at(5))
     sources = (
-        Source(
-            name=None,
-            patterns=(IdPattern(regex=r"(?i)^\d{4}\.\d{5}$", location=at(3)),),
-            location=at(2),
-        ),
-        Source(name="a", location=at(4)),
-        Source(name="a", location=at(6)),
+        Source(name=None, patterns=(regex,), location=at(2)),
+        literal_source("a", patterns=(a,), location=at(4)),
+        literal_source("a", patterns=(a,), location=at(6)),
     )
     result = convert(namespace(sources=sources))
     ns = f"{ID}advisory/example.org"
-    assert objects(result, ns, SECID.hasSource) == [f"<{ns}/a>", f"<{ns};node=0>", f"<{ns};node=2>"]
-    assert objects(result, f"{ns};node=0;match=0", SECID.xpathRegex) == [r'"^\\d{4}\\.\\d{5}$"']
-    assert objects(result, f"{ns};node=0;match=0", SECID.regexFlags) == ['"i"']
+    nameless = f"{ns}?!node={content_key([regex.regex], None, None)}"
+    repeated = f"{ns}?!node={content_key(['^a$'], None, None)}"
+    assert objects(result, ns, SECID.hasSource) == sorted(
+        [f"<{ns}/a>", f"<{nameless}>", f"<{repeated}>"]
+    )
+    assert objects(result, repeated, DCTERMS.identifier) == []
+    pattern = f"{nameless}&!match=(?i)%5E%5Cd%7B4%7D%5C.%5Cd%7B5%7D$"
+    assert objects(result, pattern, SECID.xpathRegex) == [r'"^\\d{4}\\.\\d{5}$"']
+    assert objects(result, pattern, SECID.regexFlags) == ['"i"']
     assert [(f.rule, f.location) for f in result.findings] == [(RULE_DUPLICATE, at(6))]
 
 
@@ -252,15 +260,28 @@ def test_match_tree_keeps_depth_weight_parent_and_what_each_node_matches() -> No
         ),
         location=at(7),
     )
-    result = convert(namespace(sources=(Source(name="s", children=(child,), location=at(5)),)))
-    node = f"{ID}advisory/example.org/s;node=0"
+    result = convert(
+        namespace(
+            sources=(
+                literal_source(
+                    "s",
+                    children=(child,),
+                    location=at(5),
+                ),
+            )
+        )
+    )
+    template = child.url_template
+    assert template is not None
+    key = content_key([r"^4\.0$"], template.value, None)
+    node = f"{ID}advisory/example.org/s?!node={key}"
     assert objects(result, f"{ID}advisory/example.org/s", SECID.hasChild) == [f"<{node}>"]
     assert objects(result, node, SECID.parent) == [f"<{ID}advisory/example.org/s>"]
     assert objects(result, node, SECID.depth) == [str(Literal(1))]
     assert objects(result, node, SECID.weight) == [str(Literal(90))]
-    assert objects(result, node, SECID.matchPattern) == [f"<{node};match=0>"]
-    assert objects(result, f"{node};template", SECID.placeholder) == ['"id"', '"version"']
-    variable = f"{node};var=year"
+    assert objects(result, node, SECID.matchPattern) == [f"<{node}&!match=%5E4%5C.0$>"]
+    assert objects(result, f"{node}&!template", SECID.placeholder) == ['"id"', '"version"']
+    variable = f"{node}&!var=year"
     assert objects(result, node, SECID.hasVariable) == [f"<{variable}>"]
     assert objects(result, variable, SECID.extractPattern) == [r'"^CVE-(\\d{4})-"']
     assert objects(result, variable, SECID.extractXPath) == [r'"^CVE-(\\d{4})-"']
@@ -270,8 +291,18 @@ def test_match_tree_keeps_depth_weight_parent_and_what_each_node_matches() -> No
 
 def test_untranslatable_regex_keeps_the_original_and_is_reported() -> None:
     pattern = IdPattern(regex=r"(?<=A)B", location=at(4, "sources.s.id_pattern"))
-    result = convert(namespace(sources=(Source(name="s", id_patterns=(pattern,), location=at(3)),)))
-    subject = f"{ID}advisory/example.org/s;pattern=0"
+    result = convert(
+        namespace(
+            sources=(
+                literal_source(
+                    "s",
+                    id_patterns=(pattern,),
+                    location=at(3),
+                ),
+            )
+        )
+    )
+    subject = f"{ID}advisory/example.org/s?!pattern=(?%3C=A)B"
     assert objects(result, subject, SECID.regex) == ['"(?<=A)B"']
     assert objects(result, subject, SECID.xpathRegex) == []
     (finding,) = result.findings
@@ -284,8 +315,8 @@ def test_untranslatable_regex_keeps_the_original_and_is_reported() -> None:
 
 def test_references_become_iris_whether_or_not_the_target_exists() -> None:
     entity = namespace(type="entity", namespace="example.org")
-    source = Source(
-        name="s",
+    source = literal_source(
+        "s",
         cross_references=("secid:weakness/mitre.org/cwe", "see CWE"),
         deprecated_by="secid:advisory/example.org/t",
         location=at(3),
@@ -295,7 +326,7 @@ def test_references_become_iris_whether_or_not_the_target_exists() -> None:
     )
     ns, src = f"{ID}advisory/example.org", f"{ID}advisory/example.org/s"
     assert objects(result, ns, SECID.operator) == [f"<{ID}entity/example.org/psirt>"]
-    assert objects(result, src, SECID.crossReference) == [f"<{ID}weakness/mitre.org%2Fcwe>"]
+    assert objects(result, src, SECID.crossReference) == [f"<{ID}weakness/mitre.org/cwe>"]
     assert objects(result, src, DCTERMS.isReplacedBy) == [f"<{ID}advisory/example.org/t>"]
     (finding,) = result.findings
     assert finding.rule == RULE_INVALID_REFERENCE and "'see CWE'" in finding.message
@@ -327,9 +358,8 @@ def test_versions_dates_examples_and_extras_lose_nothing() -> None:
         value_json='{"a": [1, 2]}',
         location=at(11, "sources.s.parsability"),
     )
-    source = Source(
-        name="s",
-        secid="secid:advisory/example.org/s",
+    source = literal_source(
+        "s",
         versions=versions,
         examples=examples,
         extras=(extra,),
@@ -339,22 +369,15 @@ def test_versions_dates_examples_and_extras_lose_nothing() -> None:
     )
     result = convert(namespace(sources=(source,), established=1958))
     src = f"{ID}advisory/example.org/s"
-    assert objects(result, src, SECID.hasVersion) == [
-        f"<{src};version=2022,1>",
-        f"<{src};version=2022>",
+    # a repeated version value is one version (one SecID) with what both say
+    version = f"{src}@2022"
+    assert objects(result, src, SECID.hasVersion) == [f"<{version}>"]
+    assert objects(result, version, DCTERMS.identifier) == ['"secid:advisory/example.org/s@2022"']
+    assert objects(result, version, DCTERMS.issued) == [
+        str(Literal("2022-10", datatype=XSD.gYearMonth)),
+        str(Literal("2022-10-25", datatype=XSD.date)),
     ]
-    assert objects(result, f"{src};version=2022", DCTERMS.identifier) == [
-        '"secid:advisory/example.org/s@2022"'
-    ]
-    assert objects(result, f"{src};version=2022", DCTERMS.issued) == [
-        str(Literal("2022-10-25", datatype=XSD.date))
-    ]
-    assert objects(result, f"{src};version=2022,1", DCTERMS.issued) == [
-        str(Literal("2022-10", datatype=XSD.gYearMonth))
-    ]
-    assert objects(result, f"{src};version=2022", SECID.status) == [
-        f"<{SECID['status-active'].value}>"
-    ]
+    assert objects(result, version, SECID.status) == [f"<{SECID['status-active'].value}>"]
     assert objects(result, src, SECID.deprecatedDate) == [
         str(Literal("2017-01", datatype=XSD.gYearMonth))
     ]
@@ -362,17 +385,19 @@ def test_versions_dates_examples_and_extras_lose_nothing() -> None:
         str(Literal("1958", datatype=XSD.gYear))
     ]
     # a full-SecID example gets its URL from the {id} template; a bare one keeps its own
-    assert objects(result, f"{src};example=0", SECID.exampleUrl) == [
-        "<https://example.org/find/EX-1>"
-    ]
-    assert objects(result, f"{src};example=0", DCTERMS.identifier) == [
+    # a full-SecID example is the item it names, and gets its URL from the {id} template;
+    # a bare one is named by its input and keeps its own URL
+    assert objects(result, f"{src}#EX-1", SECID.exampleUrl) == ["<https://example.org/find/EX-1>"]
+    assert objects(result, f"{src}#EX-1", DCTERMS.identifier) == [
         '"secid:advisory/example.org/s#EX-1"'
     ]
-    assert objects(result, f"{src};example=1", DCTERMS.identifier) == []
-    assert objects(result, f"{src};example=1", SECID.exampleUrl) == ["<https://example.org/EX-2>"]
-    assert objects(result, f"{src};example=1;var=num", RDF.value) == ['"2"']
-    assert objects(result, f"{src};extra=0", SECID.keyPath) == ['"sources.s.parsability"']
-    assert objects(result, f"{src};extra=0", RDF.value) == [str(Literal('{"a": [1, 2]}'))]
+    bare = f"{src}?!example=EX-2"
+    assert objects(result, bare, DCTERMS.identifier) == []
+    assert objects(result, bare, SECID.exampleUrl) == ["<https://example.org/EX-2>"]
+    assert objects(result, f"{bare}&!binding=num", RDF.value) == ['"2"']
+    kept = f"{src}?!extra=sources.*.parsability"
+    assert objects(result, kept, SECID.keyPath) == ['"sources.s.parsability"']
+    assert objects(result, kept, RDF.value) == [str(Literal('{"a": [1, 2]}'))]
 
 
 def test_extras_with_a_clear_meaning_get_their_term_and_the_rest_stay_json() -> None:
@@ -394,32 +419,33 @@ def test_extras_with_a_clear_meaning_get_their_term_and_the_rest_stay_json() -> 
             location=at(8),
         ),
     )
-    result = convert(namespace(sources=(Source(name="s", extras=extras, location=at(3)),)))
+    result = convert(namespace(sources=(literal_source("s", extras=extras, location=at(3)),)))
     src = f"{ID}advisory/example.org/s"
-    assert objects(result, f"{src};value=A01", SECID.target) == ["<https://owasp.org/A01/>"]
-    assert objects(result, f"{src};value=A01", SKOS.prefLabel) == ['"Broken Access Control"']
+    assert objects(result, f"{src}?!value=A01", SECID.target) == ["<https://owasp.org/A01/>"]
+    assert objects(result, f"{src}?!value=A01", SKOS.prefLabel) == ['"Broken Access Control"']
     assert objects(result, src, DCTERMS.modified) == [str(Literal("2026-05-01", datatype=XSD.date))]
     assert objects(result, src, RDFS.seeAlso) == ["<https://example.org/p>"]
-    lang = f"{src};var=lang"
+    lang = f"{src}?!var=lang"
     assert objects(result, src, SECID.hasVariable) == [f"<{lang}>"]
     assert objects(result, lang, SECID.allowedValue) == ['"de"', '"en"']
     assert objects(result, lang, SECID.defaultValue) == ['"en"']
     assert objects(result, lang, SECID.valueTransform) == ['"upper"']
-    # a table whose URL is not an IRI is kept whole, as JSON text, under its position
-    assert objects(result, src, SECID.extra) == [f"<{src};extra=3>"]
+    # a table whose URL is not an IRI is kept whole, as JSON text, under its key path
+    assert objects(result, src, SECID.extra) == [
+        f"<{src}?!extra=match_nodes%5B%5D.data.lookup_table>"
+    ]
     assert result.property_provenance[(src, SECID.hasKnownValue.value)] == at(4)
 
 
 def test_example_url_is_not_derived_when_the_placeholder_is_in_the_host() -> None:
-    source = Source(
-        name="s",
-        secid="secid:advisory/example.org/s",
+    source = literal_source(
+        "s",
         urls=(Url(kind="lookup", value="https://{id}.example.org/", location=at(4)),),
         examples=(Example(value="secid:advisory/example.org/s#evil.com", location=at(5)),),
         location=at(3),
     )
     result = convert(namespace(sources=(source,)))
-    assert objects(result, f"{ID}advisory/example.org/s;example=0", SECID.exampleUrl) == []
+    assert objects(result, f"{ID}advisory/example.org/s#evil.com", SECID.exampleUrl) == []
 
 
 def test_unknown_status_gets_an_undeclared_concept_iri() -> None:

@@ -120,9 +120,10 @@ def _raw_secids(root: Path, skip: set[Path] | None = None) -> set[str]:
             data = json.loads(path.read_text(encoding="utf-8"))
             names = []
             for node in data.get("match_nodes") or []:
-                literals = [_is_literal(p) for p in node["patterns"]]
-                if literals and None not in literals:
-                    names.append(literals[0])
+                # the first pattern names the node; later aliases may be regexes
+                first = _is_literal(node["patterns"][0]) if node["patterns"] else None
+                if first is not None:
+                    names.append(first)
         elif path.suffix == ".md" and path.stem not in {"README", "INDEX"}:
             text = path.read_text(encoding="utf-8")
             if not text.startswith("---\n"):

@@ -34,7 +34,7 @@ from secid_rdf.vocab import DCAT, DCTERMS, FOAF, PROV, VOID, XSD
 
 REGISTRIES = list(REGISTRY_NAMES)
 MODIFIED = "2026-02-10"
-DATASET = NamedNode("https://w3id.org/secid/dump/void.ttl#dataset")
+DATASET = NamedNode("https://w3id.org/secid/_dump/void.ttl#dataset")
 
 
 @pytest.fixture(scope="module")

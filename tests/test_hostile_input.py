@@ -154,7 +154,7 @@ def test_hostile_file_gives_one_located_error_and_the_rest_converts(
     graph = ox.Store()
     graph.load(path=tmp_path / "out" / "secid.nq", format=ox.RdfFormat.N_QUADS)
     subjects = {str(quad.subject.value) for quad in graph}
-    assert "https://w3id.org/secid/id/reference/good" in subjects
+    assert "https://w3id.org/secid/reference/good" in subjects
     assert not any("/advisory/" in subject for subject in subjects)
 
 

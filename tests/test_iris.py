@@ -13,25 +13,20 @@ from secid_rdf.findings import InvalidIriError, InvalidSecidError
 from secid_rdf.iris import (
     DATASET_GRAPH_IRI,
     DEFAULT_BASE,
+    GRAPH_NAMESPACE,
     absolute_iri,
     check_base,
     commit_iri,
     encode_segment,
-    example_iri,
     graph_iri,
-    match_iri,
+    iri_secid,
     namespace_iri,
-    node_iri,
-    pattern_iri,
-    secid_to_iri,
-    source_iri,
+    secid_iri,
     status_iri,
-    template_iri,
+    step_iri,
     type_iri,
-    url_iri,
-    variable_iri,
-    version_iri,
 )
+from secid_rdf.secid import TYPE_PATTERN, parse_secid
 from secid_rdf.vocab import SECID
 
 # Text as the registry may hold it: the SecID specials, spaces, controls, non-ASCII.
@@ -41,6 +36,15 @@ registry_text = st.text(
     max_size=24,
 )
 type_names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_-0123456789", min_size=1, max_size=12)
+
+
+def is_secid(text: str) -> bool:
+    """True when the SecID grammar accepts the text."""
+    try:
+        parse_secid(text)
+    except InvalidSecidError:
+        return False
+    return True
 
 
 def parse_back(iri: pyoxigraph.NamedNode) -> str:
@@ -71,130 +75,170 @@ def parse_back_rdflib(iri: str) -> str:
     return str(subject)
 
 
-@settings(max_examples=300, deadline=None)
-@given(type_name=type_names, namespace=registry_text, name=registry_text)
-def test_any_namespace_and_source_gives_a_valid_iri(
-    type_name: str, namespace: str, name: str
-) -> None:
-    ns = namespace_iri(DEFAULT_BASE, type_name, namespace)
-    src = source_iri(ns, name)
-    for iri in (ns, src):
-        assert parse_back(iri) == iri.value
-        assert parse_back_rdflib(iri.value) == iri.value
-        assert resolve_relative(iri) == iri.value
-    # the encoded segments decode back to the exact registry text
-    assert unquote(ns.value.rsplit("/", 1)[1]) == namespace
-    assert unquote(src.value.rsplit("/", 1)[1]) == name
+# SecIDs as the grammar allows them: a type, a path of non-empty segments, then an optional
+# @version, ?qualifiers and #subpath, each with any registry text.
+path_text = st.text(
+    alphabet=st.one_of(st.sampled_from(SPECIALS), st.characters(codec="utf-8")).filter(
+        lambda char: char not in "@?#/"
+    ),
+    min_size=1,
+    max_size=12,
+).filter(lambda segment: not segment[0].isspace())
+qualifier = st.tuples(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz_.-0123456789", min_size=1, max_size=6),
+    registry_text.filter(lambda text: not set(text) & set("&#")),
+).map(lambda pair: f"{pair[0]}={pair[1]}")
+secids = st.builds(
+    lambda type_name, segments, version, qualifiers, subpath: (
+        f"secid:{type_name}/{'/'.join(segments)}"
+        + (f"@{version}" if version else "")
+        + (f"?{'&'.join(qualifiers)}" if qualifiers else "")
+        + (f"#{subpath}" if subpath else "")
+    ),
+    st.from_regex(TYPE_PATTERN, fullmatch=True),
+    st.lists(path_text, min_size=1, max_size=4),
+    st.none() | registry_text.filter(lambda text: not set(text) & set("?#")),
+    st.lists(qualifier, max_size=2),
+    st.none() | registry_text,
+).filter(is_secid)
 
 
-@pytest.mark.parametrize("segment", [".", ".."])
-def test_dot_segments_survive_relative_resolution(segment: str) -> None:
-    ns = namespace_iri(DEFAULT_BASE, "advisory", segment)
-    for iri in (ns, source_iri(ns, segment)):
-        assert resolve_relative(iri) == iri.value
+@settings(max_examples=150, deadline=None)
+@given(secid=secids)
+def test_every_secid_is_a_valid_iri_under_the_base_that_gives_the_secid_back(secid: str) -> None:
+    iri = secid_iri(DEFAULT_BASE, secid)
+    assert parse_back(iri) == iri.value
+    assert parse_back_rdflib(iri.value) == iri.value
+    assert resolve_relative(iri) == iri.value
+    assert iri_secid(DEFAULT_BASE, iri.value) == secid
+    # decoding alone gives the SecID back: only what an IRI cannot hold was encoded
+    assert "secid:" + unquote(iri.value[len(DEFAULT_BASE) :]) == secid
+    assert "%2F" not in iri.value
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
+@given(first=secids, second=secids)
+def test_distinct_secids_give_distinct_iris(first: str, second: str) -> None:
+    same = secid_iri(DEFAULT_BASE, first) == secid_iri(DEFAULT_BASE, second)
+    assert same == (first == second)
+
+
+@settings(max_examples=120, deadline=None)
 @given(
-    first=st.tuples(type_names, registry_text, st.none() | registry_text),
-    second=st.tuples(type_names, registry_text, st.none() | registry_text),
+    secid=secids,
+    owner=secids,
+    steps=st.lists(
+        st.tuples(st.sampled_from(["url", "node", "match", "example", "var"]), registry_text),
+        min_size=1,
+        max_size=3,
+    ),
 )
-def test_distinct_keys_give_distinct_iris(
-    first: tuple[str, str, str | None], second: tuple[str, str, str | None]
+def test_a_thing_without_a_secid_is_never_named_like_a_secid(
+    secid: str, owner: str, steps: list[tuple[str, str]]
 ) -> None:
-    def mint(key: tuple[str, str, str | None]) -> str:
-        type_name, namespace, name = key
-        ns = namespace_iri(DEFAULT_BASE, type_name, namespace)
-        return (ns if name is None else source_iri(ns, name)).value
+    iri = secid_iri(DEFAULT_BASE, owner)
+    for step, value in steps:
+        iri = step_iri(iri, step, value)
+        assert parse_back(iri) == iri.value
+        assert resolve_relative(iri) == iri.value
+        with pytest.raises(InvalidSecidError):
+            iri_secid(DEFAULT_BASE, iri.value)
+    assert iri != secid_iri(DEFAULT_BASE, secid)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    first=st.tuples(secids, st.sampled_from(["url", "var"]), st.lists(registry_text, max_size=2)),
+    second=st.tuples(secids, st.sampled_from(["url", "var"]), st.lists(registry_text, max_size=2)),
+)
+def test_distinct_owners_steps_or_values_give_distinct_iris(
+    first: tuple[str, str, list[str]], second: tuple[str, str, list[str]]
+) -> None:
+    def mint(key: tuple[str, str, list[str]]) -> str:
+        owner, step, parts = key
+        return step_iri(secid_iri(DEFAULT_BASE, owner), step, *parts).value
 
     assert (mint(first) == mint(second)) == (first == second)
 
 
-def test_sub_namespace_and_source_of_parent_namespace_do_not_collide() -> None:
-    sub = namespace_iri(DEFAULT_BASE, "advisory", "github.com/advisories")
-    source = source_iri(namespace_iri(DEFAULT_BASE, "advisory", "github.com"), "advisories")
-    assert sub != source
-    assert sub.value == "https://w3id.org/secid/id/advisory/github.com%2Fadvisories"
-    assert source.value == "https://w3id.org/secid/id/advisory/github.com/advisories"
-
-
-@settings(max_examples=200, deadline=None)
-@given(name=registry_text, version=registry_text, index=st.integers(0, 50))
-def test_structural_steps_are_valid_and_never_meet_a_secid_path(
-    name: str, version: str, index: int
-) -> None:
-    ns = namespace_iri(DEFAULT_BASE, "control", "iso.org")
-    src = source_iri(ns, name)
-    template = template_iri(src)
-    minted = [
-        src,
-        node_iri(ns, index),
-        node_iri(src, index),
-        url_iri(src, index),
-        template,
-        variable_iri(src, name),
-        match_iri(src, index),
-        pattern_iri(src, index),
-        example_iri(src, index),
-        version_iri(src, version),
-        version_iri(src, version, index + 1),
-    ]
-    for iri in minted:
-        assert parse_back(iri) == iri.value
-        assert resolve_relative(iri) == iri.value
-    assert len({iri.value for iri in minted}) == len(minted)
-
-
-def test_repeated_versions_differ_from_versions_that_look_like_repeats() -> None:
-    src = namespace_iri(DEFAULT_BASE, "control", "iso.org")
-    assert version_iri(src, "1", 1) != version_iri(src, "1-1")
-    assert version_iri(src, "1", 1) != version_iri(src, "1,1")
-
-
-# SecID strings: type, a path of segments, and an optional @/?/# tail.
-secid_strings = st.builds(
-    lambda t, segments, tail: f"secid:{t}/{'/'.join(segments)}{tail}",
-    type_names,
-    st.lists(registry_text, min_size=1, max_size=4),
-    st.sampled_from(["", "@", "#", "?"]).flatmap(
-        lambda mark: st.just("") if not mark else registry_text.map(lambda s: mark + s)
-    ),
+@settings(max_examples=80, deadline=None)
+@given(
+    secid=secids,
+    others=st.lists(st.tuples(st.from_regex(TYPE_PATTERN, fullmatch=True), path_text), max_size=5),
 )
-KNOWN = {("entity", "mitre.org"), ("entity", "amazon.com"), ("entity", "amazon.com/aws")}
-
-
-@settings(max_examples=400, deadline=None)
-@given(first=secid_strings, second=secid_strings)
-def test_any_secid_reference_gives_a_valid_iri_and_distinct_secids_distinct_iris(
-    first: str, second: str
+def test_the_iri_of_a_secid_does_not_depend_on_which_namespaces_exist(
+    secid: str, others: list[tuple[str, str]]
 ) -> None:
-    iri_a = secid_to_iri(DEFAULT_BASE, first, KNOWN)
-    iri_b = secid_to_iri(DEFAULT_BASE, second, KNOWN)
-    assert parse_back(iri_a) == iri_a.value
-    assert (iri_a == iri_b) == (first == second)
+    # the function has no registry input at all; a namespace with slashes keeps them
+    assert secid_iri(DEFAULT_BASE, secid) == secid_iri(DEFAULT_BASE, secid)
+    for type_name, namespace in others:
+        assert namespace_iri(DEFAULT_BASE, type_name, namespace) == secid_iri(
+            DEFAULT_BASE, f"secid:{type_name}/{namespace}"
+        )
 
 
-def test_secid_reference_uses_the_longest_known_namespace() -> None:
-    iri = secid_to_iri(DEFAULT_BASE, "secid:entity/amazon.com/aws/s3", KNOWN)
-    expected = source_iri(namespace_iri(DEFAULT_BASE, "entity", "amazon.com/aws"), "s3")
-    assert iri == expected
+@pytest.mark.parametrize(
+    ("secid", "iri"),
+    [
+        ("secid:advisory/mitre.org/cve", "advisory/mitre.org/cve"),
+        ("secid:capability/google.com/gcp/logging", "capability/google.com/gcp/logging"),
+        ("secid:control/iso.org/27001@2022#A.8.1", "control/iso.org/27001@2022#A.8.1"),
+        (
+            "secid:advisory/redhat.com/errata#RHSA-2024:1234",
+            "advisory/redhat.com/errata#RHSA-2024:1234",
+        ),
+        ("secid:advisory/cert.org/vu#VU#867593", "advisory/cert.org/vu#VU%23867593"),
+        (
+            "secid:control/csa.org/ccm#IAM-12/Auditing Guidelines",
+            "control/csa.org/ccm#IAM-12/Auditing%20Guidelines",
+        ),
+        ("secid:advisory/nist.gov/nvd?lang=ja#CVE-1", "advisory/nist.gov/nvd?lang=ja#CVE-1"),
+        ("secid:reference/x.org/100%", "reference/x.org/100%25"),
+        ("secid:regulation/europa.eu/gdpr#art-32/1/a", "regulation/europa.eu/gdpr#art-32/1/a"),
+        ("secid:entity/bücher.de", "entity/bücher.de"),
+        ("secid:advisory/x.org/..", "advisory/x.org/%2E%2E"),
+        ("secid:advisory", "advisory"),
+    ],
+)
+def test_secid_iris_keep_the_secid_readable(secid: str, iri: str) -> None:
+    assert secid_iri(DEFAULT_BASE, secid).value == DEFAULT_BASE + iri
+    assert iri_secid(DEFAULT_BASE, DEFAULT_BASE + iri) == secid
 
 
-def test_secid_reference_to_a_namespace_is_the_namespace_iri() -> None:
-    assert secid_to_iri(DEFAULT_BASE, "secid:entity/mitre.org", KNOWN) == namespace_iri(
-        DEFAULT_BASE, "entity", "mitre.org"
-    )
-
-
-def test_secid_reference_to_an_unknown_namespace_keeps_the_whole_path() -> None:
-    iri = secid_to_iri(DEFAULT_BASE, "secid:entity/usgov/hhs/fda", KNOWN)
-    assert iri.value == "https://w3id.org/secid/id/entity/usgov%2Fhhs%2Ffda"
-
-
-@pytest.mark.parametrize("text", ["entity/mitre.org", "secid:", "secid:entity", "cve:CVE-1"])
-def test_non_secid_reference_is_rejected(text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    ["entity/mitre.org", "secid:", "secid:Entity/x", "cve:CVE-1", "secid:a/b?k", "secid:a//b"],
+)
+def test_text_that_is_not_a_secid_gets_no_secid_iri(text: str) -> None:
     with pytest.raises(InvalidSecidError):
-        secid_to_iri(DEFAULT_BASE, text, KNOWN)
+        secid_iri(DEFAULT_BASE, text)
+
+
+@pytest.mark.parametrize(
+    "iri",
+    [
+        "https://w3id.org/secid/advisory/x.org?!url=website,https://x.org/",
+        "https://w3id.org/secid/_graph/advisory",
+        "https://w3id.org/secid/advisory/x%2Fy",
+        "https://w3id.org/secid/advisory/x%41",
+        "https://example.org/advisory/x",
+    ],
+)
+def test_iris_that_no_secid_gives_are_refused_by_the_inverse(iri: str) -> None:
+    with pytest.raises(InvalidSecidError):
+        iri_secid(DEFAULT_BASE, iri)
+
+
+def test_steps_read_well_and_keep_the_owner_fragment_last() -> None:
+    cve = secid_iri(DEFAULT_BASE, "secid:advisory/mitre.org/cve")
+    assert step_iri(cve, "url", "website", "https://www.cve.org/").value == (
+        "https://w3id.org/secid/advisory/mitre.org/cve?!url=website,https://www.cve.org/"
+    )
+    item = secid_iri(DEFAULT_BASE, "secid:control/nist.gov/csf@2.0#GV")
+    node = step_iri(step_iri(item, "node", "abc"), "var", "id")
+    assert node.value == "https://w3id.org/secid/control/nist.gov/csf@2.0?!node=abc&!var=id#GV"
+    # the separators inside a value are encoded, so values never run into each other
+    assert step_iri(cve, "url", "a,b", "c").value != step_iri(cve, "url", "a", "b,c").value
 
 
 @pytest.mark.parametrize(
@@ -233,17 +277,24 @@ def test_unusable_base_is_rejected(base: str) -> None:
 
 
 def test_custom_base_prefixes_every_data_iri() -> None:
-    base = check_base("http://localhost:8080/ids#")
+    base = check_base("http://localhost:8080/ids/")
     assert namespace_iri(base, "advisory", "mitre.org").value == (
-        "http://localhost:8080/ids#advisory/mitre.org"
+        "http://localhost:8080/ids/advisory/mitre.org"
     )
-    assert type_iri(base, "advisory").value == "http://localhost:8080/ids#advisory"
+    assert type_iri(base, "advisory").value == "http://localhost:8080/ids/advisory"
+    assert iri_secid(base, "http://localhost:8080/ids/advisory/mitre.org") == (
+        "secid:advisory/mitre.org"
+    )
 
 
-def test_graph_iris_are_one_per_type_and_the_dataset_graph_is_apart() -> None:
-    assert graph_iri("advisory").value == "https://w3id.org/secid/graph/advisory"
+@settings(max_examples=100, deadline=None)
+@given(secid=secids)
+def test_graph_iris_are_one_per_type_and_never_a_secid_iri(secid: str) -> None:
+    assert graph_iri("advisory").value == "https://w3id.org/secid/_graph/advisory"
     assert graph_iri("advisory") != graph_iri("weakness")
-    assert DATASET_GRAPH_IRI.value == "https://w3id.org/secid/graph/void"
+    assert DATASET_GRAPH_IRI.value == "https://w3id.org/secid/_graph/void"
+    iri = secid_iri(DEFAULT_BASE, secid).value
+    assert not iri.startswith(GRAPH_NAMESPACE)
 
 
 def test_declared_status_is_the_ontology_term_and_unknown_status_still_gets_an_iri() -> None:
@@ -261,7 +312,7 @@ def test_commit_iri_needs_a_full_hash() -> None:
         commit_iri("f1b7ea6")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(text=registry_text)
 def test_encode_segment_keeps_only_unreserved_characters_raw(text: str) -> None:
     encoded = encode_segment(text)

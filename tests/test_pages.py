@@ -17,16 +17,17 @@ from rdf_graphs import pyld_graph, statements
 from secid_rdf.formats.context import read_context, used_context
 from secid_rdf.formats.jsonld import Compactor
 from secid_rdf.formats.pages import Page, iter_pages, page_path, script_json
-from secid_rdf.iris import DEFAULT_BASE, namespace_iri, source_iri, template_iri, type_iri
+from secid_rdf.iris import DEFAULT_BASE, namespace_iri, secid_iri, step_iri, type_iri
 from secid_rdf.vocab import DCTERMS, RDF, RDFS, SECID, SKOS
 
 ADVISORY = type_iri(DEFAULT_BASE, "advisory")
 GITHUB = namespace_iri(DEFAULT_BASE, "advisory", "github.com")
 GITHUB_ADVISORIES = namespace_iri(DEFAULT_BASE, "advisory", "github.com/advisories")
-GHSA = source_iri(GITHUB_ADVISORIES, "ghsa")
-TEMPLATE = template_iri(GHSA)
-CHILD = NamedNode(GHSA.value + ";node=0")
-ADVISORIES_SOURCE = source_iri(GITHUB, "advisories")
+GHSA = secid_iri(DEFAULT_BASE, "secid:advisory/github.com/advisories/ghsa")
+TEMPLATE = step_iri(GHSA, "template")
+CHILD = step_iri(GHSA, "node", "0")
+# a source of github.com whose IRI begins like the sub-namespace github.com/advisories
+ADVISORIES_SOURCE = secid_iri(DEFAULT_BASE, "secid:advisory/github.com/advisories-archive")
 HOSTILE_LABEL = 'Advisories </script><script>alert("x")</script> <!-- & \u2028 end'
 
 
@@ -115,7 +116,13 @@ def test_long_namespace_segment_is_shortened_but_stays_unique() -> None:
 
 def test_page_holds_exactly_the_triples_minted_under_its_namespace() -> None:
     pages = build_pages(sample_triples())
-    owned = {t for t in sample_triples() if t.subject.value.startswith(GITHUB_ADVISORIES.value)}
+    prefix = GITHUB_ADVISORIES.value
+    owned = {
+        t
+        for t in sample_triples()
+        if t.subject.value == prefix
+        or t.subject.value[: len(prefix) + 1] in {prefix + mark for mark in "/?#@"}
+    }
     read = statements(pages["github.com/advisories"].jsonld, RdfFormat.JSON_LD)
     assert read == {str(t) for t in owned}
     assert read <= whole()
@@ -144,7 +151,7 @@ def test_page_nests_sources_inside_the_namespace() -> None:
 
 
 def test_unreachable_resource_of_a_namespace_is_still_on_its_page() -> None:
-    orphan = NamedNode(GITHUB_ADVISORIES.value + ";url=9")
+    orphan = step_iri(GITHUB_ADVISORIES, "url", "docs", "https://example.org/")
     triples = [*sample_triples(), Triple(orphan, RDF.type, SECID.UrlLink)]
     page = build_pages(triples)["github.com/advisories"]
     document = json.loads(page.jsonld)
@@ -157,7 +164,7 @@ def test_unreachable_resource_of_a_namespace_is_still_on_its_page() -> None:
 def test_shared_child_nests_under_the_first_parent_in_n_triples_order() -> None:
     # "<ns/p/q>" sorts before "<ns/p>" ("/" < ">"), though the IRI "ns/p" sorts first
     ns = GITHUB_ADVISORIES
-    deep, short, shared = (NamedNode(ns.value + suffix) for suffix in ("/p/q", "/p", ";x"))
+    deep, short, shared = (NamedNode(ns.value + suffix) for suffix in ("/p/q", "/p", "?!x"))
     rows = [
         (ns, RDF.type, SECID.Namespace),
         (ns, SECID.hasSource, short),

@@ -18,17 +18,18 @@ import secid_rdf.export.partition as partition
 from secid_rdf.convert.builder import registry_to_graph
 from secid_rdf.export.run import ExportOptions, write_export
 from secid_rdf.export.workers import Workers
-from secid_rdf.findings import Location
+from secid_rdf.findings import InvalidSecidError, Location
 from secid_rdf.formats.serialize import FORMATS, serialize
 from secid_rdf.model import Namespace, Registry, SecidType, Url
+from secid_rdf.secid import parse_secid
 
-TYPES = ("advisory", "a", "a-b", "ab", "a.b")
+TYPES = ("advisory", "a", "a-b", "ab", "a_b")
 """Type names whose IRIs are prefixes of one another and sort around ``/``."""
 
 BASES = (
-    "https://w3id.org/secid/id/",
+    "https://w3id.org/secid/",
     "https://zz.example/id/",
-    "http://www.example.org/secid#",
+    "http://www.example.org/secid/",
     "https://a.example/",
 )
 
@@ -46,6 +47,16 @@ _tags = st.lists(
     st.tuples(st.sampled_from(["country", "region"]), st.sampled_from(["GB", "EU", "a b"])),
     max_size=2,
 )
+
+
+def _makes_a_secid(namespace: str) -> bool:
+    try:
+        parse_secid(f"secid:advisory/{namespace}")
+    except InvalidSecidError:
+        return False
+    return True
+
+
 _namespaces = st.lists(
     st.builds(
         lambda type_name, name, urls, tags: Namespace(
@@ -58,7 +69,8 @@ _namespaces = st.lists(
             location=Location(f"{type_name}/{name}.json", 1),
         ),
         st.sampled_from(TYPES),
-        st.text(alphabet="ab.-/_~%é;#", min_size=1, max_size=5),
+        # namespaces that make a SecID (the reader refuses others): no "#", no empty segment
+        st.text(alphabet="ab.-/_~%é;", min_size=1, max_size=5).filter(_makes_a_secid),
         _urls,
         _tags,
     ),

@@ -30,7 +30,7 @@ from secid_rdf.store.sparql import (
 from secid_rdf.vocab import SECID
 
 TESTS = Path(__file__).parent
-ID = "https://w3id.org/secid/id/"
+ID = "https://w3id.org/secid/"
 
 Row = tuple[str | None, ...]
 STRING_LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"')
@@ -90,7 +90,7 @@ BUNDLED_ROWS: dict[tuple[str, tuple[tuple[str, str], ...]], list[Row]] = {
     ],
     ("source-lookup", (("source", "secid:weakness/mitre.org/cwe"),)): [
         (
-            ID + "weakness/mitre.org/cwe;node=0",
+            ID + "weakness/mitre.org/cwe?!node=150268f8e056f45e",
             r"(?i)^CWE-\d+$",
             "https://cwe.mitre.org/data/definitions/{num}.html",
             "lookup",

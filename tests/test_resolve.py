@@ -63,7 +63,7 @@ def test_result_names_weight_entry_and_kind(store: ox.Store) -> None:
     assert first == ResolvedUrl(
         url="https://example.org/db/DB-2024-12345",
         weight=100,
-        entry="https://w3id.org/secid/id/advisory/example.org/db;node=0",
+        entry="https://w3id.org/secid/advisory/example.org/db?!node=7e888b05d21adfc2",
         kind="template",
     )
 
@@ -294,7 +294,7 @@ def test_cli_json_has_secid_url_weight_and_entry() -> None:
         "secid": "secid:advisory/example.org/db#DB-2024-1",
         "url": "https://example.org/db/DB-2024-1",
         "weight": 100,
-        "entry": "https://w3id.org/secid/id/advisory/example.org/db;node=0",
+        "entry": "https://w3id.org/secid/advisory/example.org/db?!node=7e888b05d21adfc2",
         "kind": "template",
     }
 

@@ -30,7 +30,8 @@ def _snapshot(root: Path) -> dict[str, bytes]:
 def _namespace_files(root: Path) -> list[Path]:
     """Namespace files only: below a type folder, not templates."""
     return sorted(
-        p for p in root.rglob("*")
+        p
+        for p in root.rglob("*")
         if p.is_file() and p.parent != root and not p.name.startswith("_")
     )
 
@@ -61,7 +62,9 @@ def test_same_seed_gives_identical_bytes_under_any_hash_seed(
         env = dict(os.environ, PYTHONHASHSEED=hash_seed)
         subprocess.run(
             [sys.executable, "-m", "secid_rdf.testing.synthetic", str(dest), str(N), "--seed", "7"],
-            check=True, env=env, capture_output=True,
+            check=True,
+            env=env,
+            capture_output=True,
         )
         assert _snapshot(dest) == _snapshot(synthetic)
 

@@ -131,7 +131,7 @@ def check_modified(_ctx: click.Context, _param: click.Parameter, value: str | No
 @click.option(
     "--dump-base",
     metavar="IRI",
-    help="Where the files will be published, for void:dataDump. Default: dump/ beside --base.",
+    help="Where the files will be published, for void:dataDump. Default: _dump/ under --base.",
 )
 @click.option(
     "--no-pages", is_flag=True, help="Do not write pages/<type>/<namespace>.jsonld/.html."

@@ -20,41 +20,39 @@ from secid_rdf.convert.entries import EntryWriter, example_urls
 from secid_rdf.convert.literals import date_literal, year_literal
 from secid_rdf.convert.writer import (
     RULE_INVALID_IRI,
+    RULE_INVALID_SECID,
     RULE_UNTRANSLATABLE_REGEX,
     Conversion,
     ConvertedPart,
+    is_absolute_iri,
 )
 from secid_rdf.findings import InvalidIriError, InvalidSecidError, Location, Severity
 from secid_rdf.iris import (
     DEFAULT_BASE,
     absolute_iri,
     check_base,
-    example_iri,
+    content_key,
     graph_iri,
-    known_value_iri,
-    match_iri,
-    namespace_iri,
-    node_iri,
-    pattern_iri,
-    secid_to_iri,
-    source_iri,
+    secid_iri,
     status_iri,
+    step_iri,
     tag_iri,
     type_iri,
+    url_kind_iri,
 )
-from secid_rdf.model import MatchNode, Namespace, Registry, SecidType, Source
+from secid_rdf.model import MatchNode, Namespace, Registry, SecidType, Source, Url
 from secid_rdf.vocab import DCTERMS, PROV, RDF, RDFS, SECID, SKOS
 
 __all__ = [
     "RULE_DUPLICATE",
     "RULE_INVALID_IRI",
     "RULE_INVALID_REFERENCE",
+    "RULE_INVALID_SECID",
     "RULE_UNTRANSLATABLE_REGEX",
     "Conversion",
     "ConvertedPart",
     "convert_part",
     "convert_types",
-    "known_namespaces",
     "registry_to_graph",
 ]
 
@@ -62,7 +60,7 @@ RULE_INVALID_REFERENCE = "convert-reference"
 """An operator, cross reference or ``deprecated_by`` that is neither a SecID nor an IRI."""
 
 RULE_DUPLICATE = "convert-duplicate"
-"""Two namespaces, or two sources of one namespace, claim the same SecID."""
+"""Two namespaces or match nodes claim the same IRI (the same SecID, or the same content)."""
 
 _WIKIDATA_ITEM = re.compile(r"Q[1-9][0-9]*")
 
@@ -71,7 +69,7 @@ def registry_to_graph(registry: Registry, *, base: str = DEFAULT_BASE) -> Conver
     """Convert a registry into quads, one named graph per SecID type.
 
     :param registry: what the reader returned.
-    :param base: the base of data IRIs (``--base``); an absolute IRI ending in ``/`` or ``#``.
+    :param base: the base of data IRIs (``--base``): an absolute IRI ending in ``/``.
     :returns: the quads, their provenance and the conversion findings.
     :raises InvalidIriError: when ``base`` cannot prefix IRIs.
 
@@ -83,10 +81,10 @@ def registry_to_graph(registry: Registry, *, base: str = DEFAULT_BASE) -> Conver
     >>> result = registry_to_graph(Registry(root=Path("."), types=(), namespaces=(ns,)))
     >>> [str(q.object) for q in result.quads if q.predicate == DCTERMS.identifier]
     ['"secid:entity/aisi"']
-    >>> result.provenance["https://w3id.org/secid/id/entity/aisi"]
+    >>> result.provenance["https://w3id.org/secid/entity/aisi"]
     Location(file='entity/aisi.md', line=1, field=None)
     """
-    builder = _Builder(check_base(base), known_namespaces(registry), registry.commit)
+    builder = _Builder(check_base(base), registry.commit)
     builder.types(registry.types, registry.namespaces)
     builder.close_chunk()
     for namespace in registry.namespaces:
@@ -97,14 +95,9 @@ def registry_to_graph(registry: Registry, *, base: str = DEFAULT_BASE) -> Conver
     return builder.result()
 
 
-def known_namespaces(registry: Registry) -> frozenset[tuple[str, str]]:
-    """The ``(type, namespace)`` pairs of a registry, against which SecIDs are parsed."""
-    return frozenset((ns.type, ns.namespace) for ns in registry.namespaces)
-
-
 def convert_types(registry: Registry, *, base: str = DEFAULT_BASE) -> ConvertedPart:
     """Convert the registry's SecID type resources alone (the part of no namespace)."""
-    builder = _Builder(check_base(base), known_namespaces(registry), registry.commit)
+    builder = _Builder(check_base(base), registry.commit)
     builder.types(registry.types, registry.namespaces)
     return builder.part()
 
@@ -112,7 +105,6 @@ def convert_types(registry: Registry, *, base: str = DEFAULT_BASE) -> ConvertedP
 def convert_part(
     namespaces: Iterable[Namespace],
     *,
-    known: frozenset[tuple[str, str]],
     commit: str | None = None,
     base: str = DEFAULT_BASE,
 ) -> ConvertedPart:
@@ -123,10 +115,9 @@ def convert_part(
     :func:`registry_to_graph`. Namespaces that could claim the same IRI must be in the same
     part for the duplicate to be reported.
 
-    :param known: ``known_namespaces(registry)``: SecID references are parsed against it.
     :param commit: the registry's commit, for provenance.
     """
-    builder = _Builder(check_base(base), known, commit)
+    builder = _Builder(check_base(base), commit)
     for namespace in namespaces:
         builder.namespace(namespace)
     return builder.part()
@@ -165,16 +156,18 @@ class _Builder(EntryWriter):
     def namespace(self, ns: Namespace) -> None:
         """A namespace with everything it holds."""
         self.graph = graph_iri(ns.type)
-        subject = namespace_iri(self.base, ns.type, ns.namespace)
-        if subject.value in self.provenance:
+        subject = secid_iri(self.base, ns.secid)
+        if subject.value in self.named:
             self.report(
                 ns.location,
                 Severity.ERROR,
                 RULE_DUPLICATE,
-                f"namespace {ns.secid} is also defined in "
-                f"{self.provenance[subject.value].file}; keep one definition",
+                f"{ns.secid} is also defined in {self.named[subject.value].file}; "
+                "keep one definition",
             )
             return
+        self.named[subject.value] = ns.location
+        self.namespace_concepts(ns)
         self.locate(subject, ns.location)
         self.locate_fields(subject, ns, _NAMESPACE_FIELDS)
         self.add(subject, RDF.type, SECID.Namespace)
@@ -198,21 +191,41 @@ class _Builder(EntryWriter):
             if article is not None:
                 self.add(subject, SECID.wikipedia, article)
         for key, value in ns.tags:
-            self.tag(subject, key, value, ns.location)
+            self.tag(subject, key, value)
         if ns.established is not None:
             self.add(subject, SECID.established, year_literal(ns.established))
         self.texts(subject, SECID.sourceFile, ns.files)
         if self.commit is not None:
             self.add(subject, PROV.wasDerivedFrom, self.commit)
-        self.patterns(subject, SECID.hasIdPattern, ns.id_patterns, pattern_iri)
-        for index, example in enumerate(ns.examples):
+        self.patterns(subject, SECID.hasIdPattern, ns.id_patterns, "pattern")
+        for example in ns.examples:
             value = example.value
-            identifier = value if example.is_secid else f"{ns.secid}/{value}"
-            self.example(subject, example_iri(subject, index), example, identifier)
+            self.example(subject, example, value if example.is_secid else f"{ns.secid}/{value}")
         self.extras(subject, ns.extras)
-        names: set[str] = set()
-        for index, source in enumerate(ns.sources):
-            self.source(subject, ns, source, index, names)
+        for source in ns.sources:
+            self.source(subject, source)
+
+    def namespace_concepts(self, ns: Namespace) -> None:
+        """Declare the concepts a namespace uses, in its type's graph, in model order."""
+        self.graph = graph_iri(ns.type)
+        self.url_kinds(ns.urls)
+        for key, value in ns.tags:
+            label = f"{key}: {value}"
+            self.declare(tag_iri(key, value), SECID.TagScheme, value, label, ns.location)
+        nodes: list[MatchNode] = [*ns.sources]
+        while nodes:
+            node = nodes.pop(0)
+            self.url_kinds(node.urls)
+            if node.url_template is not None:
+                self.url_kinds((node.url_template,))
+            nodes[:0] = node.children
+
+    def url_kinds(self, urls: Iterable[Url]) -> None:
+        """Declare the kind of each link or template that is written (a link needs an IRI)."""
+        for url in urls:
+            if url.is_template or is_absolute_iri(url.value):
+                concept = url_kind_iri(url.kind)
+                self.declare(concept, SECID.UrlKindScheme, url.kind, url.kind, url.location)
 
     def described(self, subject: NamedNode, item: Namespace | MatchNode) -> None:
         """Names, texts and status: shared by namespaces and match nodes."""
@@ -227,10 +240,9 @@ class _Builder(EntryWriter):
         if item.status is not None:
             self.add(subject, SECID.status, status_iri(item.status))
 
-    def tag(self, subject: NamedNode, key: str, value: str, where: Location) -> None:
+    def tag(self, subject: NamedNode, key: str, value: str) -> None:
         """A tag as a concept; a country tag is also the namespace's spatial coverage."""
         concept = tag_iri(key, value)
-        self.declare(concept, SECID.TagScheme, value, f"{key}: {value}", where)
         self.add(subject, SECID.tag, concept)
         if key == "country":
             self.add(subject, DCTERMS.spatial, concept)
@@ -240,7 +252,7 @@ class _Builder(EntryWriter):
     ) -> None:
         """A SecID reference (or a plain IRI) as a link, whether or not the target exists."""
         try:
-            target = secid_to_iri(self.base, text, self.known)
+            target = secid_iri(self.base, text)
         except InvalidSecidError:
             try:
                 target = absolute_iri(text)
@@ -257,52 +269,76 @@ class _Builder(EntryWriter):
 
     # -- sources and match nodes -----------------------------------------------------
 
-    def source(
-        self, ns_subject: NamedNode, ns: Namespace, source: Source, index: int, names: set[str]
-    ) -> None:
-        """A name-level entry: by its literal name when it has one, else by position."""
-        if source.name is not None and source.name in names:
-            self.report(
-                source.location,
-                Severity.WARNING,
-                RULE_DUPLICATE,
-                f"source name {source.name!r} appears twice in {ns.secid}; "
-                "the second is kept under its position",
-            )
-        if source.name is None or source.name in names:
-            subject = node_iri(ns_subject, index)
-        else:
-            names.add(source.name)
-            subject = source_iri(ns_subject, source.name)
+    def source(self, ns_subject: NamedNode, source: Source) -> None:
+        """A name-level entry: named by its SecID when it has one, else by its content."""
+        subject, secid = self.node_iri(ns_subject, source)
         self.add(ns_subject, SECID.hasSource, subject)
         self.add(subject, SECID.namespace, ns_subject)
         self.add(subject, RDF.type, SECID.Source)
         self.text(subject, SECID.name, source.name)
-        self.node(subject, source, 0)
+        self.node(subject, source, 0, secid)
 
-    def node(self, subject: NamedNode, node: MatchNode, depth: int) -> None:
+    def node_iri(self, owner: NamedNode, node: MatchNode) -> tuple[NamedNode, str | None]:
+        """A match node's IRI, and the SecID it names (``None`` when it is named otherwise).
+
+        A node with a SecID is named by it, unless another namespace or node took that
+        SecID first (a finding). Any other node hangs off its owner, named by a hash of what
+        tells it from its siblings (patterns, template and content type): siblings may share
+        their patterns and differ only in where they resolve to.
+        """
+        subject = self.secid_or_none(node.secid, node.location, "match node")
+        if subject is not None:
+            if subject.value not in self.named:
+                self.named[subject.value] = node.location
+                return subject, node.secid
+            first = self.named[subject.value]
+            self.report(
+                node.location,
+                Severity.WARNING,
+                RULE_DUPLICATE,
+                f"{node.secid} is also defined at {first.file}:{first.line}; "
+                "this match node is named by its content",
+            )
+        template = node.url_template
+        key = content_key(
+            [pattern.regex for pattern in node.patterns],
+            template.value if template else None,
+            template.content_type if template else None,
+        )
+        subject = step_iri(owner, "node", key)
+        if subject.value in self.named:
+            first = self.named[subject.value]
+            self.report(
+                node.location,
+                Severity.WARNING,
+                RULE_DUPLICATE,
+                f"a match node with the same patterns and template is defined at "
+                f"{first.file}:{first.line}; both are one resource",
+            )
+        self.named.setdefault(subject.value, node.location)
+        return subject, None
+
+    def node(self, subject: NamedNode, node: MatchNode, depth: int, secid: str | None) -> None:
         """Everything a match node (or source) holds, then its children."""
         self.locate(subject, node.location)
         self.locate_fields(subject, node, _NODE_FIELDS)
-        if node.secid is not None:
-            self.add(subject, DCTERMS.identifier, Literal(node.secid))
+        self.text(subject, DCTERMS.identifier, secid)
         self.add(subject, SECID.depth, Literal(depth))
         if node.weight is not None:
             self.add(subject, SECID.weight, Literal(node.weight))
         self.described(subject, node)
         self.text(subject, SECID.longDescription, node.long_description)
-        self.patterns(subject, SECID.matchPattern, node.patterns, match_iri)
-        self.patterns(subject, SECID.hasIdPattern, node.id_patterns, pattern_iri)
+        self.patterns(subject, SECID.matchPattern, node.patterns, "match")
+        self.patterns(subject, SECID.hasIdPattern, node.id_patterns, "pattern")
         templates = self.links(subject, node.urls)
         if node.url_template is not None:
             self.resolution_url(subject, node.url_template)
         for variable in node.variables:
             self.variable(subject, variable)
-        for index, example in enumerate(node.examples):
+        for example in node.examples:
             identifier = example.value if example.is_secid else None
-            urls = example_urls(node.secid, example, templates)
-            self.example(subject, example_iri(subject, index), example, identifier, urls)
-        self.versions(subject, node)
+            self.example(subject, example, identifier, example_urls(secid, example, templates))
+        self.versions(subject, node, secid if isinstance(node, Source) else None)
         if node.version_required is not None:
             self.add(subject, SECID.versionRequired, Literal(node.version_required))
         self.text(subject, SECID.unversionedBehavior, node.unversioned_behavior)
@@ -315,17 +351,17 @@ class _Builder(EntryWriter):
         for target in node.cross_references:
             self.reference(subject, SECID.crossReference, target, node.location, "cross reference")
         for value, description in node.known_values:
-            known = known_value_iri(subject, value)
+            known = step_iri(subject, "value", value)
             self.entry(subject, SECID.hasKnownValue, known, SECID.KnownValue, node.location)
             self.add(known, RDF.value, Literal(value))
             self.add(known, DCTERMS.description, Literal(description))
         self.extras(subject, node.extras)
-        for index, child in enumerate(node.children):
-            child_subject = node_iri(subject, index)
+        for child in node.children:
+            child_subject, child_secid = self.node_iri(subject, child)
             self.add(subject, SECID.hasChild, child_subject)
             self.add(child_subject, SECID.parent, subject)
             self.add(child_subject, RDF.type, SECID.MatchNode)
-            self.node(child_subject, child, depth + 1)
+            self.node(child_subject, child, depth + 1, child_secid)
 
 
 _NAMESPACE_FIELDS: Mapping[str, NamedNode] = MappingProxyType(

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Protocol
 from urllib.parse import quote, urlsplit
 
 from pyoxigraph import Literal, NamedNode
@@ -21,19 +19,8 @@ from pyoxigraph import Literal, NamedNode
 from secid_rdf.convert.literals import date_literal
 from secid_rdf.convert.writer import QuadWriter, is_absolute_iri
 from secid_rdf.findings import InvalidIriError
-from secid_rdf.iris import (
-    absolute_iri,
-    binding_iri,
-    extra_iri,
-    known_value_iri,
-    status_iri,
-    template_iri,
-    url_iri,
-    url_kind_iri,
-    variable_iri,
-    version_iri,
-)
-from secid_rdf.model import Example, Extra, IdPattern, MatchNode, Source, Url, Variable, Version
+from secid_rdf.iris import absolute_iri, status_iri, step_iri, url_kind_iri
+from secid_rdf.model import Example, Extra, IdPattern, MatchNode, Url, Variable, Version
 from secid_rdf.vocab import DCTERMS, FOAF, RDF, RDFS, SECID, SKOS
 
 __all__ = ["EntryWriter", "example_urls"]
@@ -45,8 +32,8 @@ class EntryWriter(QuadWriter):
     def links(self, owner: NamedNode, urls: tuple[Url, ...]) -> tuple[Url, ...]:
         """URL links and URL templates of an owner; returns the templates written."""
         templates = []
-        for index, url in enumerate(urls):
-            subject = url_iri(owner, index)
+        for url in urls:
+            subject = step_iri(owner, "url", url.kind, url.value)
             if url.is_template:
                 self.template(owner, subject, url)
                 templates.append(url)
@@ -63,10 +50,8 @@ class EntryWriter(QuadWriter):
         return tuple(templates)
 
     def kind(self, subject: NamedNode, url: Url) -> None:
-        """The link kind, declared as a concept of the open URL kind scheme."""
-        concept = url_kind_iri(url.kind)
-        self.declare(concept, SECID.UrlKindScheme, url.kind, url.kind, url.location)
-        self.add(subject, SECID.linkKind, concept)
+        """The link kind, a concept of the open URL kind scheme (declared per namespace)."""
+        self.add(subject, SECID.linkKind, url_kind_iri(url.kind))
 
     def url_details(self, subject: NamedNode, url: Url) -> None:
         """Note, content type and kept keys of a link or template."""
@@ -93,7 +78,7 @@ class EntryWriter(QuadWriter):
 
     def resolution_url(self, owner: NamedNode, url: Url) -> None:
         """JSON ``data.url``: the node's resolution URL, a template or a fixed IRI."""
-        subject = template_iri(owner)
+        subject = step_iri(owner, "template")
         if url.is_template:
             self.template(owner, subject, url)
             return
@@ -103,7 +88,7 @@ class EntryWriter(QuadWriter):
 
     def variable(self, node: NamedNode, variable: Variable) -> None:
         """A declared template variable, with its extract regex in both forms."""
-        subject = variable_iri(node, variable.name)
+        subject = step_iri(node, "var", variable.name)
         self.entry(node, SECID.hasVariable, subject, SECID.Variable, variable.location)
         self.add(subject, SECID.variableName, Literal(variable.name))
         if variable.extract is not None:
@@ -123,11 +108,11 @@ class EntryWriter(QuadWriter):
         owner: NamedNode,
         predicate: NamedNode,
         patterns: tuple[IdPattern, ...],
-        mint: _Minter,
+        step: str,
     ) -> None:
-        """Id patterns (next position) or match patterns (own position) of an owner."""
-        for index, pattern in enumerate(patterns):
-            subject = mint(owner, index)
+        """Id patterns (next position) or match patterns (own position), by their text."""
+        for pattern in patterns:
+            subject = step_iri(owner, step, pattern.regex)
             self.entry(owner, predicate, subject, SECID.IdPattern, pattern.location)
             self.add(subject, SECID.regex, Literal(pattern.regex))
             xpath = self.translate(pattern.regex, pattern.location)
@@ -141,12 +126,19 @@ class EntryWriter(QuadWriter):
     def example(
         self,
         owner: NamedNode,
-        subject: NamedNode,
         example: Example,
         identifier: str | None,
         derived_urls: tuple[str, ...] = (),
     ) -> None:
-        """An example as written, its SecID when known, and the URLs it resolves to."""
+        """An example as written, its SecID when known, and the URLs it resolves to.
+
+        An example with a SecID is the thing that SecID names; any other is named by its
+        input under its owner.
+        """
+        subject = self.secid_or_none(identifier, example.location, "example")
+        if subject is None:
+            identifier = None
+            subject = step_iri(owner, "example", example.value)
         self.entry(owner, SECID.hasExample, subject, SECID.Example, example.location)
         self.add(subject, SECID.exampleValue, Literal(example.value))
         self.text(subject, DCTERMS.identifier, identifier)
@@ -159,29 +151,38 @@ class EntryWriter(QuadWriter):
         self.text(subject, RDFS.comment, example.note)
         self.text(subject, SECID.exampleVersion, example.version)
         for name, value in example.variables:
-            binding = binding_iri(subject, name)
+            binding = step_iri(subject, "binding", name)
             where = example.location
             self.entry(subject, SECID.exampleBinding, binding, SECID.VariableBinding, where)
             self.add(binding, SECID.variableName, Literal(name))
             self.add(binding, RDF.value, Literal(value))
         self.extras(subject, example.extras)
 
-    def versions(self, owner: NamedNode, node: MatchNode) -> None:
-        """Versions of a source or node; a repeated value gets its own IRI."""
-        seen: Counter[str] = Counter()
+    def versions(self, owner: NamedNode, node: MatchNode, source_secid: str | None) -> None:
+        """Versions of a source or node, each named by its SecID or its value.
+
+        A source with a SecID gives ``<source SecID>@<version>``, unless a child match node
+        has that SecID (the node is the SecID's resource, with its own status vocabulary);
+        other versions hang off their owner by value (a repeated value is one version).
+        """
+        children = {child.secid for child in node.children}
         for version in node.versions:
-            subject = version_iri(owner, version.value, seen[version.value])
-            seen[version.value] += 1
-            self.version(owner, subject, version, node.secid if isinstance(node, Source) else None)
+            identifier = None if source_secid is None else f"{source_secid}@{version.value}"
+            if identifier in children:
+                identifier = None
+            subject = self.secid_or_none(identifier, version.location, "version")
+            if subject is None:
+                identifier = None
+                subject = step_iri(owner, "version", version.value)
+            self.version(owner, subject, version, identifier)
 
     def version(
-        self, owner: NamedNode, subject: NamedNode, version: Version, source_secid: str | None
+        self, owner: NamedNode, subject: NamedNode, version: Version, identifier: str | None
     ) -> None:
-        """One version, with the SecID ``<source>@<version>`` when the source has one."""
+        """One version, with its SecID when it has one."""
         self.entry(owner, SECID.hasVersion, subject, SECID.Version, version.location)
         self.add(subject, SECID.versionString, Literal(version.value))
-        if source_secid is not None:
-            self.add(subject, DCTERMS.identifier, Literal(f"{source_secid}@{version.value}"))
+        self.text(subject, DCTERMS.identifier, identifier)
         if version.status is not None:
             self.add(subject, SECID.status, status_iri(version.status))
         if version.release_date is not None:
@@ -199,10 +200,10 @@ class EntryWriter(QuadWriter):
         Each is mapped to a term where the meaning is clear (:meth:`mapped_extra`), else
         kept as key path and JSON text.
         """
-        for index, extra in enumerate(extras):
+        for extra in extras:
             if self.mapped_extra(owner, extra):
                 continue
-            subject = extra_iri(owner, index)
+            subject = step_iri(owner, "extra", extra.path)
             self.entry(owner, SECID.extra, subject, SECID.ExtraValue, extra.location)
             self.add(subject, SECID.keyPath, Literal(extra.location.field or extra.path))
             self.add(subject, RDF.value, Literal(extra.value_json))
@@ -224,14 +225,14 @@ class EntryWriter(QuadWriter):
             self.add(owner, RDFS.seeAlso, absolute_iri(value))
         elif key == "lookup_table" and _is_lookup_table(value):
             for entry, item in value.items():
-                known = known_value_iri(owner, entry)
+                known = step_iri(owner, "value", entry)
                 self.entry(owner, SECID.hasKnownValue, known, SECID.KnownValue, extra.location)
                 self.add(known, RDF.value, Literal(entry))
                 self.add(known, SECID.target, absolute_iri(item["url"]))
                 self.text(known, RDFS.label, item.get("title"))
                 self.text(known, SKOS.prefLabel, item.get("title"))
         elif key == "lang" and _is_language_choice(value):
-            variable = variable_iri(owner, "lang")
+            variable = step_iri(owner, "var", "lang")
             self.entry(owner, SECID.hasVariable, variable, SECID.Variable, extra.location)
             self.add(variable, SECID.variableName, Literal("lang"))
             self.text(variable, SECID.defaultValue, value.get("default"))
@@ -241,12 +242,6 @@ class EntryWriter(QuadWriter):
             return False
         self.property_provenance.setdefault((owner.value, _EXTRA_TERMS[key].value), extra.location)
         return True
-
-
-class _Minter(Protocol):
-    """An IRI minting function for the ``index``-th item of an owner."""
-
-    def __call__(self, owner: NamedNode, index: int, /) -> NamedNode: ...
 
 
 def example_urls(

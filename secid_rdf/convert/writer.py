@@ -18,12 +18,13 @@ from urllib.parse import quote
 from pyoxigraph import Literal, NamedNode, Quad
 
 from secid_rdf.convert.regex import UntranslatableRegexError, XPathRegex, python_to_xpath
-from secid_rdf.findings import Finding, InvalidIriError, Location, Severity
-from secid_rdf.iris import absolute_iri, commit_iri, graph_iri
+from secid_rdf.findings import Finding, InvalidIriError, InvalidSecidError, Location, Severity
+from secid_rdf.iris import absolute_iri, commit_iri, graph_iri, secid_iri
 from secid_rdf.vocab import RDF, SKOS
 
 __all__ = [
     "RULE_INVALID_IRI",
+    "RULE_INVALID_SECID",
     "RULE_UNTRANSLATABLE_REGEX",
     "Conversion",
     "ConvertedPart",
@@ -33,6 +34,9 @@ __all__ = [
 
 RULE_INVALID_IRI = "convert-iri"
 """A URL that is not an absolute IRI: kept percent-encoded when that is enough, else left out."""
+
+RULE_INVALID_SECID = "convert-secid"
+"""A name, example or version that makes a text the SecID grammar rejects; no SecID is kept."""
 
 RULE_UNTRANSLATABLE_REGEX = "convert-regex"
 """A pattern with no XPath form; the original is kept, the XPath form is left out."""
@@ -94,9 +98,8 @@ class ConvertedPart:
 class QuadWriter:
     """Collects quads, provenance and findings while walking the model once."""
 
-    def __init__(self, base: str, known: frozenset[tuple[str, str]], commit: str | None) -> None:
+    def __init__(self, base: str, commit: str | None) -> None:
         self.base = base
-        self.known = known
         self.commit = commit_iri(commit) if commit else None
         self.quads: list[Quad] = []
         self.concepts: list[Quad] = []
@@ -104,6 +107,7 @@ class QuadWriter:
         self.provenance: dict[str, Location] = {}
         self.property_provenance: dict[tuple[str, str], Location] = {}
         self.findings: list[Finding] = []
+        self.named: dict[str, Location] = {}  # IRIs of namespaces and match nodes so far
         self.graph = graph_iri("")  # set to the type's graph before any quad is added
         self.declared: set[tuple[NamedNode, NamedNode]] = set()
         self.translations: dict[str, XPathRegex | UntranslatableRegexError] = {}
@@ -221,6 +225,18 @@ class QuadWriter:
             (SKOS.prefLabel, Literal(label)),
         ):
             self.concepts.append(Quad(concept, predicate, obj, self.graph))
+
+    def secid_or_none(self, secid: str | None, location: Location, what: str) -> NamedNode | None:
+        """The IRI of a SecID, or ``None`` (and a warning when the text is not a SecID)."""
+        if secid is None:
+            return None
+        try:
+            return secid_iri(self.base, secid)
+        except InvalidSecidError as error:
+            self.report(
+                location, Severity.WARNING, RULE_INVALID_SECID, f"{what}: {error}; kept without it"
+            )
+            return None
 
     def translate(self, regex: str, location: Location) -> XPathRegex | None:
         """The XPath form of a registry regex (cached), or ``None`` and a finding."""

@@ -3,7 +3,7 @@
 A part is a run of namespaces of one SecID type, in IRI order, of at most
 :data:`PART_SIZE` namespaces and about :data:`PART_WEIGHT` model objects. Namespaces
 whose IRIs extend one another (``.../advisory/github.com`` and
-``.../advisory/github.com%2Fadvisories``) stay in one part: their subjects interleave in
+``.../advisory/github.com/advisories``) stay in one part: their subjects interleave in
 sorted order. Parts of different types never interleave either (each type's namespace
 IRIs share a prefix ``<base><type>/`` that no other type's IRIs start with), so the parts'
 records follow one another in every dump format, in the order the parts are planned (see
@@ -63,7 +63,6 @@ class PartSettings:
     """What converting any part needs; sent once to each worker.
 
     :param formats: names of the dump formats to make runs for.
-    :param known: the registry's ``(type, namespace)`` pairs (SecID references).
     :param with_pages: whether to make the namespace pages.
     :param context_url: where the JSON-LD context is published, for documents to name it;
         ``None`` puts it inline.
@@ -71,7 +70,6 @@ class PartSettings:
 
     base: str
     formats: tuple[str, ...]
-    known: frozenset[tuple[str, str]]
     commit: str | None
     with_pages: bool
     context_url: str | None = None
@@ -166,9 +164,7 @@ def _convert(
     global _compactor
     if _compactor is None or _compactor.context_url != settings.context_url:
         _compactor = Compactor(read_context()["@context"], context_url=settings.context_url)
-    converted = convert_part(
-        namespaces, known=settings.known, commit=settings.commit, base=settings.base
-    )
+    converted = convert_part(namespaces, commit=settings.commit, base=settings.base)
     part = GraphPart(converted.quads, base=settings.base, compactor=_compactor)
     # the format that keeps the graphs first: another may derive its run from that one
     for fmt in sorted(map(FORMATS.__getitem__, settings.formats), key=_graphs_last):

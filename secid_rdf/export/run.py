@@ -21,7 +21,7 @@ import click
 from pyoxigraph import Quad
 
 from secid_rdf import __version__
-from secid_rdf.convert.builder import convert_types, known_namespaces, registry_to_graph
+from secid_rdf.convert.builder import convert_types, registry_to_graph
 from secid_rdf.export.atomic_files import temporary_path, write_atomic
 from secid_rdf.export.dump_files import DumpWriter
 from secid_rdf.export.output_folder import OutputFolder
@@ -389,7 +389,6 @@ def _write_in_parts(
     settings = PartSettings(
         base=options.base,
         formats=tuple(fmt.name for fmt in selected),
-        known=known_namespaces(registry),
         commit=registry.commit,
         with_pages=options.include_pages,
         context_url=options.context_url,

@@ -108,12 +108,14 @@ class DatasetInfo:
 
 
 def default_dump_base(base: str) -> str:
-    """Where the dump files are published unless told: ``dump/`` beside the data folder.
+    """Where the dump files are published unless told: ``_dump/`` under the data base.
 
-    >>> default_dump_base("https://w3id.org/secid/id/")
-    'https://w3id.org/secid/dump/'
+    No SecID IRI starts with ``_`` (a type starts with a letter), see ``docs/iris.md``.
+
+    >>> default_dump_base("https://w3id.org/secid/")
+    'https://w3id.org/secid/_dump/'
     """
-    return urljoin(base, "../dump/")
+    return urljoin(base, "_dump/")
 
 
 def parse_modified(text: str) -> Literal:

@@ -120,14 +120,25 @@ def _made(by_subject: Subjects, compactor: Compactor) -> _Layouts:
     return layout_of
 
 
-def _owned(namespace: str, subjects: list[str]) -> list[str]:
-    """The sorted subjects minted under the namespace IRI: itself, ``<ns>/...``, ``<ns>;...``."""
+def _under(iri: str, subject: str) -> bool:
+    """True when ``subject`` is ``iri`` or minted below it (``/``, ``@``, ``?`` or ``#`` next)."""
+    return subject.startswith(iri) and (len(subject) == len(iri) or subject[len(iri)] in "/@?#")
+
+
+def _owned(namespace: str, subjects: list[str], namespaces: list[str]) -> list[str]:
+    """The sorted subjects minted under the namespace IRI, less a nested namespace's.
+
+    ``github.com/advisories`` is a namespace of its own, not a source of ``github.com``:
+    what is minted under it goes on its own page. ``namespaces`` are sorted IRIs.
+    """
+    start = bisect_left(namespaces, namespace + "/")
+    nested = [iri for iri in namespaces[start:] if iri.startswith(namespace + "/")]
     owned = []
     for index in range(bisect_left(subjects, namespace), len(subjects)):
         subject = subjects[index]
         if not subject.startswith(namespace):
             break
-        if len(subject) == len(namespace) or subject[len(namespace)] in "/;":
+        if _under(namespace, subject) and not any(_under(iri, subject) for iri in nested):
             owned.append(subject)
     return owned
 
@@ -267,16 +278,17 @@ def iter_pages(
     by_subject = triples if isinstance(triples, dict) else group_by_subject(triples)
     layout_of = layouts.__getitem__ if layouts is not None else _made(by_subject, compactor)
     subjects = sorted(by_subject)
+    pairs = list(namespaces)
+    namespace_iris = sorted(namespace_iri(base, *pair).value for pair in pairs)
     done: set[PurePosixPath] = set()
-    for type_name, namespace in namespaces:
+    for type_name, namespace in pairs:
         path = page_path(type_name, namespace)
         iri = namespace_iri(base, type_name, namespace).value
         if path in done or iri not in by_subject:
             continue
         done.add(path)
-        document = _namespace_document(
-            iri, _owned(iri, subjects), by_subject, layout_of, compactor
-        )
+        owned = _owned(iri, subjects, namespace_iris)
+        document = _namespace_document(iri, owned, by_subject, layout_of, compactor)
         secid = f"secid:{type_name}/{namespace}"
         jsonld = document_to_bytes(document)
         yield Page(

@@ -50,13 +50,14 @@ class _TurtleTerms:
         return text
 
     def _iri(self, iri: str) -> str:
+        # a vocabulary term first: the ontology's namespace may lie under the data base
+        curie = compact_iri(iri, self.prefixes)
+        if curie is not None and _PN_LOCAL.fullmatch(curie.partition(":")[2]):
+            return curie
         if self.base is not None and iri.startswith(self.base):
             relative = iri[len(self.base) :]
             if _is_plain_relative(relative):
                 return f"<{relative}>"
-        curie = compact_iri(iri, self.prefixes)
-        if curie is not None and _PN_LOCAL.fullmatch(curie.partition(":")[2]):
-            return curie
         return f"<{iri}>"
 
     def term(self, term: object) -> str:

@@ -120,12 +120,13 @@ def literal_name(regex: str) -> str | None:
 
 
 def node_literal(patterns: tuple[IdPattern, ...]) -> str | None:
-    """A node's literal name: its first pattern's, when every pattern is a literal (aliases).
+    """A node's literal name: its first pattern's, when that one is a plain literal.
 
-    One regex class among the patterns makes the whole node a class.
+    The first pattern names the node; later ones are aliases and may be regexes
+    (``(?i)^log-sinks$`` then ``(?i)^log-routers?$``). A first pattern that is a regex class
+    leaves the node nameless.
     """
-    names = [literal_name(pattern.regex) for pattern in patterns]
-    return names[0] if names and None not in names else None
+    return literal_name(patterns[0].regex) if patterns else None
 
 
 def namespace_from_json(value: object, context: FileContext) -> Namespace | None:

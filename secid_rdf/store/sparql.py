@@ -193,8 +193,8 @@ def rebase_graphs(quads: Iterable[ox.Quad], old_prefix: str, new_prefix: str) ->
 def graph_store_url(store_url: str, graph: str | None) -> str:
     """The Graph Store Protocol URL of one graph: ``?graph=IRI``, or ``?default``.
 
-    >>> graph_store_url("http://localhost:7878/store", "https://w3id.org/secid/graph/advisory")
-    'http://localhost:7878/store?graph=https%3A%2F%2Fw3id.org%2Fsecid%2Fgraph%2Fadvisory'
+    >>> graph_store_url("http://localhost:7878/store", "https://w3id.org/secid/_graph/advisory")
+    'http://localhost:7878/store?graph=https%3A%2F%2Fw3id.org%2Fsecid%2F_graph%2Fadvisory'
     """
     query = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
     separator = "&" if urllib.parse.urlsplit(store_url).query else "?"

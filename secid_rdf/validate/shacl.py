@@ -27,8 +27,15 @@ import rdflib
 from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Store, parse
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from secid_rdf.findings import Finding, Location, Severity, ShapesError, sort_findings
-from secid_rdf.iris import DEFAULT_BASE
+from secid_rdf.findings import (
+    Finding,
+    InvalidSecidError,
+    Location,
+    Severity,
+    ShapesError,
+    sort_findings,
+)
+from secid_rdf.iris import DEFAULT_BASE, iri_secid
 from secid_rdf.model import Namespace, Registry
 from secid_rdf.resources import shapes_dir
 from secid_rdf.vocab import PREFIXES, SECID, SECID_CLASSES, SECID_NAMESPACE
@@ -241,8 +248,8 @@ def _describe_value(value: Node | None, focus: Node, base: str) -> str | None:
 
     Data IRIs are shown as the SecID they were minted from, concepts by their local name.
 
-    >>> _describe_value(URIRef(DEFAULT_BASE + "entity/usgov%2Fhhs;ref=%23x"), None, DEFAULT_BASE)
-    'secid:entity/usgov/hhs#x'
+    >>> _describe_value(URIRef(DEFAULT_BASE + "entity/usgov/hhs#x%23y"), None, DEFAULT_BASE)
+    'secid:entity/usgov/hhs#x#y'
     """
     if value is None or value == focus:
         return None
@@ -253,19 +260,24 @@ def _describe_value(value: Node | None, focus: Node, base: str) -> str | None:
         if text.startswith(SECID_NAMESPACE):  # a concept: status-<value>, urlkind-<value>
             local = text[len(SECID_NAMESPACE) :]
             return repr(unquote(local.partition("-")[2])) if "-" in local else local
-        if text.startswith(base):
-            path, _, suffix = text[len(base) :].partition(";ref=")
-            return "secid:" + unquote(path) + unquote(suffix)
-        return f"<{text}>"
+        try:
+            return iri_secid(base, text)
+        except InvalidSecidError:
+            return f"<{text}>"
     return None
 
 
 def _owner_chain(iri: str) -> Iterator[str]:
-    """The IRI, then each owner obtained by removing one trailing ``;key=value`` step."""
+    """The IRI, then each owner obtained by removing one trailing ``!step`` query item.
+
+    >>> [iri[len(DEFAULT_BASE) :] for iri in _owner_chain(DEFAULT_BASE + "a/b?!node=1&!var=v#X")]
+    ['a/b?!node=1&!var=v#X', 'a/b?!node=1#X', 'a/b#X']
+    """
     yield iri
-    while ";" in iri:
-        iri = iri.rsplit(";", 1)[0]
-        yield iri
+    head, hash_sign, fragment = iri.partition("#")
+    while (cut := max(head.rfind("&!"), head.rfind("?!"))) >= 0:
+        head = head[:cut]
+        yield head + hash_sign + fragment
 
 
 Locator = Callable[[str, str | None], Location | None]
