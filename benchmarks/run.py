@@ -1,9 +1,11 @@
 """Time secid-rdf stage by stage on real and synthetic registries.
 
 Stages: generate (synthetic inputs only), read, convert, one serialisation per format,
-validate, and the whole export; beside them rdflib alone builds a graph of the same
-triples and writes it as Turtle and JSON-LD, so the export can be compared with the
-library most projects use (the ratio export / rdflib is printed per input).
+validate, the whole export, and ``secid-rdf resolve`` (one SecID cold and cached, 1,000
+SecIDs, each a new process: ``resolve_timings.py``); beside them rdflib alone builds a
+graph of the same triples and writes it as Turtle and JSON-LD, so the export can be
+compared with the library most projects use (the ratio export / rdflib is printed per
+input).
 
 Every input runs in fresh subprocesses (one for the pipeline stages, one per export
 stage), so the peak resident memory reported for an export is that export's own. Each stage runs
@@ -440,6 +442,20 @@ def measure_input(label: str, path: Path, args: argparse.Namespace) -> list[Meas
     for stage in EXPORT_STAGES:
         if stage not in args.skip:
             results += _run_worker(stage, path, label, args)
+    if "resolve" not in args.skip:
+        results += resolve_measurements(label, path, args.runs)
+    return results
+
+
+def resolve_measurements(label: str, path: Path, runs: int) -> list[Measurement]:
+    """``secid-rdf resolve`` timings (benchmarks/resolve_timings.py); the note gives CPU."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from resolve_timings import resolve_stages
+
+    results = []
+    for stage, timings in resolve_stages(path, runs).items():
+        cpu = statistics.median(c for _, c in timings)
+        results.append(Measurement(label, stage, [w for w, _ in timings], note=f"cpu {cpu:.3f} s"))
     return results
 
 
@@ -508,7 +524,7 @@ def _parser() -> argparse.ArgumentParser:
                              "writer grows faster than linearly)")
     parser.add_argument("--skip", action="append", default=[], metavar="STAGE",
                         help="skip a stage: validate, export, export:no-pages, rdflib, "
-                             "serialize:FMT, pipeline")
+                             "serialize:FMT, pipeline, resolve")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write results as JSON")
     parser.add_argument("--workdir", type=Path, help="where synthetic registries are written")
     parser.add_argument("--export-dir", type=Path, metavar="DIR",

@@ -31,20 +31,35 @@ SECID = "secid:advisory/mitre.org/cve#CVE-2024-1234"
 
 
 def results(*rows: dict[str, str]) -> bytes:
-    """A SPARQL JSON answer of ``resolve.rq``'s shape with these rows (all literals)."""
-    variables = ["secid", "url", "weight", "entry", "kind"]
-    bindings = [
-        {name: {"type": "literal", "value": value} for name, value in row.items()} for row in rows
-    ]
+    """A SPARQL JSON answer with these rows: ``<...>`` values are IRIs, others literals."""
+    variables = sorted({name for row in rows for name in row} | {"s", "p", "o"})
+
+    def term(value: str) -> dict[str, str]:
+        if value.startswith("<") and value.endswith(">"):
+            return {"type": "uri", "value": value[1:-1]}
+        return {"type": "literal", "value": value}
+
+    bindings = [{name: term(value) for name, value in row.items()} for row in rows]
     return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}).encode()
 
 
-GOOD_ROW = {
-    "secid": "0",
-    "url": "https://b.example/CVE",
-    "entry": "https://e/x",
-    "kind": "template",
-}
+_O = "<https://w3id.org/secid/ontology#"
+GOOD_ROWS = [
+    {"s": "<https://e/ns>", "p": "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",
+     "o": _O + "Namespace>"},
+    {"s": "<https://e/ns>", "p": "<http://purl.org/dc/terms/identifier>",
+     "o": "secid:advisory/mitre.org"},
+    {"s": "<https://e/ns>", "p": _O + "hasSource>", "o": "<https://e/cve>"},
+    {"s": "<https://e/cve>", "p": _O + "name>", "o": "cve"},
+    {"s": "<https://e/cve>", "p": _O + "hasChild>", "o": "<https://e/id>"},
+    {"s": "<https://e/id>", "p": _O + "matchPattern>", "o": "<https://e/pattern>"},
+    {"s": "<https://e/pattern>", "p": _O + "xpathRegex>", "o": "^CVE-"},
+    {"s": "<https://e/id>", "p": _O + "hasUrlTemplate>", "o": "<https://e/template>"},
+    {"s": "<https://e/template>", "p": _O + "template>", "o": "https://b.example/CVE"},
+]  # fmt: skip
+"""``resolve.rq``'s answer for a registry whose mitre.org/cve items all go to one URL."""
+
+GOOD_ROW = GOOD_ROWS[-1]
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -119,7 +134,7 @@ def one_error_line(result: Result) -> str:
 
 
 def good_answer(handler: Handler) -> None:
-    handler.answer(200, results(GOOD_ROW), "application/sparql-results+json")
+    handler.answer(200, results(*GOOD_ROWS), "application/sparql-results+json")
 
 
 # -- redirects -------------------------------------------------------------------------------
@@ -169,7 +184,7 @@ def trickle_headers(handler: Handler) -> None:
 
 
 def trickle_body(handler: Handler) -> None:
-    body = results(GOOD_ROW) * 100
+    body = results(*GOOD_ROWS) * 100
     handler.send_response(200)
     handler.send_header("Content-Type", "application/sparql-results+json")
     handler.send_header("Content-Length", str(len(body)))
@@ -212,27 +227,26 @@ def test_endless_answer_is_cut_at_the_size_cap() -> None:
 # -- malformed answers -----------------------------------------------------------------------
 
 MALFORMED = {
-    "row label that is no number": (
-        results({**GOOD_ROW, "secid": "zz"}),
+    "subject that is a literal": (
+        results(*GOOD_ROWS, {**GOOD_ROW, "s": "not an IRI"}),
         "application/sparql-results+json",
     ),
-    "row label out of range": (
-        results({**GOOD_ROW, "secid": "7"}),
+    "row without an object": (
+        results(*GOOD_ROWS, {"s": "<https://e/x>", "p": "<https://e/p>"}),
         "application/sparql-results+json",
     ),
     "weight that is no integer": (
-        results({**GOOD_ROW, "weight": "heavy"}),
+        results(*GOOD_ROWS, {"s": "<https://e/id>", "p": _O + "weight>", "o": "heavy"}),
         "application/sparql-results+json",
     ),
-    "row without a url": (
-        results({"secid": "0", "entry": "e", "kind": "k"}),
+    "IRI with a line break": (
+        json.dumps({"head": {"vars": ["s", "p", "o"]}, "results": {"bindings": [
+            {"s": {"type": "uri", "value": "https://e/x\nfake"},
+             "p": {"type": "uri", "value": "https://e/p"},
+             "o": {"type": "literal", "value": "x"}}]}}).encode(),
         "application/sparql-results+json",
     ),
-    "url with a line break": (
-        results({**GOOD_ROW, "url": "https://x/\nfake"}),
-        "application/sparql-results+json",
-    ),
-    "truncated JSON": (results(GOOD_ROW)[:-7], "application/sparql-results+json"),
+"truncated JSON": (results(*GOOD_ROWS)[:-7], "application/sparql-results+json"),
     "not results at all": (b"<html>busy</html>", "text/html"),
     "an RDF answer to a SELECT": (
         b"<https://e/s> <https://e/p> <https://e/o> .\n",
@@ -249,6 +263,17 @@ def test_malformed_answer_is_one_line_naming_the_endpoint(case: str) -> None:
     line = one_error_line(result)
     assert line.startswith(f"Error: {base}/query: ")
     assert "malformed" in line or "not SPARQL results" in line or "not a SELECT" in line
+
+
+def test_a_url_with_a_line_break_is_never_printed() -> None:
+    body = results(*GOOD_ROWS[:-1], {**GOOD_ROW, "o": "https://x/\nfake"})
+    with serve(lambda handler: handler.answer(200, body, "application/sparql-results+json")) as (
+        base,
+        _,
+    ):
+        result = run("resolve", "--endpoint", f"{base}/query", SECID)
+    assert "fake" not in result.stdout + result.stderr
+    assert result.stdout == ""
 
 
 # -- credentials -----------------------------------------------------------------------------

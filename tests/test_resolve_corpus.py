@@ -1,14 +1,13 @@
 """Resolution over the real registries: every documented example URL comes back from the graph.
 
 The SecIDs are built from the registry's own examples (read with the reader); the URLs come
-only from the converted graph, through the shipped SPARQL query. Examples the graph cannot
-resolve are listed in ``JSON_GAPS`` / ``MARKDOWN_GAPS`` with the reason, as strict xfails, so
-fixing one shows up as an unexpected pass.
+only from the converted graph, through the shipped SPARQL query and the resolution table.
+Examples the graph cannot resolve are listed in ``MARKDOWN_GAPS`` with the reason, as strict
+xfails, so fixing one shows up as an unexpected pass.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections import Counter
@@ -24,22 +23,10 @@ from secid_rdf.cli import main
 from secid_rdf.convert.builder import Conversion
 from secid_rdf.model import MatchNode, Namespace, Registry, Source
 from secid_rdf.read.registry import read_registry
-from secid_rdf.resolve.resolver import Resolution, resolve_query, resolve_secids
+from secid_rdf.resolve.resolver import Resolution, resolve_secids, table_from_store
+from secid_rdf.resolve.sources import quads_table
 from secid_rdf.secid import SecID, format_secid, parse_secid
-from secid_rdf.store.sparql import (
-    build_store,
-    load_graphs,
-    query_endpoint,
-    query_store,
-    split_graphs,
-)
-
-JSON_GAPS = {
-    "advisory/debian.org": "{year} is not in the DSA/DLA id: its variable says 'lookup: "
-    "range_table', and the number-to-year table exists only as prose in the source's notes "
-    "(one text literal in the graph), so nothing can compute it",
-}
-"""Namespaces (type/namespace) whose JSON examples cannot resolve from the graph, and why."""
+from secid_rdf.store.sparql import load_graphs, query_endpoint, split_graphs
 
 _DEBIAN = (
     "{year} and {num} are undeclared; the year is not part of the id at all (the later JSON "
@@ -156,8 +143,7 @@ def _markdown_cases(registry: Registry) -> Iterator[tuple[str, str, str]]:
 def _resolve_all(
     conversions: dict[str, tuple[Registry, Conversion]], name: str, secids: Iterable[str]
 ) -> dict[str, Resolution]:
-    store = build_store(conversions[name][1].quads)
-    resolutions = resolve_secids(sorted(set(secids)), lambda text: query_store(store, text))
+    resolutions = resolve_secids(sorted(set(secids)), quads_table(conversions[name][1].quads))
     return {resolution.secid: resolution for resolution in resolutions}
 
 
@@ -189,38 +175,30 @@ def markdown_resolutions(
     return _resolve_all(corpus_conversions, "markdown", (secid for secid, _, _ in MARKDOWN_CASES))
 
 
-def _json_param(case: Case) -> object:
-    gap = JSON_GAPS.get(case.namespace)
-    marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
-    return pytest.param(case, id=f"{case.secid} -> {case.expected}", marks=marks)
-
-
-@pytest.mark.parametrize("case", [_json_param(case) for case in JSON_CASES] or [CORPUS_MISSING])
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(case, id=f"{case.secid} -> {case.expected}") for case in JSON_CASES]
+    or [CORPUS_MISSING],
+)
 def test_json_example_url_is_among_resolved_urls(
     case: Case, json_resolutions: dict[str, Resolution]
 ) -> None:
-    urls = [resolved.url for resolved in json_resolutions[case.secid].urls]
-    assert case.expected in urls, (
-        f"{case.where}: {case.secid} should resolve to {case.expected}; the graph gave {urls}"
+    resolution = json_resolutions[case.secid]
+    urls = [resolved.url for resolved in resolution.urls]
+    assert resolution.status == "found" and case.expected in urls, (
+        f"{case.where}: {case.secid} should resolve to {case.expected}; "
+        f"the graph gave {resolution.status} {urls}"
     )
 
 
-def test_json_gaps_resolve_once_the_missing_year_is_given(
-    corpus_conversions: dict[str, tuple[Registry, Conversion]],
+def test_debian_years_come_from_the_range_table_and_a_year_qualifier_is_not_needed(
+    json_resolutions: dict[str, Resolution],
 ) -> None:
-    """The year is all the gaps miss: given as a qualifier, each example URL comes back."""
-    gaps = [case for case in JSON_CASES if case.namespace in JSON_GAPS]
-    with_year = {}
-    for case in gaps:
-        year = re.search(r"/(\d{4})/", case.expected)
-        assert year, case.expected
-        parts = dataclasses.replace(parse_secid(case.secid), qualifiers=(("year", year[1]),))
-        with_year[format_secid(parts)] = case.expected
-    found = _resolve_all(corpus_conversions, "json", with_year)
-    assert len(gaps) == 4
-    assert {secid: [r.url for r in found[secid].urls] for secid in with_year} == {
-        secid: [url] for secid, url in with_year.items()
-    }
+    debian = [case for case in JSON_CASES if case.namespace == "advisory/debian.org"]
+    assert len(debian) == 4
+    assert all(
+        case.expected in [r.url for r in json_resolutions[case.secid].urls] for case in debian
+    )
 
 
 def test_json_corpus_has_the_documented_number_of_examples(json_corpus: Path) -> None:
@@ -307,57 +285,30 @@ def _server_sample(registry: Registry) -> list[str]:
     return sorted({case.secid for case in JSON_CASES} | set(named))
 
 
-def _urls_from_a_server(
-    server: OxigraphServer, conversion: Conversion, secids: list[str]
-) -> set[tuple[str, str]]:
-    """(SecID, URL) pairs the shipped query gives on a real server loaded with the graph."""
-    load_graphs(server.store_url, split_graphs(conversion.quads))
-    text = resolve_query([parse_secid(secid) for secid in secids])
-    rows = query_endpoint(server.query_url, text, timeout=120)
-    return {
-        (secids[int(row["secid"].value)], row["url"].value)
-        for row in rows  # type: ignore[index]
-    }
-
-
-def test_query_on_an_oxigraph_server_gives_the_urls_of_the_resolve_command(
+def test_any_store_holding_the_export_resolves_as_the_command_does(
     corpus_conversions: dict[str, tuple[Registry, Conversion]], tmp_path: Path
 ) -> None:
+    """A real Oxigraph server gives the same table through the shipped query.
+
+    The command asking that server (namespace by namespace) answers as the embedded one.
+    """
     registry, conversion = corpus_conversions["json"]
     secids = _server_sample(registry)
     assert len(secids) >= 200
     server = OxigraphServer(tmp_path / "oxigraph")
     try:
-        from_server = _urls_from_a_server(server, conversion, secids)
+        load_graphs(server.store_url, split_graphs(conversion.quads))
+        remote = table_from_store(lambda q: query_endpoint(server.query_url, q, timeout=120))
         cli = CliRunner().invoke(
             main, ["resolve", "--endpoint", server.query_url, "--format", "json", *secids]
         )
     finally:
         server.stop()
-    embedded = CliRunner().invoke(
-        main, ["resolve", "--registry", str(JSON_CORPUS), "--format", "json", *secids]
+    embedded = quads_table(conversion.quads)
+    assert remote == embedded
+    local = CliRunner().invoke(
+        main, ["resolve", str(JSON_CORPUS), "--no-cache", "-q", "--format", "json", *secids]
     )
-    from_command = {(r["secid"], r["url"]) for r in json.loads(embedded.stdout)}
-    assert from_server == from_command
-    assert json.loads(cli.stdout) == json.loads(embedded.stdout)
-    assert len({secid for secid, _ in from_command}) >= 200
-
-
-def test_query_on_an_oxigraph_server_fills_undeclared_placeholders_as_the_command_does(
-    corpus_conversions: dict[str, tuple[Registry, Conversion]],
-    markdown_resolutions: dict[str, Resolution],
-    tmp_path: Path,
-) -> None:
-    secids = sorted({secid for secid, _, _ in MARKDOWN_CASES})
-    server = OxigraphServer(tmp_path / "oxigraph")
-    try:
-        from_server = _urls_from_a_server(server, corpus_conversions["markdown"][1], secids)
-    finally:
-        server.stop()
-    embedded = {(s, r.url) for s in secids for r in markdown_resolutions[s].urls}
-    assert from_server == embedded
-    cwe_79 = (
-        "secid:weakness/mitre.org/cwe#CWE-79",
-        "https://cwe.mitre.org/data/definitions/79.html",
-    )
-    assert cwe_79 in from_server
+    assert json.loads(cli.stdout) == json.loads(local.stdout)
+    answered = json.loads(local.stdout)
+    assert sum(1 for record in answered if record["urls"]) >= 200

@@ -7,7 +7,9 @@ Exit codes everywhere: 0 clean, 1 the data has errors (the rest was still proces
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -24,7 +26,6 @@ from secid_rdf.cli.options import (
     UnusableInputError,
     echo_findings,
     echo_note,
-    graph_quads,
     not_utf8,
     resolve_registry,
     store_credentials,
@@ -35,9 +36,16 @@ from secid_rdf.formats.dataset import CC0_IRI
 from secid_rdf.formats.serialize import FORMATS
 from secid_rdf.resolve.resolver import RESOLUTION_FORMATS
 from secid_rdf.validate.report import REPORT_FORMATS
-from secid_rdf.validate.shacl import ENGINES
+
+if TYPE_CHECKING:
+    from secid_rdf.resolve.table import Table
 
 __all__ = ["main"]
+
+ENGINE_NAMES = ("pyshacl", "turbo")
+"""The keys of :data:`secid_rdf.validate.shacl.ENGINES`, named here so that commands other
+than ``validate`` start without importing rdflib and the SHACL engines (a test keeps them
+equal)."""
 
 
 class SecidRdfGroup(click.Group):
@@ -284,7 +292,7 @@ def registry_relative(folder: Path, files: tuple[Path, ...]) -> frozenset[str]:
 @BASE_OPTION
 @click.option(
     "--engine",
-    type=click.Choice(sorted(ENGINES)),
+    type=click.Choice(ENGINE_NAMES),
     default="turbo",
     show_default=True,
     help="SHACL engine: pyshacl-turbo (fast) or pyshacl (the reference, slower).",
@@ -347,12 +355,7 @@ def validate(
 
 
 @main.command()
-@click.argument("secids", nargs=-1, required=True, metavar="SECID...")
-@click.option(
-    "--registry",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Convert this registry folder and resolve against its graph (default: bundled registry).",
-)
+@click.argument("arguments", nargs=-1, required=True, metavar="[REGISTRY] SECID...")
 @EXPORT_DIR_OPTION
 @click.option(
     "--endpoint",
@@ -369,11 +372,17 @@ def validate(
     type=click.Choice(RESOLUTION_FORMATS),
     default=RESOLUTION_FORMATS[0],
     show_default=True,
-    help="text: one URL per line (SECID<TAB>URL for several); json: SecID, URL, weight, entry.",
+    help="text: one URL per line (SECID<TAB>URL for several; SECID<TAB>STATUS<TAB>URL when "
+    "only a broader entry matched); json: status, message and URLs of each SecID.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Convert REGISTRY again instead of using the table cached for its content.",
+)
+@QUIET_OPTION
 def resolve(
-    secids: tuple[str, ...],
-    registry: Path | None,
+    arguments: tuple[str, ...],
     export_dir: Path | None,
     endpoint: str | None,
     user: str | None,
@@ -381,30 +390,45 @@ def resolve(
     timeout: float,
     follow_redirects: bool,
     fmt: str,
+    no_cache: bool,
+    quiet: bool,
 ) -> None:
-    """Resolve SECIDs to URLs, highest weight first, by querying the graph.
+    """Resolve SECIDs to URLs, highest weight first, from the graph of REGISTRY.
 
-    The lookup is the shipped SPARQL query resolve.rq (see docs/resolve.md), run in an
-    embedded store holding the graph of --registry (or of an export folder, --from), or on a
-    remote store with --endpoint. A SecID that names a namespace or source, or whose item
-    matches nothing, gives that entry's own pages. Exit code 1 when a SecID gives no URL.
+    REGISTRY (the first argument, when it is a folder) is converted once and its table
+    cached by content; --from reads an export folder, --endpoint asks a SPARQL 1.1 store
+    holding the export. SECID '-' reads SecIDs from standard input, one per line. Each
+    SecID gets its own answer: found, corrected, related (only a broader entry matched:
+    its pages, marked as such), not_found, or error (not a SecID); see docs/resolve.md.
+    Exit code 0 when every SecID was found, 1 when one was not, 2 when nothing could run.
 
     \b
     Examples:
       secid-rdf resolve 'secid:advisory/mitre.org/cve#CVE-2024-1234'
+      secid-rdf resolve ../secid/registry secid:weakness/mitre.org/cwe#CWE-79
       secid-rdf resolve --endpoint http://localhost:7878/query secid:weakness/mitre.org/cwe#CWE-79
     """
-    from secid_rdf.resolve.resolver import format_resolutions, resolve_secids
-    from secid_rdf.store.sparql import build_store, query_endpoint, query_store
+    from secid_rdf.resolve.resolver import (
+        RemoteLookup,
+        format_resolutions,
+        resolve_secids,
+        status_lines,
+    )
+    from secid_rdf.resolve.sources import export_table, registry_table
+    from secid_rdf.store.sparql import query_endpoint
 
+    registry, texts = split_registry_argument(arguments)
+    if "-" in texts:
+        lines = [line for line in sys.stdin.read().splitlines() if line.strip()]
+        texts = [item for text in texts for item in (lines if text == "-" else [text])]
+    lookup: RemoteLookup | Table
     if endpoint is not None:
         if registry is not None or export_dir is not None:
-            raise click.UsageError("--endpoint asks a remote store: give no --registry or --from")
+            raise click.UsageError("--endpoint asks a remote store: give no REGISTRY or --from")
         from secid_rdf.store.http import redact_url
 
         credentials = store_credentials(user, password)
-        resolutions = resolve_secids(
-            secids,
+        lookup = RemoteLookup(
             lambda text: query_endpoint(
                 endpoint,
                 text,
@@ -414,20 +438,38 @@ def resolve(
             ),
             answered_by=redact_url(endpoint),
         )
+    elif export_dir is not None:
+        if registry is not None:
+            raise click.UsageError("give REGISTRY or --from, not both")
+        lookup = export_table(export_dir, use_cache=not no_cache)
     else:
-        quads, _ = graph_quads(registry, export_dir, include_description=False)
-        store = build_store(quads)
-        resolutions = resolve_secids(secids, lambda text: query_store(store, text))
-    click.echo(format_resolutions(resolutions, fmt), nl=False)
-    unresolved = [resolution.secid for resolution in resolutions if not resolution.urls]
-    for secid in unresolved:
-        click.echo(
-            f"{secid}: no URL: the graph has no namespace, source or item for it that gives one",
-            err=True,
+        lookup = registry_table(
+            resolve_registry(registry),
+            use_cache=not no_cache,
+            report=lambda finding: echo_findings([finding], quiet=quiet),
         )
-    if unresolved:
+    resolutions = resolve_secids(texts, lookup)
+    click.echo(format_resolutions(resolutions, fmt), nl=False)
+    problems = status_lines(resolutions)
+    for line in problems:
+        click.echo(line, err=True)
+    if any(resolution.status != "found" for resolution in resolutions):
         raise click.exceptions.Exit(1)
 
 
 main.add_command(load)
 main.add_command(query)
+
+
+def split_registry_argument(arguments: tuple[str, ...]) -> tuple[Path | None, list[str]]:
+    """(REGISTRY, SECIDs): the first argument is the registry when it names a folder.
+
+    A SecID never names a folder in practice (``secid:...``, ``-``), so the registry is
+    given as for ``validate``, as the first argument, and may be left out.
+    """
+    first = arguments[0]
+    if first != "-" and not first.lower().startswith("secid:") and Path(first).is_dir():
+        if len(arguments) == 1:
+            raise click.UsageError("give at least one SECID after REGISTRY")
+        return Path(first), list(arguments[1:])
+    return None, list(arguments)

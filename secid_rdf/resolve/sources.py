@@ -1,0 +1,57 @@
+"""Where a resolution table comes from: a registry folder or an export folder, cached.
+
+Both convert to a graph, load it into an embedded store and ask the shipped query for the
+whole registry; the table is then cached by content (:mod:`secid_rdf.resolve.cache`), so
+only the first lookup on a given registry pays for the conversion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from secid_rdf.findings import Finding
+from secid_rdf.resolve.cache import cached_table
+from secid_rdf.resolve.resolver import table_from_store
+from secid_rdf.resolve.table import Table
+from secid_rdf.store.sparql import build_store, query_store
+
+__all__ = ["export_table", "quads_table", "registry_table"]
+
+
+def quads_table(quads: Iterable[ox.Quad]) -> Table:
+    """The table of a graph, through an embedded store and the shipped query."""
+    store = build_store(quads)
+    return table_from_store(lambda text: query_store(store, text))
+
+
+def registry_table(
+    registry: Path, *, use_cache: bool = True, report: Callable[[Finding], None] = lambda _: None
+) -> Table:
+    """The resolution table of a registry folder.
+
+    :param report: receives what reading and converting found; called only when the table
+        is built, so a cached registry's warnings are not repeated on every lookup.
+    :raises RegistryNotFoundError: when ``registry`` is not a folder.
+    """
+    from secid_rdf.export.run import registry_to_quads
+
+    def build() -> Table:
+        exported = registry_to_quads(registry)
+        for finding in exported.findings:
+            report(finding)
+        return quads_table(exported.quads)
+
+    return cached_table([registry], build, use_cache=use_cache)
+
+
+def export_table(export_dir: Path, *, use_cache: bool = True) -> Table:
+    """The resolution table of an export folder (its ``secid.nq``)."""
+    from secid_rdf.store.sparql import read_export
+
+    def build() -> Table:
+        return quads_table(read_export(export_dir, include_description=False))
+
+    return cached_table([export_dir / "secid.nq"], build, use_cache=use_cache)
