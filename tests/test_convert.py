@@ -200,10 +200,8 @@ def test_a_url_that_only_needs_percent_encoding_is_kept_encoded_with_a_warning()
         Severity.WARNING,
         RULE_INVALID_IRI,
     )
-    link = f"{ID}advisory/example.org;url=0"
-    assert objects(result, link, SECID.target) == [
-        "<https://example.org/s#f=%5BSecurity%20Advisory%5D>"
-    ]
+    targets = sorted(str(q.object) for q in result.quads if q.predicate == SECID.target)
+    assert targets == ["<https://example.org/s#f=%5BSecurity%20Advisory%5D>"]
 
 
 def test_fixed_resolution_url_is_a_template_entry_with_a_target_iri() -> None:
