@@ -4,9 +4,15 @@ What an example must match depends on where it sits and how it is written:
 
 - a bare input (JSON ``examples``, a bare top-level Markdown example) on a node: the node's
   own patterns, or those of a node below it (an input may go down to a version or subpath);
-  on a source with no pattern below it, a mismatch is a warning only: the input may be meant
-  as a subpath, which the registry leaves free there;
-  on a namespace: the namespace's ``id_pattern(s)``, which match the name position;
+  ``name@version`` is judged by its name too; on a namespace: the namespace's
+  ``id_pattern(s)``, which match the name position;
+- on a source with no pattern below it, the registry uses examples two ways: as names of
+  the source (``isa``), and as items of a subpath nothing describes (``saif``'s
+  ``detection``). A mismatch is an error when the example is meant as a name: the source's
+  pattern is more than a list of literal names (``^80001(-\\d+)?$``), the example extends
+  one of those names (``cmmi-dev`` under ``^cmmi$``), or another example of the same
+  source is a name it accepts (``tr-103-619`` beside ``ts-103-744``); otherwise it is a
+  warning: the example may be a subpath item, and only a child node could say so;
 - a full SecID (Markdown): its ``@version`` and ``?qualifiers`` are stripped; its
   ``#subpath`` must match the patterns of the source it names (its ``id_pattern(s)`` and
   the patterns of its child nodes); a namespace-level example names a source by its name,
@@ -21,6 +27,7 @@ form (reported by other rules) is left out, as are nodes with no pattern at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,13 +54,33 @@ class _Claim:
     candidates: tuple[IdPattern, ...]
     owner: str
     severity: Severity = Severity.ERROR
+    name: str | None = None
+    """The text before ``@`` of a bare ``name@version`` input, accepted in its place."""
+    source: Source | None = None
+    """The source whose examples may be subpath items (a warning claim only)."""
+
+
+_LITERAL_NAME = re.compile(r"(?:\(\?i\))?\^?((?:[A-Za-z0-9_ -]|\\[.-])+)\$?")
+"""A pattern that accepts one literal name (``(?i)^cmmi$``); group 1 is the name."""
+
+_NAME_EXTENSION = frozenset("-._:")
+"""What joins a name to a longer one built on it (``cmmi-dev``, ``1609.2``)."""
 
 
 def example_findings(namespaces: Iterable[Namespace]) -> list[Finding]:
     """A finding for each example of ``namespaces`` that its patterns refuse."""
     claims = [claim for namespace in namespaces for claim in _claims(namespace)]
     accepted = _accepted(claims)
-    return [_finding(claim) for index, claim in enumerate(claims) if accepted[index] is False]
+    named = {
+        id(claim.source)
+        for index, claim in enumerate(claims)
+        if claim.source is not None and accepted[index] is True
+    }
+    return [
+        _finding(claim, id(claim.source) in named)
+        for index, claim in enumerate(claims)
+        if accepted[index] is False
+    ]
 
 
 def _claims(namespace: Namespace) -> Iterator[_Claim]:
@@ -95,11 +122,13 @@ def _node_example(node: MatchNode, example: Example) -> Iterator[_Claim]:
     if not example.is_secid:
         below = tuple(_below(node))
         candidates = (*node.patterns, *node.id_patterns, *below)
-        # a bare input on a source that nothing below constrains may be a free subpath
-        free = isinstance(node, Source) and not below and not node.id_patterns
-        severity = Severity.WARNING if free else Severity.ERROR
         owner = node.secid or "this node"
-        yield _Claim(example, example.value, candidates, owner, severity)
+        name, at, _version = example.value.partition("@")
+        alone = name if at and name else None
+        if isinstance(node, Source) and not below and not _meant_as_name(node, example.value):
+            yield _Claim(example, example.value, candidates, owner, Severity.WARNING, alone, node)
+        else:
+            yield _Claim(example, example.value, candidates, owner, name=alone)
         return
     if not isinstance(node, Source) or node.secid is None:
         return
@@ -117,6 +146,23 @@ def _subpath(source: MatchNode, example: Example, subpath: str | None) -> Iterat
     yield _Claim(example, subpath, candidates, source.secid or "its source")
 
 
+def _meant_as_name(source: Source, text: str) -> bool:
+    """Whether a bare input on a source with nothing below must be a name it accepts.
+
+    It must when a pattern of the source is more than one literal name, or when the input
+    extends one of the literal names (``cmmi-dev`` beside ``cmmi``).
+    """
+    folded = text.casefold()
+    for pattern in (*source.patterns, *source.id_patterns):
+        literal = _LITERAL_NAME.fullmatch(pattern.regex)
+        if literal is None:
+            return True
+        name = literal.group(1).replace("\\", "").casefold()
+        if folded[: len(name)] == name and folded[len(name) : len(name) + 1] in _NAME_EXTENSION:
+            return True
+    return False
+
+
 def _below(node: MatchNode) -> Iterator[IdPattern]:
     """The patterns of every node under ``node``."""
     pending = list(node.children)
@@ -127,12 +173,16 @@ def _below(node: MatchNode) -> Iterator[IdPattern]:
         pending.extend(child.children)
 
 
-def _finding(claim: _Claim) -> Finding:
+def _finding(claim: _Claim, source_named: bool) -> Finding:
     """The finding for an example none of its patterns accepts.
 
-    A warning is for a bare input on a source with no pattern below it: the input may be
-    meant as a subpath, which nothing in the registry describes.
+    A warning is for a bare input on a source with no pattern below it and nothing that
+    makes it a name: the input may be meant as a subpath, which nothing in the registry
+    describes. It is an error after all when ``source_named``: another example of that
+    source is a name its patterns accept, so its examples are names.
     """
+    if source_named:
+        claim = _Claim(claim.example, claim.text, claim.candidates, claim.owner)
     candidates = claim.candidates
     shown = ", ".join(repr(pattern.regex) for pattern in candidates[:4])
     more = f" and {len(candidates) - 4} more" if len(candidates) > 4 else ""
@@ -168,8 +218,8 @@ def _accepted(claims: list[_Claim]) -> list[bool | None]:
     """
     rows = []
     for index, claim in enumerate(claims):
-        text = str(Literal(claim.text))
-        for pattern in claim.candidates:
+        texts = [claim.text] if claim.name is None else [claim.text, claim.name]
+        for pattern, text in ((p, str(Literal(t))) for p in claim.candidates for t in texts):
             xpath = _xpath(pattern.regex)
             if xpath is not None:
                 whole = str(Literal(f"^(?:{xpath.pattern})$"))
