@@ -52,8 +52,9 @@ if TYPE_CHECKING:
         query_store,
         read_export,
     )
+    from secid_rdf.validate.data_files import validate_data
     from secid_rdf.validate.report import render_findings
-    from secid_rdf.validate.shacl import Validation, validate_data, validate_registry
+    from secid_rdf.validate.shacl import Validation, validate_registry
 
 _HOMES = {
     "Conversion": "convert.builder",
@@ -88,7 +89,7 @@ _HOMES = {
     "render_findings": "validate.report",
     "resolve_secids": "resolve.resolver",
     "serialize": "formats.serialize",
-    "validate_data": "validate.shacl",
+    "validate_data": "validate.data_files",
     "validate_registry": "validate.shacl",
 }
 """Where each public name is defined, relative to this package."""

@@ -20,7 +20,8 @@ from conftest import registry_path
 
 from secid_rdf.cli import main
 from secid_rdf.findings import Severity
-from secid_rdf.validate.shacl import RULE_REGEX, RULE_TERM, validate_data, validate_registry
+from secid_rdf.validate.data_files import validate_data
+from secid_rdf.validate.shacl import RULE_REGEX, RULE_TERM, validate_registry
 
 SEED = "reference/aisi.md"
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"

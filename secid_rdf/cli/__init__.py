@@ -303,6 +303,11 @@ def registry_relative(folder: Path, files: tuple[Path, ...]) -> frozenset[str]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file (atomically) instead of stdout.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="With FILE...: read the rest of REGISTRY again instead of using its cached index.",
+)
 def validate(
     registry: Path | None,
     files: tuple[Path, ...],
@@ -312,15 +317,17 @@ def validate(
     base: str,
     engine: str,
     output: Path | None,
+    no_cache: bool,
 ) -> None:
     """Check a registry against the SHACL shapes; every finding points at a file and line.
 
     Reads and converts REGISTRY, validates the graph with the shapes shipped in shapes/,
     and reports each result at the registry file and line it came from. Reading errors
-    count as violations. With FILE..., only findings in those files of REGISTRY are
-    reported (what a pre-commit hook passes: the changed files); files outside REGISTRY are
-    ignored. Exit code 0: no violations (warnings allowed); 1: violations (or warnings, with
-    --strict); 2: usage or internal error.
+    count as violations. With FILE..., only those files of REGISTRY are checked (what a
+    pre-commit hook passes: the changed files), with the findings a full run gives them;
+    the rest of REGISTRY is known from an index cached by content. Files outside REGISTRY
+    are ignored. Exit code 0: no violations (warnings allowed); 1: violations (or warnings,
+    with --strict); 2: usage or internal error.
 
     \b
     Examples:
@@ -329,8 +336,9 @@ def validate(
       secid-rdf validate --data secid-rdf-out/secid.nq --format sarif -o secid.sarif
     """
     from secid_rdf.export.atomic_files import write_atomic
+    from secid_rdf.validate.data_files import validate_data
     from secid_rdf.validate.report import render_findings
-    from secid_rdf.validate.shacl import validate_data, validate_registry
+    from secid_rdf.validate.shacl import validate_registry
 
     if data_files and registry is not None:
         raise click.UsageError("give a REGISTRY or --data FILE..., not both")
@@ -342,7 +350,9 @@ def validate(
     else:
         folder = resolve_registry(registry)
         only = registry_relative(folder, files) if files else None
-        result = validate_registry(folder, base=base, engine=engine, only=only)
+        result = validate_registry(
+            folder, base=base, engine=engine, only=only, use_cache=not no_cache
+        )
         prefix = checkout_relative(folder) if fmt in {"github", "sarif"} else ""
     report = render_findings(result.findings, fmt, path_prefix=prefix)
     if output is None:

@@ -22,6 +22,7 @@ import pickle
 import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from pyoxigraph import Quad
 
@@ -36,7 +37,7 @@ from secid_rdf.formats.pages import Page, iter_pages, page_path
 from secid_rdf.formats.serialize import FORMATS
 from secid_rdf.iris import namespace_iri
 from secid_rdf.model import MatchNode, Namespace
-from secid_rdf.read.registry import FileParser, ParsedFiles, parse_namespace_files
+from secid_rdf.read.registry import FileCheck, FileParser, ParsedFiles, parse_namespace_files
 
 __all__ = [
     "PART_SIZE",
@@ -195,18 +196,23 @@ FILES_PER_TASK = 100
 """Namespace files a worker parses per task."""
 
 
-def parse_in(workers: Workers) -> FileParser:
-    """A file parser for :func:`~secid_rdf.read.registry.read_registry` that uses ``workers``."""
+def parse_in(workers: Workers, check: FileCheck | None = None) -> FileParser:
+    """A file parser for :func:`~secid_rdf.read.registry.read_registry` that uses ``workers``.
+
+    :param check: run on each file as it is parsed (in the worker); a module-level function,
+        so that it reaches the workers by name.
+    """
+    parse_files = partial(parse_namespace_files, check=check)
 
     def parse(files: Sequence[tuple[str, str]]) -> ParsedFiles:
         if workers.count <= 1 or len(files) <= FILES_PER_TASK:
-            return parse_namespace_files(files)
+            return parse_files(files)
         chunks = [
             files[start : start + FILES_PER_TASK] for start in range(0, len(files), FILES_PER_TASK)
         ]
         namespaces: list[Namespace | None] = []
         findings: list[Finding] = []
-        for parsed, found in workers.ordered(parse_namespace_files, chunks):
+        for parsed, found in workers.ordered(parse_files, chunks):
             namespaces += parsed
             findings += found
         return namespaces, findings

@@ -95,13 +95,19 @@ def parse_namespace_files(
 
 
 def read_registry(
-    path: str | os.PathLike[str], *, parse: FileParser = parse_namespace_files
+    path: str | os.PathLike[str],
+    *,
+    parse: FileParser = parse_namespace_files,
+    content_digest: bool = True,
 ) -> Registry:
     """Read every type description and namespace file of a registry folder.
 
     :param path: the folder that holds the ``<type>/`` folders.
     :param parse: what parses the namespace files (files are independent, so a caller may
         parse them in other processes); twins, repeats and types are handled here.
+    :param content_digest: name the content of a registry outside a git work tree by a
+        digest of its files (``Registry.digest``); ``False`` skips reading every file twice
+        where nothing uses it (validation).
     :returns: the registry; its ``findings`` hold every problem met, sorted.
     :raises RegistryNotFoundError: when ``path`` is not a folder.
     :raises EmptyRegistryError: when it holds no type or namespace file (a wrong folder).
@@ -115,7 +121,7 @@ def read_registry(
     if not root.is_dir():
         raise RegistryNotFoundError(str(path))
     with cyclic_gc_paused():
-        return _read(root.resolve(), parse, given=root)
+        return _read(root.resolve(), parse, given=root, content_digest=content_digest)
 
 
 @contextlib.contextmanager
@@ -137,7 +143,7 @@ def cyclic_gc_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _read(root: Path, parse: FileParser, *, given: Path) -> Registry:
+def _read(root: Path, parse: FileParser, *, given: Path, content_digest: bool) -> Registry:
     """Read the registry at ``root`` (resolved; ``given`` is the path as the caller named it)."""
     findings: list[Finding] = []
     type_files: list[_File] = []
@@ -167,7 +173,11 @@ def _read(root: Path, parse: FileParser, *, given: Path) -> Registry:
         namespaces=tuple(sorted(namespaces, key=lambda ns: (ns.type, ns.namespace))),
         findings=tuple(sort_findings(findings)),
         commit=commit,
-        digest=_content_digest([*type_files, *namespace_files]) if commit is None else None,
+        digest=(
+            _content_digest([*type_files, *namespace_files])
+            if commit is None and content_digest
+            else None
+        ),
         twins=tuple(twins),
     )
 

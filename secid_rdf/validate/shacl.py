@@ -13,11 +13,9 @@ key when the converter recorded one for (focus node, path).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import cast
 from urllib.parse import unquote
@@ -38,7 +36,7 @@ from secid_rdf.findings import (
 from secid_rdf.iris import DEFAULT_BASE, iri_secid
 from secid_rdf.model import Namespace, Registry
 from secid_rdf.resources import shapes_dir
-from secid_rdf.vocab import PREFIXES, SECID, SECID_CLASSES, SECID_NAMESPACE
+from secid_rdf.vocab import PREFIXES, RDF, SECID, SECID_CLASSES, SECID_NAMESPACE
 
 __all__ = [
     "ENGINES",
@@ -51,11 +49,12 @@ __all__ = [
     "format_term",
     "iter_extra_findings",
     "load_shapes",
+    "registry_findings",
     "registry_locator",
     "results_to_findings",
     "run_shacl",
-    "validate_data",
     "validate_registry",
+    "validate_store",
 ]
 
 SHAPES_NAMESPACE = "https://w3id.org/secid/shapes#"
@@ -124,11 +123,30 @@ def load_shapes(paths: Sequence[Path] | None = None) -> rdflib.Graph:
         raise ShapesError(f"no SHACL shapes (*.ttl) found in {shapes_dir()}")
     graph = rdflib.Graph()
     for file in files:
-        try:
-            graph.parse(file, format="turtle")
+        try:  # Oxigraph's parser: rdflib's takes 0.1 s, a fifth of a pre-commit run
+            triples = list(parse(path=file, format=RdfFormat.TURTLE))
         except (OSError, SyntaxError, ValueError) as error:
             raise ShapesError(f"cannot load shapes {file}: {error}") from error
+        for triple in triples:
+            graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
     return graph
+
+
+def _rdflib(term: object) -> Node:
+    """An Oxigraph term of a shapes file as rdflib's (a plain string has no datatype).
+
+    Blank node labels are Oxigraph's, unique to each parse, so files never share one.
+    """
+    if isinstance(term, NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language is not None:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
+    raise ShapesError(f"shapes cannot hold an RDF-star triple term ({term})")
 
 
 def format_term(graph: rdflib.Graph, node: Node) -> str:
@@ -158,17 +176,21 @@ def format_term(graph: rdflib.Graph, node: Node) -> str:
     return str(node)
 
 
-def _run_turbo(data: rdflib.Graph | Store, shapes: rdflib.Graph) -> rdflib.Graph:
+Focus = Sequence[str] | None
+"""IRIs of the only nodes to validate (each against the shapes that target it), or all."""
+
+
+def _run_turbo(data: rdflib.Graph | Store, shapes: rdflib.Graph, focus: Focus) -> rdflib.Graph:
     """pyshacl-turbo: reads an Oxigraph store directly, all constraints in Rust."""
     import pyshacl_turbo
 
     _, report, _ = pyshacl_turbo.validate(
-        data, shacl_graph=shapes, inference="none", allow_infos=True
+        data, shacl_graph=shapes, inference="none", allow_infos=True, focus_nodes=focus
     )
     return cast(rdflib.Graph, report)  # unannotated; the report is a Graph unless serialised
 
 
-def _run_pyshacl(data: rdflib.Graph | Store, shapes: rdflib.Graph) -> rdflib.Graph:
+def _run_pyshacl(data: rdflib.Graph | Store, shapes: rdflib.Graph, focus: Focus) -> rdflib.Graph:
     """pyshacl, the reference engine, on its Oxigraph backend for stores."""
     from pyshacl import Validator
     from pyshacl.graph_abstraction import DataGraph, OxigraphDataGraph
@@ -187,13 +209,18 @@ def _run_pyshacl(data: rdflib.Graph | Store, shapes: rdflib.Graph) -> rdflib.Gra
     validator = Validator(
         data_graph,
         shacl_graph=shapes,
-        options={"inference": "none", "inplace": True, "allow_infos": True},
+        options={
+            "inference": "none",
+            "inplace": True,
+            "allow_infos": True,
+            "focus_nodes": focus,
+        },
     )
     _, report, _ = validator.run()
     return cast(rdflib.Graph, report)  # unannotated; the report is a Graph unless serialised
 
 
-ENGINES: dict[str, Callable[[rdflib.Graph | Store, rdflib.Graph], rdflib.Graph]] = {
+ENGINES: dict[str, Callable[[rdflib.Graph | Store, rdflib.Graph, Focus], rdflib.Graph]] = {
     "turbo": _run_turbo,
     "pyshacl": _run_pyshacl,
 }
@@ -201,31 +228,36 @@ ENGINES: dict[str, Callable[[rdflib.Graph | Store, rdflib.Graph], rdflib.Graph]]
 
 
 def run_shacl(
-    data: rdflib.Graph | Store, shapes: rdflib.Graph, *, engine: str = "turbo"
+    data: rdflib.Graph | Store,
+    shapes: rdflib.Graph,
+    *,
+    engine: str = "turbo",
+    focus: Focus = None,
 ) -> list[ShaclResult]:
     """Validate ``data`` (triples in the default graph) with no inference.
 
     :param engine: a key of :data:`ENGINES`.
+    :param focus: validate only these nodes (the others are still there to be linked to).
     :returns: every top-level result (not the ``sh:detail`` of ``sh:or``), sorted so the
         order never depends on hashing.
     :raises ShapesError: when the engine cannot use the shapes, or reports a result without
         the focus node SHACL requires of every result.
     """
     try:
-        report = ENGINES[engine](data, shapes)
+        report = ENGINES[engine](data, shapes, focus)
     except (RuntimeError, ValueError) as error:  # the engines' "cannot validate" errors
         raise ShapesError(f"SHACL engine {engine} failed: {error}") from error
     results = []
     for node in report.objects(None, SH.result):
-        focus = report.value(node, SH.focusNode)
-        if focus is None:  # SHACL 3.6.2.1: every result has exactly one focus node
+        focus_node = report.value(node, SH.focusNode)
+        if focus_node is None:  # SHACL 3.6.2.1: every result has exactly one focus node
             raise ShapesError(f"SHACL engine {engine} gave a result without sh:focusNode")
         path_node = report.value(node, SH.resultPath)
         shape = report.value(node, SH.sourceShape)
         message = min((str(m) for m in report.objects(node, SH.resultMessage)), default="")
         results.append(
             ShaclResult(
-                focus=focus,
+                focus=focus_node,
                 path=None if path_node is None else format_term(report, path_node),
                 path_iri=str(path_node) if isinstance(path_node, URIRef) else None,
                 value=report.value(node, SH.value),
@@ -430,15 +462,22 @@ def _identifiers(data: Store) -> dict[str, str]:
     return {row["s"].value: row["id"].value for row in _select(data, query)}
 
 
-def _validate_store(
-    store: Store, locate: Locator, *, shapes: rdflib.Graph | None, engine: str, base: str
+def validate_store(
+    store: Store,
+    locate: Locator,
+    *,
+    shapes: rdflib.Graph | None,
+    engine: str,
+    base: str,
+    focus: Focus = None,
 ) -> list[Finding]:
     """SHACL results and extra checks of one store, as located findings.
 
     An invalid regex is reported once, as an error: the warning that it has no XPath form
     (which follows from it) is left out for that pattern.
     """
-    results = run_shacl(store, shapes if shapes is not None else load_shapes(), engine=engine)
+    shapes = shapes if shapes is not None else load_shapes()
+    results = run_shacl(store, shapes, engine=engine, focus=focus)
     extra = list(iter_extra_findings(store, locate))
     invalid_regex_at = {finding.location for finding in extra if finding.rule == RULE_REGEX}
     findings = results_to_findings(results, locate, _identifiers(store), base=base)
@@ -457,6 +496,8 @@ def validate_registry(
     engine: str = "turbo",
     shapes: rdflib.Graph | None = None,
     only: Collection[str] | None = None,
+    use_cache: bool = True,
+    jobs: int | None = None,
 ) -> Validation:
     """Read, convert and validate a registry; every finding points at a registry file.
 
@@ -468,32 +509,87 @@ def validate_registry(
 
     :param engine: a key of :data:`ENGINES`.
     :param shapes: shapes to use instead of the shipped ones.
-    :param only: registry-relative paths: report only the findings in these files (the
-        same findings a full run gives for them).
+    :param only: registry-relative paths: check only these files, and report the same
+        findings a full run gives for them; the rest of the registry is known from an index
+        (:mod:`secid_rdf.validate.incremental`).
+    :param use_cache: with ``only``, keep that index in the user's cache folder.
+    :param jobs: processes that read the files of a full run (default: one per core).
     :raises RegistryNotFoundError: when ``path`` is not a folder.
     :raises ShapesError: when the shapes cannot be loaded or used.
     """
-    from secid_rdf.convert.builder import registry_to_graph
-    from secid_rdf.read.registry import parse_namespace_files, read_registry
-    from secid_rdf.validate.examples import example_findings
+    if only is not None:
+        from secid_rdf.validate.incremental import validate_files
+
+        return validate_files(
+            path, only, base=base, engine=engine, shapes=shapes, use_cache=use_cache
+        )
+    from secid_rdf.export.partition import parse_in
+    from secid_rdf.export.workers import Workers
+    from secid_rdf.read.registry import read_registry
     from secid_rdf.validate.file_checks import check_file
+
+    with Workers(jobs) as workers:  # files are read and checked in parallel, as export does
+        parse = parse_in(workers, check=check_file)
+        registry = read_registry(path, parse=parse, content_digest=False)
+    findings = registry_findings(registry, base=base, engine=engine, shapes=shapes)
+    return Validation(tuple(sort_findings(findings)))
+
+
+def registry_findings(
+    registry: Registry,
+    *,
+    base: str,
+    engine: str,
+    shapes: rdflib.Graph | None,
+    known: Mapping[str, Collection[str]] | None = None,
+) -> list[Finding]:
+    """Every finding of a registry read with the file checks, without repeats.
+
+    :param known: the classes of things outside ``registry`` (IRI → class IRIs) that its
+        links may name; with them, only the nodes converted from ``registry`` are validated,
+        and the graph holds, of the rest, the classes of the IRIs it names.
+    """
+    from secid_rdf.convert.builder import registry_to_graph
+    from secid_rdf.validate.examples import example_findings
     from secid_rdf.validate.twin_checks import twin_findings
 
-    registry = read_registry(path, parse=partial(parse_namespace_files, check=check_file))
     conversion = registry_to_graph(registry, base=base)
     store = Store()
     store.bulk_extend(Quad(q.subject, q.predicate, _shortened(q.object)) for q in conversion.quads)
+    focus = None
+    if known is not None:
+        focus = sorted(
+            {q.subject.value for q in conversion.quads if isinstance(q.subject, NamedNode)}
+        )
+        store.bulk_extend(_known_quads(conversion.quads, known))
     locate = registry_locator(conversion.provenance, conversion.property_provenance)
     findings = [
         *registry.findings,
         *(finding for pair in registry.twins for finding in twin_findings(*pair)),
         *example_findings(_as_read(registry)),
         *(f for f in conversion.findings if f.rule not in _RESTATED_BY_VALIDATION),
-        *_validate_store(store, locate, shapes=shapes, engine=engine, base=base),
+        *validate_store(store, locate, shapes=shapes, engine=engine, base=base, focus=focus),
     ]
-    if only is not None:
-        findings = [f for f in findings if f.location is not None and f.location.file in only]
-    return Validation(tuple(sort_findings(list(dict.fromkeys(findings)))))
+    return list(dict.fromkeys(findings))
+
+
+def _known_quads(quads: Iterable[Quad], known: Mapping[str, Collection[str]]) -> Iterator[Quad]:
+    """``rdf:type`` triples of the known IRIs that ``quads`` name.
+
+    A link to an entry may carry ``;ref=...``, which the shapes cut off before looking the
+    entry up: the IRI without it counts as named too. Only these go into the graph, so the
+    shapes' look-ups stay as fast as for the checked files alone.
+    """
+    named = {q.object.value for q in quads if isinstance(q.object, NamedNode)}
+    named |= {iri.rpartition(";ref=")[0] for iri in named if _REF.search(iri)}
+    rdf_type = NamedNode(RDF.iri("type"))
+    for iri in sorted(named & known.keys()):
+        for kind in sorted(known[iri]):
+            yield Quad(NamedNode(iri), rdf_type, NamedNode(kind))
+
+
+_REF = re.compile(r";ref=[^;]*$")
+"""What the shapes cut from a link before looking its entry up."""
 
 
 LONG_VALUE = 10_000
@@ -527,55 +623,3 @@ def _as_read(registry: Registry) -> list[Namespace]:
     """Every namespace as its own file gives it: a twin's JSON and Markdown records apart."""
     alone = [ns for ns in registry.namespaces if ns.format != "json+markdown"]
     return alone + [record for pair in registry.twins for record in pair]
-
-
-def _read_rdf(file: Path) -> list[Quad]:
-    """The quads of an RDF file, its format told by the extension.
-
-    A JSON-LD document that names the secid-rdf context by its IRI gets the copy shipped in
-    the package, so nothing is fetched.
-
-    :raises ShapesError: when the format is unknown or the file does not parse.
-    """
-    from secid_rdf.formats.context import CONTEXT_IRI, read_context
-
-    rdf_format = RdfFormat.from_extension(file.suffix.lstrip("."))
-    if rdf_format is None:
-        raise ShapesError(f"cannot tell the RDF format of {file} from its extension")
-    try:
-        data = file.read_bytes()
-        if rdf_format == RdfFormat.JSON_LD:
-            document = json.loads(data)
-            if isinstance(document, dict) and document.get("@context") == CONTEXT_IRI:
-                document["@context"] = read_context()["@context"]
-                data = json.dumps(document).encode("utf-8")
-        return list(parse(data, format=rdf_format, base_iri=file.resolve().as_uri()))
-    except (OSError, SyntaxError, ValueError) as error:
-        raise ShapesError(f"cannot read RDF data {file}: {error}") from error
-
-
-def validate_data(
-    files: Sequence[Path], *, engine: str = "turbo", shapes: rdflib.Graph | None = None
-) -> Validation:
-    """Validate RDF files (an export, or other data using the SecID ontology) as one graph.
-
-    Named graphs are merged: shapes follow links across them. Findings name the file
-    that describes the focus node (first file wins) and the node itself; RDF files keep no
-    line numbers once parsed.
-
-    :raises ShapesError: when a file cannot be parsed as RDF, or the shapes are unusable.
-    """
-    store = Store()
-    origin: dict[str, Location] = {}
-    for file in files:
-        quads = _read_rdf(file)
-        for quad in quads:
-            if isinstance(quad.subject, NamedNode):
-                origin.setdefault(quad.subject.value, Location(file.as_posix()))
-        store.bulk_extend(Quad(q.subject, q.predicate, q.object) for q in quads)
-
-    def locate(subject: str, _predicate: str | None) -> Location | None:
-        return origin.get(subject)
-
-    findings = _validate_store(store, locate, shapes=shapes, engine=engine, base=DEFAULT_BASE)
-    return Validation(tuple(sort_findings(findings)))
