@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["BATCH", "resolve_stages", "sample_secids"]
+__all__ = ["BATCH", "resolve_stages", "sample_secids", "timed_process"]
 
 BATCH = 1000
 """SecIDs resolved in one call by the batch stage."""
@@ -48,11 +48,16 @@ def sample_secids(path: Path, count: int = BATCH) -> list[str]:
 
 def _run(path: Path, secids: list[str], cache: str) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one ``resolve`` process."""
+    return timed_process([*_COMMAND, str(path), "-"], cache, stdin="\n".join(secids))
+
+
+def timed_process(command: list[str], cache: str, *, stdin: str = "") -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one process, with ``cache`` as its cache folder."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
-        [*_COMMAND, str(path), "-"],
-        input="\n".join(secids),
+        command,
+        input=stdin,
         capture_output=True,
         text=True,
         check=False,

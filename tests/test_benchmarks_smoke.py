@@ -55,10 +55,13 @@ def test_benchmark_measures_every_stage_and_prints_the_ratio(tmp_path: Path) -> 
     assert any(name.startswith("serialize:") for name in stages)
     for name, measured in stages.items():
         assert measured["median"] is not None and measured["median"] > 0, (name, measured["note"])
-        if name != "generate" and not name.startswith("resolve:"):
+        if name != "generate" and not name.startswith(("resolve:", "validate:")):
             assert measured["triples"] > 0, name
     assert {"resolve:cold", "resolve:cached", "resolve:1000"} <= set(stages)
     assert stages["resolve:1000"]["note"].startswith("cpu ")
+    assert {"validate:full", "validate:files:cold", "validate:files:cached"} <= set(stages)
+    assert "synthetic-12: validate:files:cached = " in done.stdout
+    assert "(target <= 0.5 s)" in done.stdout
     assert report["ratios"]["synthetic-12"] > 0
     assert len(stages["export"]["seconds"]) == 2
     assert stages["export"]["note"].startswith("new file: "), "the disk's cost per file is shown"
