@@ -10,9 +10,11 @@ What an example must match depends on where it sits and how it is written:
   the source (``isa``), and as items of a subpath nothing describes (``saif``'s
   ``detection``). A mismatch is an error when the example is meant as a name: the source's
   pattern is more than a list of literal names (``^80001(-\\d+)?$``), the example extends
-  one of those names (``cmmi-dev`` under ``^cmmi$``), or another example of the same
-  source is a name it accepts (``tr-103-619`` beside ``ts-103-744``); otherwise it is a
-  warning: the example may be a subpath item, and only a child node could say so;
+  one of those names into another name (``cmmi-dev`` under ``^cmmi$``, ``1609.2`` under
+  ``^1609$``; not a record number, ``alerts-9950`` under ``^alerts$``), or another
+  example of the same source is a name it accepts (``tr-103-619`` beside
+  ``ts-103-744``); otherwise it is a warning: the example may be a subpath item, and only
+  a child node could say so;
 - a full SecID (Markdown): its ``@version`` and ``?qualifiers`` are stripped; its
   ``#subpath`` must match the patterns of the source it names (its ``id_pattern(s)`` and
   the patterns of its child nodes); a namespace-level example names a source by its name,
@@ -150,7 +152,9 @@ def _meant_as_name(source: Source, text: str) -> bool:
     """Whether a bare input on a source with nothing below must be a name it accepts.
 
     It must when a pattern of the source is more than one literal name, or when the input
-    extends one of the literal names (``cmmi-dev`` beside ``cmmi``).
+    extends one of the literal names into another name: a word added (``cmmi-dev`` beside
+    ``cmmi``), or a part number added to a number (``1609.2`` beside ``1609``). A number
+    after a word (``alerts-9950`` beside ``alerts``) reads as a record of the source.
     """
     folded = text.casefold()
     for pattern in (*source.patterns, *source.id_patterns):
@@ -158,7 +162,10 @@ def _meant_as_name(source: Source, text: str) -> bool:
         if literal is None:
             return True
         name = literal.group(1).replace("\\", "").casefold()
-        if folded[: len(name)] == name and folded[len(name) : len(name) + 1] in _NAME_EXTENSION:
+        rest = folded[len(name) :]
+        if folded[: len(name)] != name or rest[:1] not in _NAME_EXTENSION:
+            continue
+        if name[-1:].isdigit() or any(char.isalpha() for char in rest):
             return True
     return False
 
