@@ -21,6 +21,7 @@ from conftest import JSON_CORPUS, MARKDOWN_CORPUS, OxigraphServer
 
 from secid_rdf.cli import main
 from secid_rdf.convert.builder import Conversion
+from secid_rdf.diff.examples import node_example_secid
 from secid_rdf.model import MatchNode, Namespace, Registry, Source
 from secid_rdf.read.registry import read_registry
 from secid_rdf.resolve.resolver import Resolution, resolve_secids, table_from_store
@@ -75,11 +76,6 @@ class Case:
     where: str
 
 
-def _version_of(node: MatchNode) -> str | None:
-    """The version a literal version node stands for (its canonical SecID's ``@version``)."""
-    return parse_secid(node.secid).version if node.secid else None
-
-
 def _json_cases(registry: Registry) -> Iterator[Case]:
     """Cases from JSON examples with both an input and a URL, at any depth of the tree."""
     for namespace in registry.namespaces:
@@ -93,25 +89,8 @@ def _node_cases(
     for example in node.examples:
         if example.url is None or example.is_secid or not example.location.file.endswith(".json"):
             continue
-        version = example.version or next(
-            (v for v in map(_version_of, ancestors[1:]) if v is not None), None
-        )
-        if node.secid is not None and node.secid.endswith(
-            ("@" + example.value, "#" + example.value)
-        ):
-            parts = parse_secid(node.secid, namespaces={namespace.namespace})
-        elif not ancestors and source.name is None:
-            parts = SecID(type=namespace.type, namespace=namespace.namespace, name=example.value)
-        else:
-            parts = SecID(
-                type=namespace.type,
-                namespace=namespace.namespace,
-                name=source.name or "",
-                version=version,
-                subpath=example.value,
-            )
         yield Case(
-            secid=format_secid(parts),
+            secid=node_example_secid(namespace, source, node, ancestors, example),
             expected=example.url,
             namespace=f"{namespace.type}/{namespace.namespace}",
             where=f"{example.location.file}:{example.location.line or ''}",

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING
 import click
 
 from secid_rdf import __version__
+from secid_rdf.cli.diff_command import diff
 from secid_rdf.cli.options import (
     BASE_OPTION,
     EXPORT_DIR_OPTION,
     FOLLOW_REDIRECTS_OPTION,
+    OUTPUT_OPTION,
     QUIET_OPTION,
     REGISTRY_ARGUMENT,
     STORE_PASSWORD_OPTION,
@@ -297,12 +299,7 @@ def registry_relative(folder: Path, files: tuple[Path, ...]) -> frozenset[str]:
     show_default=True,
     help="SHACL engine: pyshacl-turbo (fast) or pyshacl (the reference, slower).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file (atomically) instead of stdout.",
-)
+@OUTPUT_OPTION
 @click.option(
     "--no-cache",
     is_flag=True,
@@ -467,6 +464,7 @@ def resolve(
         raise click.exceptions.Exit(1)
 
 
+main.add_command(diff)
 main.add_command(load)
 main.add_command(query)
 

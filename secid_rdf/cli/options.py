@@ -21,6 +21,7 @@ __all__ = [
     "BASE_OPTION",
     "EXPORT_DIR_OPTION",
     "FOLLOW_REDIRECTS_OPTION",
+    "OUTPUT_OPTION",
     "QUIET_OPTION",
     "REGISTRY_ARGUMENT",
     "STORE_PASSWORD_OPTION",
@@ -93,6 +94,13 @@ def not_utf8(text: str) -> str | None:
         return f"character U+{ord(text[error.start]):04X} at character {error.start + 1}"
     return None
 
+
+OUTPUT_OPTION = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file (atomically) instead of stdout.",
+)
 
 EXPORT_DIR_OPTION = click.option(
     "--from",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -21,6 +22,11 @@ from secid_rdf.cli.options import (
     store_credentials,
 )
 from secid_rdf.store.result_tables import RESULT_FORMATS, format_results
+
+if TYPE_CHECKING:
+    from pyoxigraph import Quad
+
+    from secid_rdf.store.http import Credentials
 
 __all__ = ["load", "query"]
 
@@ -44,6 +50,18 @@ __all__ = ["load", "query"]
 @STORE_PASSWORD_OPTION
 @STORE_TIMEOUT_OPTION
 @FOLLOW_REDIRECTS_OPTION
+@click.option(
+    "--diff",
+    "diff_from",
+    metavar="OLD",
+    help="The store holds OLD's graph (a folder or REV[:PATH]): send only the changes.",
+)
+@click.option(
+    "--update",
+    "update_endpoint",
+    metavar="URL",
+    help="With --diff: the SPARQL 1.1 Update endpoint [default: --store's, Oxigraph layout].",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would be sent where; send nothing.")
 @QUIET_OPTION
 def load(
@@ -55,6 +73,8 @@ def load(
     password: str | None,
     timeout: float,
     follow_redirects: bool,
+    diff_from: str | None,
+    update_endpoint: str | None,
     dry_run: bool,
     quiet: bool,
 ) -> None:
@@ -62,12 +82,16 @@ def load(
 
     Each graph (and the dataset description, in its own graph) is sent with an HTTP PUT to
     URL?graph=<graph IRI>, which replaces that graph: loading again never duplicates.
+    With --diff OLD, the store is taken to hold OLD's graph (as this command loaded it),
+    and only the triples that differ are sent, as one SPARQL Update.
 
     \b
     Example:
       oxigraph serve --location store-data --union-default-graph &
       secid-rdf load --store http://localhost:7878/store
+      secid-rdf load registry --diff HEAD~1 --store http://localhost:7878/store
     """
+    from secid_rdf.diff.update import update_url
     from secid_rdf.iris import GRAPH_NAMESPACE, check_base
     from secid_rdf.store.http import redact_url
     from secid_rdf.store.sparql import load_graphs, rebase_graphs, split_graphs
@@ -76,6 +100,28 @@ def load(
     quads, has_errors = graph_quads(registry, export_dir, include_description=True, quiet=quiet)
     if graph_prefix is not None:
         quads = rebase_graphs(quads, GRAPH_NAMESPACE, check_base(graph_prefix))
+    if diff_from is not None:
+        if export_dir is not None:
+            raise click.UsageError("--diff compares registries: give REGISTRY, not --from")
+        old_quads = _old_quads(diff_from, registry)
+        if graph_prefix is not None:
+            old_quads = rebase_graphs(old_quads, GRAPH_NAMESPACE, check_base(graph_prefix))
+        _send_changes(
+            old_quads,
+            quads,
+            store_url,
+            update_endpoint or update_url(store_url),
+            credentials=credentials,
+            timeout=timeout,
+            follow_redirects=follow_redirects,
+            dry_run=dry_run,
+            quiet=quiet,
+        )
+        if has_errors:
+            raise click.exceptions.Exit(1)
+        return
+    elif update_endpoint is not None:
+        raise click.UsageError("--update goes with --diff")
     graphs = split_graphs(quads)
     if dry_run:
         for graph, triples in graphs.items():
@@ -110,6 +156,75 @@ def load(
             )
     if has_errors:
         raise click.exceptions.Exit(1)
+
+
+def _old_quads(spec: str, registry: Path | None) -> Sequence[Quad]:
+    """The quads (with the dataset description) a store loaded from ``spec`` holds."""
+    from secid_rdf.diff.sides import opened_side
+    from secid_rdf.export.run import registry_to_quads
+
+    other = str(registry) if registry is not None else None
+    with opened_side(spec, other=other) as side:
+        return registry_to_quads(side.folder, include_description=True, commit=side.commit).quads
+
+
+def _send_changes(
+    old: Sequence[Quad],
+    new: Sequence[Quad],
+    store_url: str,
+    endpoint: str,
+    *,
+    credentials: Credentials | None,
+    timeout: float,
+    follow_redirects: bool,
+    dry_run: bool,
+    quiet: bool,
+) -> None:
+    """Send what turns ``old`` into ``new`` in a store.
+
+    The data graphs' changes go as one SPARQL Update; the dataset description (counts and
+    dates, which the store keeps in canonical form) is replaced whole by a Graph Store
+    ``PUT`` when it changed.
+    """
+    from secid_rdf.diff.update import send_update, sparql_update
+    from secid_rdf.iris import DATASET_GRAPH_IRI
+    from secid_rdf.store.http import redact_url
+    from secid_rdf.store.sparql import load_graphs
+
+    def described(quad: Quad) -> bool:
+        return quad.graph_name == DATASET_GRAPH_IRI
+
+    before = {quad for quad in old if not described(quad)}
+    after = {quad for quad in new if not described(quad)}
+    removed, added = before - after, after - before
+    description = [quad.triple for quad in new if described(quad)]
+    description_changed = {q.triple for q in old if described(q)} != set(description)
+    counts = f"{len(removed)} triples removed, {len(added)} added"
+    shown = redact_url(endpoint)
+    if dry_run:
+        echo_note(f"dry run: {counts}, nothing sent to {shown}", quiet=quiet)
+        return
+    if removed or added:
+        send_update(
+            endpoint,
+            sparql_update(removed, added),
+            credentials=credentials,
+            timeout=timeout,
+            follow_redirects=follow_redirects,
+        )
+    if description_changed:
+        report = load_graphs(
+            store_url,
+            {DATASET_GRAPH_IRI.value: description},
+            credentials=credentials,
+            timeout=timeout,
+            follow_redirects=follow_redirects,
+        )
+        if report.failures:
+            raise UnusableInputError(
+                f"the dataset description was not replaced: {report.failures[0].reason}"
+            )
+    echo_note(f"updated {shown}: {counts}", quiet=quiet)
 
 
 @click.command()

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, Quad
 
 from secid_rdf.convert.entries import EntryWriter, example_urls
 from secid_rdf.convert.literals import date_literal, year_literal
@@ -51,6 +51,7 @@ __all__ = [
     "RULE_UNTRANSLATABLE_REGEX",
     "Conversion",
     "ConvertedPart",
+    "convert_concepts",
     "convert_part",
     "convert_types",
     "registry_to_graph",
@@ -121,6 +122,18 @@ def convert_part(
     for namespace in namespaces:
         builder.namespace(namespace)
     return builder.part()
+
+
+def convert_concepts(namespaces: Iterable[Namespace], *, base: str = DEFAULT_BASE) -> list[Quad]:
+    """The open-vocabulary concepts (URL kinds, tags) these namespaces declare, and no more.
+
+    Far cheaper than converting the namespaces: a diff needs every namespace's concepts but
+    only the changed namespaces' other quads.
+    """
+    builder = _Builder(check_base(base), None)
+    for namespace in namespaces:
+        builder.namespace_concepts(namespace)
+    return builder.concepts
 
 
 class _Builder(EntryWriter):

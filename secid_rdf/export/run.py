@@ -10,6 +10,7 @@ failed run leaves every file either as it was or complete.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import subprocess
 import sys
@@ -131,16 +132,24 @@ class ExportResult:
 
 
 def registry_to_quads(
-    registry_path: Path, *, base: str = DEFAULT_BASE, include_description: bool = False
+    registry_path: Path,
+    *,
+    base: str = DEFAULT_BASE,
+    include_description: bool = False,
+    commit: str | None = None,
 ) -> ExportedGraph:
     """Read and convert a registry: the quads every export file is written from.
 
     :param include_description: add the dataset description (VoID/DCAT/PROV counts) in its
         own graph, as a store loading the graph wants it; it names no dump files, since
         none were written.
+    :param commit: the git commit the files were taken from, for a folder that is not a
+        work tree (a revision written out by ``git archive``).
     :raises RegistryNotFoundError: when ``registry_path`` is not a folder.
     """
     registry = read_registry(registry_path)
+    if commit is not None:
+        registry = dataclasses.replace(registry, commit=commit, digest=None)
     conversion = registry_to_graph(registry, base=base)
     quads = tuple(conversion.quads)
     if include_description:
