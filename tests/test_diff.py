@@ -300,3 +300,55 @@ def test_load_diff_sends_only_changes_and_gives_the_store_of_a_full_load(tmp_pat
             assert oxigraph_server.graph(name) == reference.graph(name), name
     finally:
         reference.stop()
+
+
+FAKE_GH = """#!/bin/sh
+# gh stand-in: logs each call and the comment body; no earlier comment to edit
+echo "$*" >> "$GH_LOG"
+case "$*" in *--edit-last*) exit 1 ;; esac
+cat "$5" > "$GH_LOG.body"
+"""
+
+
+def test_the_action_step_comments_the_markdown_diff(repository: Path, tmp_path: Path) -> None:
+    import os
+    import sys
+
+    import yaml
+
+    root = Path(__file__).parents[1]
+    action = yaml.safe_load((root / "action.yml").read_text(encoding="utf-8"))
+    step = action["runs"]["steps"][-1]
+    assert "pull_request" in step["if"] and step["shell"] == "bash"
+    assert set(step["env"]) >= {"REGISTRY", "BASE_SHA", "PR_NUMBER", "GH_TOKEN"}
+    base = git(repository, "rev-parse", "HEAD").strip()
+    path = repository / "registry" / "advisory/org/mitre.json"
+    path.write_text(path.read_text(encoding="utf-8").replace("cve.org", "cve.example"))
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "gh").write_text(FAKE_GH)
+    (fake / "gh").chmod(0o755)
+    log = tmp_path / "gh.log"
+    env = {
+        **os.environ,
+        "PATH": f"{fake}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "GITHUB_ACTION_PATH": str(root),
+        "REGISTRY": "registry",
+        "BASE_SHA": base,
+        "PR_NUMBER": "7",
+        "GH_TOKEN": "not-a-token",
+        "FAIL_ON_REVIEW": "true",
+        "GH_LOG": str(log),
+    }
+    done = subprocess.run(
+        ["bash", "-c", step["run"]], cwd=repository, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 1, done.stderr  # a resolution changed: asks for a review
+    calls = log.read_text().splitlines()
+    assert calls == [
+        "pr comment 7 --edit-last --body-file secid-rdf-diff.md",
+        "pr comment 7 --body-file secid-rdf-diff.md",
+    ]
+    body = Path(f"{log}.body").read_text(encoding="utf-8")
+    assert body.startswith("### secid-rdf diff: `")
+    assert "<summary><code>secid:advisory/mitre.org</code>" in body
