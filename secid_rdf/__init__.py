@@ -1,8 +1,9 @@
 """secid-rdf: turn a SecID registry into a validated RDF knowledge graph.
 
 The public API, one name per task: read a registry, convert it, export it, validate it, put
-it in a store, resolve SecIDs. Each name is imported from its sub-package on first use, so
-``import secid_rdf`` (and ``secid-rdf --help``) loads neither rdflib, pyshacl nor pyoxigraph.
+it in a store, resolve SecIDs, compare two registries. Each name is imported from its
+sub-package on first use, so ``import secid_rdf`` (and ``secid-rdf --help``) loads neither
+rdflib, pyshacl nor pyoxigraph.
 
 >>> from secid_rdf import read_registry, registry_stats
 >>> from secid_rdf.resources import bundled_registry_path
@@ -23,6 +24,8 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 if TYPE_CHECKING:
     from secid_rdf.convert.builder import Conversion, registry_to_graph
+    from secid_rdf.diff.changes import RegistryDiff
+    from secid_rdf.diff.run import DiffResult, diff_registries
     from secid_rdf.export.run import (
         ExportedGraph,
         ExportOptions,
@@ -58,6 +61,7 @@ if TYPE_CHECKING:
 
 _HOMES = {
     "Conversion": "convert.builder",
+    "DiffResult": "diff.run",
     "EmptyRegistryError": "findings",
     "ExportOptions": "export.run",
     "ExportResult": "export.run",
@@ -68,6 +72,7 @@ _HOMES = {
     "Location": "findings",
     "Registry": "model",
     "RegistryNotFoundError": "findings",
+    "RegistryDiff": "diff.changes",
     "RegistryStats": "read.stats",
     "Resolution": "resolve.resolver",
     "SecID": "secid",
@@ -75,6 +80,7 @@ _HOMES = {
     "Severity": "findings",
     "Validation": "validate.shacl",
     "build_store": "store.sparql",
+    "diff_registries": "diff.run",
     "export_registry": "export.run",
     "format_secid": "secid",
     "load_graphs": "store.sparql",
@@ -97,6 +103,7 @@ _HOMES = {
 __all__ = [
     "FORMATS",
     "Conversion",
+    "DiffResult",
     "EmptyRegistryError",
     "ExportOptions",
     "ExportResult",
@@ -105,6 +112,7 @@ __all__ = [
     "InvalidSecidError",
     "Location",
     "Registry",
+    "RegistryDiff",
     "RegistryNotFoundError",
     "RegistryStats",
     "Resolution",
@@ -114,6 +122,7 @@ __all__ = [
     "Validation",
     "__version__",
     "build_store",
+    "diff_registries",
     "export_registry",
     "format_secid",
     "load_graphs",

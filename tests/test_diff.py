@@ -352,3 +352,61 @@ def test_the_action_step_comments_the_markdown_diff(repository: Path, tmp_path: 
     body = Path(f"{log}.body").read_text(encoding="utf-8")
     assert body.startswith("### secid-rdf diff: `")
     assert "<summary><code>secid:advisory/mitre.org</code>" in body
+
+
+def test_reports_are_the_same_bytes_whatever_the_hash_seed(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    new = tmp_path / "registry"
+    shutil.copytree(JSON_SAMPLE, new)
+    path = new / "advisory/org/mitre.json"
+    path.write_text(path.read_text(encoding="utf-8").replace("cve.org", "cve.example"))
+    script = str(Path(sys.executable).with_name("secid-rdf"))
+    outputs = set()
+    for seed in ("1", "2", "random"):
+        for fmt in ("json", "markdown", "sparql-update"):
+            command = [script, "diff", str(JSON_SAMPLE), str(new)]
+            done = subprocess.run(
+                [*command, "--format", fmt],
+                env={**os.environ, "PYTHONHASHSEED": seed},
+                capture_output=True,
+                check=False,
+            )
+            assert done.returncode == 1 and done.stdout, done.stderr
+            outputs.add((fmt, done.stdout))
+    assert len(outputs) == 3
+
+
+def test_registry_text_cannot_break_out_of_the_markdown(tmp_path: Path) -> None:
+    new = tmp_path / "registry"
+    shutil.copytree(JSON_SAMPLE, new)
+    path = new / "advisory/org/mitre.json"
+    text = path.read_text(encoding="utf-8")
+    hostile = "x`` </details>\\n\\n<script>alert(1)</script> @octocat ``"
+    edited = re.sub(
+        r'"description": "[^"]*"', lambda _: f'"description": "{hostile}"', text, count=1
+    )
+    assert edited != text
+    path.write_text(edited, encoding="utf-8")
+    result = run("diff", str(JSON_SAMPLE), str(new), "--format", "markdown")
+    assert result.exit_code == 0 and not result.stderr, result.output
+    tokens = MarkdownIt("commonmark").parse(result.stdout)
+    html = [t.content for t in tokens if t.type == "html_block"]
+    html += [
+        c.content
+        for t in tokens
+        if t.type == "inline"
+        for c in t.children or ()
+        if c.type == "html_inline"
+    ]
+    assert not [block for block in html if "script" in block]
+    assert sum(block.count("</details>") for block in html) == 1
+    spans = [
+        c.content
+        for t in tokens
+        if t.type == "inline"
+        for c in t.children or ()
+        if c.type == "code_inline"
+    ]
+    assert any("<script>alert(1)</script> @octocat" in span for span in spans)

@@ -153,7 +153,10 @@ def _extract(revision: str, path: str, top: Path, folder: Path, spec: str) -> No
     try:
         with tarfile.open(archive) as tar:
             members = _safe_members(tar, spec)
-            tar.extractall(folder, members=members, filter="data")
+            if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
+                tar.extractall(folder, members=members, filter="data")
+            else:  # pragma: no cover - the members are checked above either way
+                tar.extractall(folder, members=members)
     except (tarfile.TarError, OSError) as error:
         raise SideError(f"{spec}: unreadable archive from git: {error}") from None
     finally:
