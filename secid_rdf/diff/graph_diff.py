@@ -166,13 +166,9 @@ def _renames(
 
 
 def group_change(
-    name: str, old_quads: Collection[Quad], new_quads: Collection[Quad], *, base: str
+    name: str, old_quads: frozenset[Quad], new_quads: frozenset[Quad], *, base: str
 ) -> GroupChange | None:
     """The changes of one group of quads (a namespace's), or ``None`` when there are none."""
-    if not isinstance(old_quads, frozenset | set):
-        old_quads = frozenset(old_quads)
-    if not isinstance(new_quads, frozenset | set):
-        new_quads = frozenset(new_quads)
     gone = [q for q in old_quads if q not in new_quads]
     came = [q for q in new_quads if q not in old_quads]
     if not gone and not came:

@@ -26,7 +26,7 @@ from secid_rdf.diff.resolution_diff import example_check_changes, resolution_cha
 from secid_rdf.findings import Finding
 from secid_rdf.iris import DEFAULT_BASE, check_base
 from secid_rdf.model import Namespace, Registry
-from secid_rdf.read.registry import parse_namespace_files, read_registry
+from secid_rdf.read.registry import cyclic_gc_paused, parse_namespace_files, read_registry
 
 __all__ = ["CONCEPTS_GROUP", "TYPES_GROUP", "DiffResult", "diff_registries"]
 
@@ -67,7 +67,15 @@ def diff_registries(
     """
     base = check_base(base)
     parse = CachedParser() if use_cache else parse_namespace_files
-    before, after = read_registry(old, parse=parse), read_registry(new, parse=parse)
+    with cyclic_gc_paused():  # one pause for both sides: 0.1 s less on the May 2026 registry
+        before, after = read_registry(old, parse=parse), read_registry(new, parse=parse)
+        result = _diff(before, after, base)
+    named = dataclasses.replace(result.diff, old=old_label or str(old), new=new_label or str(new))
+    return dataclasses.replace(result, diff=named)
+
+
+def _diff(before: Registry, after: Registry, base: str) -> DiffResult:
+    """The diff of two registries read (see :func:`diff_registries`)."""
     old_ns, new_ns = _by_secid(before), _by_secid(after)
     changed = sorted(s for s in old_ns.keys() | new_ns.keys() if old_ns.get(s) != new_ns.get(s))
     old_quads = {s: _quads(old_ns.get(s), base) for s in changed}
@@ -103,8 +111,8 @@ def diff_registries(
             )
         groups.append(group)
     diff = RegistryDiff(
-        old=old_label or str(old),
-        new=new_label or str(new),
+        old=str(before.root),
+        new=str(after.root),
         groups=tuple(groups),
         triples_removed=len(removed),
         triples_added=len(added),
