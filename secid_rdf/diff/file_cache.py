@@ -3,9 +3,10 @@
 Both sides of a typical diff share all files but one, and parsing a file costs far more
 than loading its parsed form. Each namespace file is parsed on its own (the reader's
 :data:`~secid_rdf.read.registry.FileParser` contract) and its namespace and findings are
-pickled under a SHA-256 of its path, its bytes and secid-rdf's code (the mechanism of
-:mod:`secid_rdf.resolve.cache`, whose folder this one sits beside). Twins, types and
-repeats are still handled by the reader on every run.
+pickled under a SHA-256 of its path, its bytes and secid-rdf's code, in the cache folder
+:mod:`secid_rdf.export.cache_files` keeps for ``resolve`` and ``validate``. Twins, types
+and repeats are still handled by the reader on every run. Entries are pruned once per run,
+not once per file written: a first run writes a thousand of them.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ import hashlib
 import os
 import pickle
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from secid_rdf.export.atomic_files import write_atomic
+from secid_rdf.export.cache_files import cache_folder, files_key, read_cached
 from secid_rdf.findings import Finding, SecidRdfError
 from secid_rdf.model import Namespace
 from secid_rdf.read.registry import ParsedFiles, parse_namespace_files
-from secid_rdf.resolve.cache import cache_dir, content_key
 
 __all__ = ["KEPT_FILES", "CachedParser", "files_cache_dir"]
 
@@ -33,13 +35,21 @@ _FORMAT = b"secid-rdf parsed file 1\n"
 
 def files_cache_dir() -> Path:
     """Where parsed files live (beside the resolution tables)."""
-    return cache_dir().parent / "files"
+    return cache_folder("files")
 
 
 @functools.cache
 def _code_key() -> str:
     """secid-rdf's own code, so that an upgrade never reuses an old parse."""
-    return content_key(())
+    return files_key(_FORMAT, ())
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """One file parsed on its own: its namespace (``None`` for none) and its findings."""
+
+    namespace: Namespace | None
+    findings: tuple[Finding, ...]
 
 
 def _file_key(rel: str, path: str) -> str | None:
@@ -64,7 +74,7 @@ class CachedParser:
     """
 
     def __init__(self) -> None:
-        self._seen: dict[str, _Entry] = {}
+        self._seen: dict[str, _Parsed] = {}
 
     def __call__(self, files: Sequence[tuple[str, str]]) -> ParsedFiles:
         """Parse ``files`` (registry-relative path, path on disk), from the cache where it can."""
@@ -76,42 +86,22 @@ class CachedParser:
             key = _file_key(rel, path)
             entry = self._seen.get(key) if key is not None else None
             if entry is None and key is not None:
-                entry = _load(folder / f"{key}.pickle")
+                entry = read_cached(folder / f"{key}.pickle", _Parsed)
             if entry is None:
                 parsed, found = parse_namespace_files([(rel, path)])
-                entry = (parsed[0], found)
+                entry = _Parsed(parsed[0], tuple(found))
                 if key is not None:
                     wrote |= _store(folder / f"{key}.pickle", entry)
             if key is not None:
                 self._seen[key] = entry
-            namespaces.append(entry[0])
-            findings.extend(entry[1])
+            namespaces.append(entry.namespace)
+            findings.extend(entry.findings)
         if wrote:
             _prune(folder)
         return namespaces, findings
 
 
-_Entry = tuple[Namespace | None, list[Finding]]
-
-
-def _load(path: Path) -> _Entry | None:
-    """A cached entry, or ``None`` when missing or unreadable (then the file is parsed)."""
-    try:
-        with open(path, "rb") as handle:
-            entry = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
-    if (
-        isinstance(entry, tuple)
-        and len(entry) == 2
-        and (entry[0] is None or isinstance(entry[0], Namespace))
-        and isinstance(entry[1], list)
-    ):
-        return entry
-    return None
-
-
-def _store(path: Path, entry: _Entry) -> bool:
+def _store(path: Path, entry: _Parsed) -> bool:
     """Keep an entry; an unwritable cache only costs the next run a parse."""
     try:
         write_atomic(path, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
