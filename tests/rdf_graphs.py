@@ -66,3 +66,30 @@ def rdflib_graph(data: bytes, rdflib_format: str) -> set[str]:
 
     graph = rdflib.Graph().parse(data=data, format=rdflib_format)
     return statements(graph.serialize(format="nt", encoding="utf-8"), RdfFormat.N_TRIPLES)
+
+
+SUFFIX_SYNTAX = {
+    ".ttl": RdfFormat.TURTLE,
+    ".nt": RdfFormat.N_TRIPLES,
+    ".nq": RdfFormat.N_QUADS,
+    ".jsonld": RdfFormat.JSON_LD,
+}
+
+
+def parse_folder(files: dict[str, bytes]) -> int:
+    """Parse every RDF file of an export (by its suffix) with pyoxigraph; how many there were.
+
+    :param files: the export's files by their paths inside it.
+    :raises SyntaxError: naming the first file that does not parse.
+    """
+    parsed = 0
+    for name, data in files.items():
+        syntax = SUFFIX_SYNTAX.get(name[name.rfind(".") :])
+        if syntax is None:
+            continue
+        try:
+            parse(data, format=syntax)
+        except SyntaxError as error:
+            raise SyntaxError(f"{name}: {error}") from error
+        parsed += 1
+    return parsed

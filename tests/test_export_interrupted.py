@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rdf_graphs import parse_folder
 
 from secid_rdf.cli import main
 from secid_rdf.export.run import ExportOptions, export_registry
@@ -44,6 +45,7 @@ def runs(
         out = tmp_path_factory.mktemp(name) / "out"
         export_registry(registry, out, ExportOptions(modified="2026-01-01"), show_progress=False)
         files[name] = _files(out)
+        assert parse_folder(files[name]) > 100, "every RDF file of a complete run parses"
     return files
 
 
@@ -73,20 +75,20 @@ def _staged_pages(out: Path) -> int:
     )
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
-            return [int(child) for child in handle.read().split()]
-    except OSError:
-        return []
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-            return handle.read().rpartition(")")[2].split()[0] != "Z"
-    except OSError:
-        return False
+def _group(pgid: int) -> list[int]:
+    """The processes of a process group that are alive (not yet ended, zombies excepted)."""
+    members = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii") as handle:
+                state, _, group = handle.read().rpartition(")")[2].split()[:3]
+        except OSError:
+            continue
+        if int(group) == pgid and state != "Z":
+            members.append(int(entry.name))
+    return members
 
 
 POINTS: dict[str, Callable[[Path], bool]] = {
@@ -97,19 +99,22 @@ POINTS: dict[str, Callable[[Path], bool]] = {
     "nearly done": lambda out: _staged_pages(out) >= 1800,
 }
 
+STOPS = {
+    "Ctrl-C": (signal.SIGINT, os.killpg),
+    "kill -TERM of the group": (signal.SIGTERM, os.killpg),
+    "kill -TERM": (signal.SIGTERM, os.kill),
+    "kill -9": (signal.SIGKILL, os.kill),
+}
+"""How an export is stopped: the signal, and whether it reaches the process group."""
+
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states in /proc")
-@pytest.mark.parametrize(
-    ("signum", "point"),
-    [
-        (signal.SIGKILL, "writing pages"),
-        (signal.SIGINT, "reading"),
-        (signal.SIGTERM, "nearly done"),
-    ],
-)
+@pytest.mark.parametrize("point", list(POINTS))
+@pytest.mark.parametrize("stop", list(STOPS))
 def test_a_stopped_export_leaves_one_complete_export_and_no_process(
-    tmp_path: Path, json_corpus: Path, runs: dict[str, dict[str, bytes]], signum: int, point: str
+    tmp_path: Path, json_corpus: Path, runs: dict[str, dict[str, bytes]], stop: str, point: str
 ) -> None:
+    signum, send = STOPS[stop]
     out = tmp_path / "out"
     _write(out, runs["old"])
     command = [sys.executable, "-c", "from secid_rdf.cli import main; main()", "export"]
@@ -118,27 +123,30 @@ def test_a_stopped_export_leaves_one_complete_export_and_no_process(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group, as a shell gives a command
     )
-    workers: set[int] = set()
     deadline = time.monotonic() + 120
     while process.poll() is None and not POINTS[point](out) and time.monotonic() < deadline:
-        workers.update(_children(process.pid))
         time.sleep(0.01)
-    workers.update(_children(process.pid))
-    process.send_signal(signum)
-    _, errors = process.communicate(timeout=60)
+    workers = [pid for pid in _group(process.pid) if pid != process.pid]
+    send(process.pid, signum)
+    try:
+        _, errors = process.communicate(timeout=60)
+    finally:
+        if _group(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)
     assert process.returncode != 0, f"the export ended before {point}"
+    assert workers, "the export had no worker processes to stop"
     if signum != signal.SIGKILL:
         assert process.returncode == 128 + signum
         assert errors.splitlines() == [errors.strip()], "one line"
         assert signal.Signals(signum).name in errors and "Traceback" not in errors
     waited = time.monotonic() + 5
-    while any(map(_alive, workers)) and time.monotonic() < waited:
+    while _group(process.pid) and time.monotonic() < waited:
         time.sleep(0.05)
-    assert workers and not any(map(_alive, workers)), "a worker outlived the export"
+    assert _group(process.pid) == [], "a process of the export outlived it"
 
-    files = _files(out)
-    assert files in (runs["old"], runs["new"]), "the folder mixes two runs"
+    assert _files(out) in (runs["old"], runs["new"]), "the folder mixes two runs"
 
     export_registry(json_corpus, out, ExportOptions(modified="2026-01-01"))
     assert _files(out) == runs["new"], "the next run gives the clean result"
