@@ -7,9 +7,11 @@ sending, or restarts in the middle of a load.
 
 from __future__ import annotations
 
+import gc
 import http.server
 import json
 import socket
+import sys
 import threading
 import time
 import urllib.parse
@@ -263,6 +265,23 @@ def test_malformed_answer_is_one_line_naming_the_endpoint(case: str) -> None:
     line = one_error_line(result)
     assert line.startswith(f"Error: {base}/query: ")
     assert "malformed" in line or "not SPARQL results" in line or "not a SELECT" in line
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_a_malformed_answer_leaves_nothing_another_thread_must_drop(
+    monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """The results of pyoxigraph may be dropped only on the thread that made them."""
+    body, media_type = MALFORMED[case]
+    dropped: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", dropped.append)
+    gc.collect()
+    with serve(lambda handler: handler.answer(200, body, media_type)) as (base, _):
+        one_error_line(run("resolve", "--endpoint", f"{base}/query", SECID))
+    collector = threading.Thread(target=gc.collect)
+    collector.start()
+    collector.join()
+    assert dropped == []
 
 
 def test_a_url_with_a_line_break_is_never_printed() -> None:

@@ -153,8 +153,10 @@ def statements(result: object) -> list[Statement]:
     """
     if not isinstance(result, ox.QuerySolutions):
         raise MalformedAnswerError("not a SELECT answer")
+    solutions = list(result)
+    del result  # dropped on this thread (see secid_rdf.store.sparql._parse_results)
     rows = []
-    for number, solution in enumerate(result, 1):
+    for number, solution in enumerate(solutions, 1):
         subject, predicate, value = (solution[name] for name in ("s", "p", "o"))
         if subject is None or predicate is None or value is None:
             raise MalformedAnswerError(f"row {number} lacks s, p or o")

@@ -348,7 +348,12 @@ def _parse_results(body: bytes, results_format: ox.QueryResultsFormat) -> QueryR
     parsed = ox.parse_query_results(body, format=results_format)
     if isinstance(parsed, ox.QueryBoolean):
         return parsed
-    checked = parsed.serialize(format=ox.QueryResultsFormat.JSON)
+    try:
+        checked = parsed.serialize(format=ox.QueryResultsFormat.JSON)
+    finally:
+        # pyoxigraph's solutions may be dropped only on the thread that made them: an error's
+        # traceback must not keep them for the cyclic collector, which runs on any thread
+        del parsed
     return ox.parse_query_results(checked, format=ox.QueryResultsFormat.JSON)
 
 
