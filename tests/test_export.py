@@ -383,6 +383,7 @@ def test_cli_format_subset_and_no_pages(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
+        ".secid-rdf-files",
         "context.jsonld",
         "secid.jsonld",
         "secid.ttl",

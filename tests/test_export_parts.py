@@ -13,6 +13,7 @@ import secid_rdf.export.partition as batches
 from secid_rdf.cli import main
 from secid_rdf.convert.builder import registry_to_graph
 from secid_rdf.export.dump_files import DumpWriter, OrderError, Run
+from secid_rdf.export.output_folder import MANIFEST
 from secid_rdf.export.partition import plan_parts
 from secid_rdf.export.run import ExportOptions, export_registry
 from secid_rdf.export.workers import Workers
@@ -70,7 +71,8 @@ def test_base_that_puts_concepts_first_gives_the_whole_bytes(
     files = _files(tmp_path / "parts")
     for name, data in _whole_dumps(markdown_corpus, options).items():
         assert files[name] == data, name
-    assert not [name for name in files if name.startswith(".") or "/." in name]
+    hidden = [name for name in files if name.startswith(".") or "/." in name]
+    assert hidden == [MANIFEST], "no temporary file is left"
 
 
 def test_parts_keep_one_type_and_extending_iris_together() -> None:

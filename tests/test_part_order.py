@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import secid_rdf.export.partition as partition
 from secid_rdf.convert.builder import registry_to_graph
+from secid_rdf.export.output_folder import MANIFEST
 from secid_rdf.export.run import ExportOptions, write_export
 from secid_rdf.export.workers import Workers
 from secid_rdf.findings import InvalidSecidError, Location
@@ -104,4 +105,5 @@ def test_parts_in_planned_order_give_the_whole_graphs_bytes(
     quads = registry_to_graph(registry, base=base).quads
     for name, fmt in FORMATS.items():
         assert (out / fmt.file_name).read_bytes() == serialize(quads, name, base=base), name
-    assert sorted(path.name for path in out.iterdir() if path.name.startswith(".")) == []
+    hidden = sorted(path.name for path in out.iterdir() if path.name.startswith("."))
+    assert hidden == [MANIFEST], "no temporary file is left"

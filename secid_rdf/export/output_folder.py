@@ -10,11 +10,12 @@ removes. A lock file beside the folder (``.NAME.secid-rdf.lock``, held with ``fl
 so the system releases it when the process ends however it ends) lets one export at a
 time write a folder.
 
-The export owns its dumps, ``context.jsonld``, ``void.ttl``, every ``.jsonld`` and
-``.html`` file under ``pages/`` and the hidden temporary files of earlier versions
-(``.NAME.TOKEN.tmp``): files the export no longer writes (the pages of a namespace that
-left the registry) go with the old folder, and :attr:`OutputFolder.removed` names them.
-Any other file or folder is kept.
+The export owns its dumps, ``context.jsonld``, ``void.ttl``, the files its previous run
+listed in the manifest :data:`MANIFEST`, and the hidden temporary files of earlier
+versions (``.NAME.TOKEN.tmp``): files the export no longer writes (the pages of a
+namespace that left the registry) go with the old folder, and
+:attr:`OutputFolder.removed` names them. Any other file or folder is
+kept.
 """
 
 from __future__ import annotations
@@ -30,10 +31,18 @@ from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
+from secid_rdf.export.atomic_files import write_atomic
 from secid_rdf.export.page_files import PAGES_FOLDER
 from secid_rdf.findings import SecidRdfError
 
-__all__ = ["FolderLockedError", "OutputFolder", "owned_by_export"]
+__all__ = ["MANIFEST", "FolderLockedError", "OutputFolder"]
+
+MANIFEST = ".secid-rdf-files"
+"""The file, in the output folder, that lists the files the export wrote (a ``/``-separated
+path a line): the next export removes only those, never a file someone else put there."""
+
+MANIFEST_LIMIT = 64 * 1024 * 1024
+"""Bytes of a manifest read at most; a longer one is ignored (nothing is removed)."""
 
 _TEMPORARY = re.compile(r"\..+\.[0-9a-f]{12}\.tmp(\.held)?")
 """A temporary file an export writes before renaming it (see ``atomic_files``)."""
@@ -44,19 +53,6 @@ _AT_FDCWD = -100
 
 class FolderLockedError(SecidRdfError):
     """Another export is writing the same output folder."""
-
-
-def owned_by_export(relative: str, files: Iterable[str]) -> bool:
-    """Whether the ``/``-separated path inside an output folder is the export's.
-
-    :param files: the names of the files an export writes at the top of the folder.
-    """
-    name = relative.rpartition("/")[2]
-    if _TEMPORARY.fullmatch(name):
-        return True
-    if relative.startswith(PAGES_FOLDER + "/"):
-        return relative.endswith((".jsonld", ".html"))
-    return relative in files
 
 
 class OutputFolder:
@@ -77,6 +73,7 @@ class OutputFolder:
         self.files = frozenset(files)
         self.removed: list[str] = []
         """Files of the previous export that this one did not write (paths inside it)."""
+        self._listed: frozenset[str] = frozenset()
         parent, name = self.path.parent, self.path.name
         self._prefix = f".{name}.secid-rdf-"
         self._lock_path = parent / f".{name}.secid-rdf.lock"
@@ -90,6 +87,7 @@ class OutputFolder:
             self._take_lock()
             self._remove_leftovers()
             self._check_old()
+            self._listed = _read_manifest(self.path / MANIFEST)
             self.staging.mkdir()
         except OSError as error:
             self._release()
@@ -111,10 +109,16 @@ class OutputFolder:
         finally:
             self._release()
 
+    def owns(self, relative: str) -> bool:
+        """Whether the ``/``-separated path inside the output folder is the export's."""
+        if _TEMPORARY.fullmatch(relative.rpartition("/")[2]):
+            return True
+        return relative in self.files or relative == MANIFEST or relative in self._listed
+
     def previous(self, relative: str) -> str | None:
         """The path of a file of the old folder, when there is one and it is the export's."""
         path = os.path.join(self.path, relative)
-        return path if owned_by_export(relative, self.files) and os.path.isfile(path) else None
+        return path if self.owns(relative) and os.path.isfile(path) else None
 
     def public(self, error: SecidRdfError) -> SecidRdfError:
         """``error`` with the new folder's paths written as the output folder's."""
@@ -129,18 +133,27 @@ class OutputFolder:
             (the old folder is then as it was).
         """
         try:
-            if self.path.is_dir():
-                self._carry_over()
-                shutil.copymode(self.path, self.staging)
-                if not _exchange(self.staging, self.path):
-                    aside = self.path.parent / f"{self._prefix}old-{secrets.token_hex(6)}"
-                    os.rename(self.path, aside)
-                    os.rename(self.staging, self.path)
-                    self.staging = aside
-            else:
+            self._write_manifest()
+            if not self.path.is_dir():
                 os.rename(self.staging, self.path)
+                return
+            self._carry_over()
+            shutil.copymode(self.path, self.staging)
+            if not _exchange(self.staging, self.path):
+                aside = self.path.parent / f"{self._prefix}old-{secrets.token_hex(6)}"
+                os.rename(self.path, aside)
+                os.rename(self.staging, self.path)
+                self.staging = aside
         except OSError as error:
             raise _write_error(error, self.path) from error
+
+    def _write_manifest(self) -> None:
+        """List every file of the new folder in it (the list itself aside)."""
+        listed = []
+        for root, _, names in os.walk(self.staging):
+            inside = os.path.relpath(root, self.staging).replace(os.sep, "/")
+            listed += [name if inside == "." else f"{inside}/{name}" for name in names]
+        write_atomic(self.staging / MANIFEST, "".join(f"{p}\n" for p in sorted(listed)).encode())
 
     def _take_lock(self) -> None:
         handle = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -189,20 +202,23 @@ class OutputFolder:
             for folder in folders:
                 os.makedirs(os.path.join(target, folder), exist_ok=True)
             for name in names:
-                relative = inside + name
-                source = os.path.join(root, name)
-                if owned_by_export(relative, self.files):
-                    if not os.path.exists(os.path.join(target, name)):
-                        self.removed.append(relative)
-                    continue
-                destination = os.path.join(target, name)
-                if os.path.lexists(destination):  # the export writes a folder there
-                    raise SecidRdfError(f"cannot write {source}: a file is in the way")
-                try:
-                    os.link(source, destination, follow_symlinks=False)
-                except OSError:
-                    shutil.copy2(source, destination, follow_symlinks=False)
+                self._carry_file(os.path.join(root, name), inside + name, target)
         self.removed.sort()
+
+    def _carry_file(self, source: str, relative: str, target: str) -> None:
+        """Carry one file over, unless the export wrote it anew or owned it (removed)."""
+        destination = os.path.join(target, relative.rpartition("/")[2])
+        if os.path.lexists(destination):
+            if os.path.isdir(destination):  # the export writes a folder there
+                raise SecidRdfError(f"cannot write {source}: a file is in the way")
+            return  # the export wrote this file anew
+        if self.owns(relative):
+            self.removed.append(relative)
+            return
+        try:
+            os.link(source, destination, follow_symlinks=False)
+        except OSError:
+            shutil.copy2(source, destination, follow_symlinks=False)
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -220,6 +236,18 @@ def _exchange(first: Path, second: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL):  # a kernel or file system without it
         return False
     raise OSError(code, os.strerror(code), os.fspath(second))
+
+
+def _read_manifest(path: Path) -> frozenset[str]:
+    """The files a previous export listed; none when there is no list or it is too long."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MANIFEST_LIMIT + 1)
+    except OSError:
+        return frozenset()
+    if len(data) > MANIFEST_LIMIT:
+        return frozenset()
+    return frozenset(data.decode("utf-8", "replace").splitlines())
 
 
 def _write_error(error: OSError, folder: Path) -> SecidRdfError:
