@@ -1,11 +1,14 @@
-"""Re-exporting into a folder people also use: their files are kept.
+"""Re-exporting into a folder people also use: their files, links and modes are kept.
 
-The export removes only the files its previous run listed in its manifest.
+The export removes only the files its previous run listed in its manifest; it keeps
+symbolic links as links and folders with their modes.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -59,5 +62,31 @@ def test_only_files_of_the_previous_run_are_removed(
     assert page in result.removed and page not in files, "the gone namespace's page is removed"
     assert not set(theirs) & set(result.removed)
     assert (out / MANIFEST).read_text().splitlines() == sorted(result.files)
+
+
+def test_links_stay_links_and_folders_keep_their_modes(
+    tmp_path: Path, bundled_registry: Path
+) -> None:
+    out = tmp_path / "out"
+    export_registry(bundled_registry, out, OPTIONS)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "inner").mkdir(parents=True)
+    (elsewhere / "inner" / "a.txt").write_bytes(b"a\n")
+    (out / "linked").symlink_to(elsewhere)
+    (out / "pages" / "style.css").symlink_to(elsewhere / "inner" / "a.txt")
+    (out / "private").mkdir()
+    (out / "private" / "key.txt").write_bytes(b"k\n")
+    os.chmod(out / "private", 0o700)
+    os.chmod(out / "pages", 0o750)
+    os.chmod(out, 0o711)
+
+    export_registry(bundled_registry, out, OPTIONS)
+
+    assert (out / "linked").is_symlink() and os.readlink(out / "linked") == str(elsewhere)
+    assert os.readlink(out / "pages" / "style.css") == str(elsewhere / "inner" / "a.txt")
+    assert (elsewhere / "inner" / "a.txt").read_bytes() == b"a\n", "the target is untouched"
+    assert (out / "private" / "key.txt").read_bytes() == b"k\n"
+    modes = {name: stat.S_IMODE((out / name).stat().st_mode) for name in ("private", "pages", "")}
+    assert modes == {"private": 0o700, "pages": 0o750, "": 0o711}
 
 

@@ -14,8 +14,8 @@ The export owns its dumps, ``context.jsonld``, ``void.ttl``, the files its previ
 listed in the manifest :data:`MANIFEST`, and the hidden temporary files of earlier
 versions (``.NAME.TOKEN.tmp``): files the export no longer writes (the pages of a
 namespace that left the registry) go with the old folder, and
-:attr:`OutputFolder.removed` names them. Any other file or folder is
-kept.
+:attr:`OutputFolder.removed` names them. Any other file, folder or symbolic link is
+kept as it is, with its mode.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -138,7 +139,6 @@ class OutputFolder:
                 os.rename(self.staging, self.path)
                 return
             self._carry_over()
-            shutil.copymode(self.path, self.staging)
             if not _exchange(self.staging, self.path):
                 aside = self.path.parent / f"{self._prefix}old-{secrets.token_hex(6)}"
                 os.rename(self.path, aside)
@@ -194,19 +194,31 @@ class OutputFolder:
             raise SecidRdfError(f"cannot write {pages}: a file is in the way")
 
     def _carry_over(self) -> None:
-        """Hard-link (or copy) into the new folder what the old one holds and is not ours."""
+        """Hard-link (or copy) into the new folder what the old one holds and is not ours.
+
+        Symbolic links are carried as links (a link to a folder too), and every folder
+        keeps its mode, set once its files are in.
+        """
+        modes = []
         for root, folders, names in os.walk(self.path):
             inside = os.path.relpath(root, self.path)
             inside = "" if inside == "." else inside.replace(os.sep, "/") + "/"
             target = os.path.join(self.staging, inside)
-            for folder in folders:
-                os.makedirs(os.path.join(target, folder), exist_ok=True)
+            modes.append((target, stat.S_IMODE(os.stat(root).st_mode)))
+            for folder in list(folders):
+                if os.path.islink(os.path.join(root, folder)):
+                    folders.remove(folder)
+                    names.append(folder)
+                else:
+                    os.makedirs(os.path.join(target, folder), exist_ok=True)
             for name in names:
                 self._carry_file(os.path.join(root, name), inside + name, target)
+        for target, mode in reversed(modes):
+            os.chmod(target, mode)
         self.removed.sort()
 
     def _carry_file(self, source: str, relative: str, target: str) -> None:
-        """Carry one file over, unless the export wrote it anew or owned it (removed)."""
+        """Carry one file or link over, unless the export wrote it anew or owned it (removed)."""
         destination = os.path.join(target, relative.rpartition("/")[2])
         if os.path.lexists(destination):
             if os.path.isdir(destination):  # the export writes a folder there
