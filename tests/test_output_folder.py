@@ -1,7 +1,8 @@
 """Re-exporting into a folder people also use: their files, links and modes are kept.
 
 The export removes only the files its previous run listed in its manifest; it keeps
-symbolic links as links and folders with their modes.
+symbolic links as links and folders with their modes; a folder where a page goes fails
+the run with one line and keeps the previous export.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import stat
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from secid_rdf.cli import main
 from secid_rdf.export.output_folder import MANIFEST
 from secid_rdf.export.run import ExportOptions, export_registry
 
@@ -88,5 +91,24 @@ def test_links_stay_links_and_folders_keep_their_modes(
     assert (out / "private" / "key.txt").read_bytes() == b"k\n"
     modes = {name: stat.S_IMODE((out / name).stat().st_mode) for name in ("private", "pages", "")}
     assert modes == {"private": 0o700, "pages": 0o750, "": 0o711}
+
+
+def test_a_folder_where_a_page_goes_exits_2_and_keeps_the_previous_export(
+    tmp_path: Path, bundled_registry: Path
+) -> None:
+    out = tmp_path / "out"
+    export_registry(bundled_registry, out, OPTIONS)
+    page = next(path for path in sorted((out / "pages").rglob("*.html")))
+    page.unlink()
+    (page / "kept.txt").parent.mkdir()
+    (page / "kept.txt").write_bytes(b"x\n")
+    before = _files(out)
+
+    result = CliRunner().invoke(main, ["export", str(bundled_registry), "--out", str(out)])
+
+    assert result.exit_code == 2
+    assert result.output == f"Error: cannot write {page.resolve()}: a folder is in the way\n"
+    assert _files(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.secid-rdf-new")] == []
 
 

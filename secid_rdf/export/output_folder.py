@@ -117,9 +117,18 @@ class OutputFolder:
         return relative in self.files or relative == MANIFEST or relative in self._listed
 
     def previous(self, relative: str) -> str | None:
-        """The path of a file of the old folder, when there is one and it is the export's."""
+        """The path of a file of the old folder, when there is one and it is the export's.
+
+        :raises SecidRdfError: when a folder is where the export writes that file.
+        """
         path = os.path.join(self.path, relative)
-        return path if self.owns(relative) and os.path.isfile(path) else None
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            return None
+        if stat.S_ISDIR(mode):
+            raise SecidRdfError(f"cannot write {path}: a folder is in the way")
+        return path if stat.S_ISREG(mode) and self.owns(relative) else None
 
     def public(self, error: SecidRdfError) -> SecidRdfError:
         """``error`` with the new folder's paths written as the output folder's."""
