@@ -2,7 +2,8 @@
 
 The export removes only the files its previous run listed in its manifest; it keeps
 symbolic links as links and folders with their modes; a folder where a page goes fails
-the run with one line and keeps the previous export.
+the run with one line and keeps the previous export; an output folder that is a mount
+point is updated in place.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -112,3 +115,45 @@ def test_a_folder_where_a_page_goes_exits_2_and_keeps_the_previous_export(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.secid-rdf-new")] == []
 
 
+@pytest.fixture(params=["tmpfs", "bind"])
+def mount_point(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Path]:
+    """An empty folder that is a mount point: a tmpfs, or a bind mount (root only).
+
+    A bind mount of a folder of the same file system is not told by the device number.
+    """
+    if os.geteuid() != 0:
+        pytest.skip("mounting needs root")
+    point = tmp_path / "out"
+    point.mkdir()
+    if request.param == "tmpfs":
+        command = ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(point)]
+    else:
+        (tmp_path / "bound").mkdir()
+        command = ["mount", "--bind", str(tmp_path / "bound"), str(point)]
+    mounted = subprocess.run(command, capture_output=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount here: {mounted.stderr.decode().strip()}")
+    try:
+        yield point
+    finally:
+        subprocess.run(["umount", str(point)], check=False)
+
+
+def test_a_mount_point_is_updated_in_place(
+    tmp_path: Path, mount_point: Path, registries: tuple[Path, Path]
+) -> None:
+    full, smaller = registries
+    expected = tmp_path / "expected"
+    export_registry(smaller, expected, OPTIONS)
+    export_registry(full, mount_point, OPTIONS)
+    (mount_point / "README.md").write_bytes(b"mine\n")
+    (mount_point / "pages" / "mine.html").write_bytes(b"<p>mine</p>\n")
+    (mount_point / ".secid-rdf-new-0123456789ab" / "secid.ttl").mkdir(parents=True)  # killed
+
+    result = export_registry(smaller, mount_point, OPTIONS)
+
+    extra = {"README.md": b"mine\n", "pages/mine.html": b"<p>mine</p>\n"}
+    assert _files(mount_point) == {**_files(expected), **extra}
+    assert result.removed and all("nist" in name for name in result.removed)
+    assert sorted(p.name for p in mount_point.iterdir() if p.name.startswith(".")) == [MANIFEST]
+    assert [p.name for p in tmp_path.iterdir() if "secid-rdf-new" in p.name] == []

@@ -10,6 +10,11 @@ removes. A lock file beside the folder (``.NAME.secid-rdf.lock``, held with ``fl
 so the system releases it when the process ends however it ends) lets one export at a
 time write a folder.
 
+A folder that is a mount point cannot be renamed: the export then writes into a hidden
+folder inside it (``.secid-rdf-new-TOKEN``) and swaps each entry at the top of the output
+folder in turn (the dumps one by one, ``pages/`` as a whole). Each entry is always whole,
+but a reader during the swap, or a run killed in it, can see entries of two runs.
+
 The export owns its dumps, ``context.jsonld``, ``void.ttl``, the files its previous run
 listed in the manifest :data:`MANIFEST`, and the hidden temporary files of earlier
 versions (``.NAME.TOKEN.tmp``): files the export no longer writes (the pages of a
@@ -45,6 +50,9 @@ path a line): the next export removes only those, never a file someone else put 
 MANIFEST_LIMIT = 64 * 1024 * 1024
 """Bytes of a manifest read at most; a longer one is ignored (nothing is removed)."""
 
+_INNER_STAGING = ".secid-rdf-new-"
+"""The start of the name of the new folder inside an output folder that is a mount point."""
+
 _TEMPORARY = re.compile(r"\..+\.[0-9a-f]{12}\.tmp(\.held)?")
 """A temporary file an export writes before renaming it (see ``atomic_files``)."""
 
@@ -74,6 +82,8 @@ class OutputFolder:
         self.files = frozenset(files)
         self.removed: list[str] = []
         """Files of the previous export that this one did not write (paths inside it)."""
+        self.in_place = False
+        """Whether the folder is a mount point, whose entries are swapped one by one."""
         self._listed: frozenset[str] = frozenset()
         parent, name = self.path.parent, self.path.name
         self._prefix = f".{name}.secid-rdf-"
@@ -89,6 +99,9 @@ class OutputFolder:
             self._remove_leftovers()
             self._check_old()
             self._listed = _read_manifest(self.path / MANIFEST)
+            if self.path.is_dir() and _is_mount_point(self.path):
+                self.in_place = True
+                self.staging = self.path / f"{_INNER_STAGING}{secrets.token_hex(6)}"
             self.staging.mkdir()
         except OSError as error:
             self._release()
@@ -148,7 +161,9 @@ class OutputFolder:
                 os.rename(self.staging, self.path)
                 return
             self._carry_over()
-            if not _exchange(self.staging, self.path):
+            if self.in_place:
+                self._swap_entries()
+            elif not _exchange(self.staging, self.path):
                 aside = self.path.parent / f"{self._prefix}old-{secrets.token_hex(6)}"
                 os.rename(self.path, aside)
                 os.rename(self.staging, self.path)
@@ -163,6 +178,20 @@ class OutputFolder:
             inside = os.path.relpath(root, self.staging).replace(os.sep, "/")
             listed += [name if inside == "." else f"{inside}/{name}" for name in names]
         write_atomic(self.staging / MANIFEST, "".join(f"{p}\n" for p in sorted(listed)).encode())
+
+    def _swap_entries(self) -> None:
+        """Swap each entry of the new folder (inside the old one) with the old one's."""
+        new = set(os.listdir(self.staging))
+        for name in sorted(new, key=lambda name: (name == MANIFEST, name)):  # the list last
+            source, target = self.staging / name, self.path / name
+            if not os.path.lexists(target):
+                os.rename(source, target)
+            elif not _exchange(source, target):
+                os.rename(target, self.staging / f".old-{name}")
+                os.rename(source, target)
+        for name in os.listdir(self.path):  # files of the old run the new one did not write
+            if name not in new and name != self.staging.name and self.owns(name):
+                os.rename(self.path / name, self.staging / name)
 
     def _take_lock(self) -> None:
         handle = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -185,10 +214,14 @@ class OutputFolder:
             self._lock = None
 
     def _remove_leftovers(self) -> None:
-        """Remove the folders that killed runs left beside the output folder."""
-        for entry in os.scandir(self.path.parent):
-            if entry.name.startswith(self._prefix) and entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path)
+        """Remove the folders that killed runs left beside (or in) the output folder."""
+        places = [(self.path.parent, self._prefix)]
+        if self.path.is_dir():
+            places.append((self.path, _INNER_STAGING))
+        for folder, prefix in places:
+            for entry in os.scandir(folder):
+                if entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
 
     def _check_old(self) -> None:
         """Refuse an output path that is not a folder, or holds a folder where a file goes."""
@@ -214,6 +247,8 @@ class OutputFolder:
             inside = "" if inside == "." else inside.replace(os.sep, "/") + "/"
             target = os.path.join(self.staging, inside)
             modes.append((target, stat.S_IMODE(os.stat(root).st_mode)))
+            if not inside and self.staging.name in folders:
+                folders.remove(self.staging.name)
             for folder in list(folders):
                 if os.path.islink(os.path.join(root, folder)):
                     folders.remove(folder)
@@ -269,6 +304,19 @@ def _read_manifest(path: Path) -> frozenset[str]:
     if len(data) > MANIFEST_LIMIT:
         return frozenset()
     return frozenset(data.decode("utf-8", "replace").splitlines())
+
+
+def _is_mount_point(path: Path) -> bool:
+    """Whether a folder is a mount point (a bind mount of a folder of the same device too)."""
+    if os.path.ismount(path):
+        return True
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as handle:
+            points = [line.split(" ")[4] for line in handle if line.count(" ") > 4]
+    except OSError:  # not Linux
+        return False
+    unescaped = (re.sub(r"\\([0-7]{3})", lambda m: chr(int(m[1], 8)), p) for p in points)
+    return os.fspath(path) in unescaped
 
 
 def _write_error(error: OSError, folder: Path) -> SecidRdfError:
