@@ -22,8 +22,35 @@ __all__ = [
     "ShapesError",
     "StoreError",
     "UnsupportedFormatError",
+    "printable",
     "sort_findings",
 ]
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    r"""``text`` with every character that is not printable written as an escape.
+
+    A message quotes registry text, which may hold line breaks, terminal escapes or
+    bidirectional overrides (U+202E shows the rest of a line reversed): written out raw,
+    they would split one finding into two lines or disguise it.
+
+    >>> printable("a\nb\u202ec\x1b")
+    'a\\nb\\u202ec\\x1b'
+    """
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else _escape(char) for char in text)
+
+
+def _escape(char: str) -> str:
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 class Severity(enum.IntEnum):
@@ -67,7 +94,11 @@ class Finding:
     secid: str | None = None
 
     def __str__(self) -> str:
-        """Render as ``PATH:LINE: SEVERITY: FIELD: message``, the compiler-style line."""
+        """Render as ``PATH:LINE: SEVERITY: FIELD: message``, the compiler-style line.
+
+        Characters that are not printable are escaped (see :func:`printable`), so the
+        line is always one line and shows what the registry holds.
+        """
         loc = self.location
         if loc is None:
             where = "<registry>"
@@ -75,7 +106,7 @@ class Finding:
         else:
             where = loc.file if loc.line is None else f"{loc.file}:{loc.line}"
             field = f"{loc.field}: " if loc.field else ""
-        return f"{where}: {self.severity.label}: {field}{self.message}"
+        return printable(f"{where}: {self.severity.label}: {field}{self.message}")
 
     def sort_key(self) -> tuple[str, int, str, str]:
         """Order by file, line, rule and message so output is the same on every run."""

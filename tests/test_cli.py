@@ -77,6 +77,15 @@ def test_a_missing_registry_folder_exits_2_in_one_line(command: str, tmp_path: P
     )
 
 
+def test_an_error_quoting_a_path_escapes_what_is_not_printable(tmp_path: Path) -> None:
+    result = invoke("stats", str(tmp_path / "x\u202egpj.exe\nline"))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: registry folder not found: {tmp_path}/x\\u202egpj.exe\\nline "
+        "(give the folder that holds <type>/ folders)\n"
+    )
+
+
 def test_an_empty_folder_with_no_registry_beside_says_which_folder_to_give(
     tmp_path: Path,
 ) -> None:

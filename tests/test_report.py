@@ -136,3 +136,12 @@ def test_sarif_validates_against_the_sarif_schema_with_awkward_paths() -> None:
     descriptions = {r["id"]: r["fullDescription"]["text"] for r in run_["tool"]["driver"]["rules"]}
     assert descriptions["secidsh:UrlLink-target"].startswith("A link needs exactly one")
     assert "not UTF-8" in descriptions["read"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_characters_that_are_not_printable_are_escaped_in_each_line(fmt: str) -> None:
+    hostile = "found \u202egpj.exe\x1b[2J\u2028end"
+    finding = Finding(Location("a.md", 3, "status"), Severity.ERROR, "R1", hostile)
+    line = render_findings([finding], fmt).splitlines()[0]
+    assert line.isprintable()
+    assert line.endswith("found \\u202egpj.exe\\x1b[2J\\u2028end")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from secid_rdf.findings import Finding, Severity
+from secid_rdf.findings import Finding, Severity, printable
 from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.resources import bundled_registry_path
 
@@ -77,6 +77,10 @@ class UnusableInputError(click.ClickException):
     """A :class:`SecidRdfError` shown as a one-line error: the run could not go on (exit 2)."""
 
     exit_code = 2
+
+    def format_message(self) -> str:
+        """The message, with what is not printable escaped (it may quote registry text)."""
+        return printable(self.message)
 
 
 def not_utf8(text: str) -> str | None:

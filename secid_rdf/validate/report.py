@@ -14,7 +14,13 @@ from dataclasses import replace
 from urllib.parse import quote
 
 from secid_rdf import __version__
-from secid_rdf.findings import Finding, Severity, UnsupportedFormatError, sort_findings
+from secid_rdf.findings import (
+    Finding,
+    Severity,
+    UnsupportedFormatError,
+    printable,
+    sort_findings,
+)
 from secid_rdf.validate.rules import help_uri, rule_descriptions
 
 __all__ = [
@@ -74,7 +80,7 @@ def findings_to_text(findings: Sequence[Finding], *, path_prefix: str = "") -> s
           1  error    R1
     """
     ordered = sort_findings(list(findings))
-    lines = [_one_line(str(_with_prefix(finding, path_prefix))) for finding in ordered]
+    lines = [str(_with_prefix(finding, path_prefix)) for finding in ordered]
     if lines:
         lines.append("")
     counts = severity_counts(ordered)
@@ -120,8 +126,8 @@ def findings_to_json(findings: Sequence[Finding], *, path_prefix: str = "") -> s
 
 
 def _escape_github_data(text: str) -> str:
-    """Escape a workflow command's message (the part after ``::``)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a workflow command's message (the part after ``::``); one printable line."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_github_property(text: str) -> str:
@@ -246,11 +252,6 @@ def render_findings(findings: Sequence[Finding], fmt: str, *, path_prefix: str =
     except KeyError:
         raise UnsupportedFormatError(fmt, tuple(REPORT_FORMATS)) from None
     return renderer(findings, path_prefix=path_prefix)
-
-
-def _one_line(text: str) -> str:
-    r"""Show line breaks inside registry text as ``\n`` so one finding stays one line."""
-    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _join(prefix: str, file: str) -> str:
