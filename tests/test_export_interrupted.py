@@ -1,9 +1,11 @@
 """An export stopped or failing at any point leaves one complete export and no process.
 
-The export of the larger corpus is killed over a complete export of the smaller one, at
-three points and by three signals; afterwards the folder holds exactly the files of one of
-the two runs, no process of the export is alive, and the next run cleans up and writes the
-new export. One export at a time per folder; write failures are one line, exit 2.
+The export of the larger corpus is stopped over a complete export of the smaller one, at
+three points and in four ways (Ctrl-C and SIGTERM to its process group, SIGTERM and
+SIGKILL to the export alone); afterwards the folder holds exactly the files of one of the
+two runs (each run's RDF files all parse), no process of the export is alive, and the
+next run cleans up and writes the new export. One export at a time per folder; write
+failures are one line, exit 2.
 """
 
 from __future__ import annotations
