@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import MARKDOWN_SAMPLE
+from rdf_graphs import parse_folder
 
 import secid_rdf.export.partition as batches
 from secid_rdf.cli import main
 from secid_rdf.convert.builder import registry_to_graph
+from secid_rdf.convert.entries import RULE_FOREIGN_EXAMPLE
 from secid_rdf.export.dump_files import DumpWriter, OrderError, Run
 from secid_rdf.export.output_folder import MANIFEST
 from secid_rdf.export.partition import plan_parts
@@ -221,3 +225,30 @@ def test_files_parsed_in_workers_give_the_same_registry(
             parsed = read_registry(registry, parse=batches.parse_in(workers))
         assert parsed == read_registry(registry)
     assert read_registry(broken).findings, "the broken files were expected to give findings"
+
+
+@pytest.mark.parametrize(
+    ("type_line", "example"),
+    [
+        ("type: zzz", "secid:advisory/dmv.ca.gov/av-collision#report-id"),
+        ("type: advisory", "secid:reference/whitehouse.gov/eo-14110"),
+    ],
+    ids=["type unlike its folder", "example of another type"],
+)
+def test_an_example_of_another_namespace_stays_in_its_part(
+    tmp_path: Path, type_line: str, example: str
+) -> None:
+    # an example named by a SecID of another namespace would describe a subject among
+    # another part's records: the export failed ("falls inside a part")
+    registry = tmp_path / "registry"
+    shutil.copytree(MARKDOWN_SAMPLE, registry)
+    path = registry / "advisory" / "gov" / "ca" / "dmv.md"
+    text = path.read_text(encoding="utf-8").replace("type: advisory", type_line, 1)
+    path.write_text(text.replace('"secid:advisory/dmv.ca.gov/av-permits"', f'"{example}"'))
+    options = ExportOptions(modified="2026-01-01", jobs=2)
+    result = export_registry(registry, tmp_path / "out", options, show_progress=False)
+    assert parse_folder(_files(tmp_path / "out")) > 4
+    warnings = [f for f in result.findings if f.rule == RULE_FOREIGN_EXAMPLE]
+    assert warnings and all(f.location and f.location.file.endswith("dmv.md") for f in warnings)
+    for name, data in _whole_dumps(registry, options).items():
+        assert _files(tmp_path / "out")[name] == data, name

@@ -180,6 +180,7 @@ class _Builder(EntryWriter):
             )
             return
         self.named[subject.value] = ns.location
+        self.scope = subject.value
         self.namespace_concepts(ns)
         self.locate(subject, ns.location)
         self.locate_fields(subject, ns, _NAMESPACE_FIELDS)

@@ -18,12 +18,21 @@ from pyoxigraph import Literal, NamedNode
 
 from secid_rdf.convert.literals import date_literal
 from secid_rdf.convert.writer import QuadWriter, is_absolute_iri
-from secid_rdf.findings import InvalidIriError
+from secid_rdf.findings import InvalidIriError, Severity
 from secid_rdf.iris import absolute_iri, status_iri, step_iri, url_kind_iri
 from secid_rdf.model import Example, Extra, IdPattern, MatchNode, Url, Variable, Version
 from secid_rdf.vocab import DCTERMS, FOAF, RDF, RDFS, SECID, SKOS
 
-__all__ = ["EntryWriter", "example_urls"]
+__all__ = ["RULE_FOREIGN_EXAMPLE", "EntryWriter", "example_urls"]
+
+RULE_FOREIGN_EXAMPLE = "convert-example"
+"""An example whose SecID is another namespace's: it is named by its input under its owner.
+
+Named by that SecID, it would describe a resource of another namespace (and, in an
+export, land among another part's records)."""
+
+_INSIDE = ("/", "#", "?", "@")
+"""What may follow a namespace's IRI in the IRI of a SecID of that namespace."""
 
 
 class EntryWriter(QuadWriter):
@@ -132,10 +141,18 @@ class EntryWriter(QuadWriter):
     ) -> None:
         """An example as written, its SecID when known, and the URLs it resolves to.
 
-        An example with a SecID is the thing that SecID names; any other is named by its
-        input under its owner.
+        An example with a SecID of this namespace is the thing that SecID names; any other
+        is named by its input under its owner.
         """
         subject = self.secid_or_none(identifier, example.location, "example")
+        if subject is not None and not _inside(subject.value, self.scope):
+            self.report(
+                example.location,
+                Severity.WARNING,
+                RULE_FOREIGN_EXAMPLE,
+                f"example {identifier} is a SecID of another namespace; named by its value here",
+            )
+            subject = None
         if subject is None:
             identifier = None
             subject = step_iri(owner, "example", example.value)
@@ -307,3 +324,14 @@ def _is_language_choice(value: object) -> bool:
 
 
 _LANGUAGE_KEYS = frozenset({"available", "default", "url_transform"})
+
+
+def _inside(iri: str, scope: str) -> bool:
+    """Whether ``iri`` names the namespace ``scope`` or something of it.
+
+    >>> _inside("https://w3id.org/secid/advisory/a.org/cve#CVE-1", "https://w3id.org/secid/advisory/a.org")
+    True
+    >>> _inside("https://w3id.org/secid/advisory/a.org.uk/x", "https://w3id.org/secid/advisory/a.org")
+    False
+    """
+    return iri.startswith(scope) and (len(iri) == len(scope) or iri[len(scope)] in _INSIDE)

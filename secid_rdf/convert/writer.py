@@ -108,6 +108,7 @@ class QuadWriter:
         self.property_provenance: dict[tuple[str, str], Location] = {}
         self.findings: list[Finding] = []
         self.named: dict[str, Location] = {}  # IRIs of namespaces and match nodes so far
+        self.scope = ""  # the IRI of the namespace being written
         self.graph = graph_iri("")  # set to the type's graph before any quad is added
         self.declared: set[tuple[NamedNode, NamedNode]] = set()
         self.translations: dict[str, XPathRegex | UntranslatableRegexError] = {}

@@ -75,9 +75,10 @@ _PREFIXES = {"secidsh": SHAPES_NAMESPACE, **PREFIXES}
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
-_RESTATED_BY_VALIDATION = frozenset({"convert-regex"})
+_RESTATED_BY_VALIDATION = frozenset({"convert-regex", "convert-example"})
 """Converter finding rules that the graph checks restate (a pattern without an XPath form
-is ``IdPattern-xpathMissing`` / ``Variable-xpath``); reported once, by validation."""
+is ``IdPattern-xpathMissing`` / ``Variable-xpath``, an example of another namespace
+``Example-belongs``); reported once, by validation."""
 
 
 @dataclass(frozen=True)
