@@ -82,8 +82,10 @@ def _body(group: GroupChange) -> list[str]:
 def render_markdown(diff: RegistryDiff, *, limit: int | None = COMMENT_LIMIT) -> str:
     """The comment: heading, summary, a review note when needed, then one fold per group.
 
-    :param limit: stop adding folds before the text grows past this many characters
-        (``None``: no limit); the groups left out are counted at the end.
+    :param limit: leave out each fold that would take the text past this many characters
+        (``None``: no limit), and keep trying the next ones, so that one huge group (the
+        SecID types of a large change) does not hide every namespace; the groups left
+        out are counted at the end.
     """
     head = [
         f"### secid-rdf diff: {code(diff.old)} → {code(diff.new)}",
@@ -111,7 +113,7 @@ def render_markdown(diff: RegistryDiff, *, limit: int | None = COMMENT_LIMIT) ->
                 "",
             ]
         )
-        if left_out or (limit is not None and len(text) + len(fold) + 200 > limit):
+        if limit is not None and len(text) + len(fold) + 200 > limit:
             left_out += 1
             continue
         text += fold + "\n"
