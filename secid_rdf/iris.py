@@ -31,7 +31,7 @@ from pyoxigraph import NamedNode
 
 from secid_rdf.findings import InvalidIriError, InvalidSecidError
 from secid_rdf.secid import SECID_SCHEME, TYPE_PATTERN, parse_secid
-from secid_rdf.vocab import SECID, SECID_NAMESPACE
+from secid_rdf.vocab import DEFAULT_BASE, SECID, SECID_NAMESPACE
 
 __all__ = [
     "DATASET_GRAPH_IRI",
@@ -52,9 +52,6 @@ __all__ = [
     "type_iri",
     "url_kind_iri",
 ]
-
-DEFAULT_BASE = "https://w3id.org/secid/"
-"""Where data IRIs live unless ``--base`` says otherwise: ``<base><SecID without secid:>``."""
 
 GRAPH_NAMESPACE = "https://w3id.org/secid/_graph/"
 """Named graphs: ``<GRAPH_NAMESPACE><type>`` holds the triples of one SecID type (``_`` keeps
@@ -172,12 +169,16 @@ def check_base(base: str) -> str:
     Traceback (most recent call last):
     ...
     secid_rdf.findings.InvalidIriError: not a valid absolute IRI: 'https://example.org/secid': \
-a base IRI must end with '/' and hold no '#' or '?'
+a base IRI must end with '/' and hold no '#' or '?' (try 'https://example.org/secid/')
     """
     absolute_iri(base)
     if not base.endswith("/") or "#" in base or "?" in base:
-        # a SecID's #subpath and ?qualifiers become the IRI's fragment and query
-        raise InvalidIriError(base, "a base IRI must end with '/' and hold no '#' or '?'")
+        # a SecID's #subpath and ?qualifiers become the IRI's fragment and query; the base
+        # is also the secid: prefix, which needs a final '/' to make SecIDs compact IRIs
+        hint = re.split(r"[?#]", base, maxsplit=1)[0].rstrip("/") + "/"
+        raise InvalidIriError(
+            base, f"a base IRI must end with '/' and hold no '#' or '?' (try {hint!r})"
+        )
     return base
 
 
@@ -215,7 +216,7 @@ def graph_iri(type_name: str) -> NamedNode:
 
 
 def status_iri(status: str) -> NamedNode:
-    """The status concept ``secid:status-<status>``; undeclared values still get an IRI.
+    """The status concept ``secido:status-<status>``; undeclared values still get an IRI.
 
     >>> status_iri("active").value
     'https://w3id.org/secid/ontology#status-active'
@@ -227,7 +228,7 @@ def status_iri(status: str) -> NamedNode:
 
 
 def url_kind_iri(kind: str) -> NamedNode:
-    """The URL kind concept ``secid:urlkind-<kind>`` (an open vocabulary).
+    """The URL kind concept ``secido:urlkind-<kind>`` (an open vocabulary).
 
     >>> url_kind_iri("bulk_data").value
     'https://w3id.org/secid/ontology#urlkind-bulk_data'
@@ -236,7 +237,7 @@ def url_kind_iri(kind: str) -> NamedNode:
 
 
 def tag_iri(key: str, value: str) -> NamedNode:
-    """The tag concept ``secid:tag-<key>=<value>`` (``country``, ``region`` ...).
+    """The tag concept ``secido:tag-<key>=<value>`` (``country``, ``region`` ...).
 
     >>> tag_iri("country", "GB").value
     'https://w3id.org/secid/ontology#tag-country=GB'
@@ -261,7 +262,7 @@ def commit_iri(commit: str) -> NamedNode:
 
 
 def type_iri(base: str, type_name: str) -> NamedNode:
-    """The SecID type ``secid:<type>`` as a resource (a ``secid:SecidType`` and SKOS concept).
+    """The SecID type ``secid:<type>`` as a resource (a ``secido:SecidType`` and SKOS concept).
 
     >>> type_iri(DEFAULT_BASE, "advisory").value
     'https://w3id.org/secid/advisory'

@@ -18,8 +18,10 @@ from types import MappingProxyType
 from pyoxigraph import NamedNode
 
 __all__ = [
+    "DATA_PREFIX",
     "DCAT",
     "DCTERMS",
+    "DEFAULT_BASE",
     "FOAF",
     "IDOT",
     "ONTOLOGY_IRI",
@@ -39,6 +41,7 @@ __all__ = [
     "VS",
     "XSD",
     "Vocabulary",
+    "prefixes_for",
 ]
 
 
@@ -144,7 +147,7 @@ SECID_STATUSES = (
     "published",
 )
 """Status values the registry formats document (Markdown and JSON); each is a concept
-``secid:status-<value>`` in ``secid:StatusScheme``."""
+``secido:status-<value>`` in ``secido:StatusScheme``."""
 
 SECID_PROPERTIES = (
     # namespace level
@@ -212,7 +215,7 @@ SECID_PROPERTIES = (
 """The properties of the SecID ontology."""
 
 SECID = Vocabulary(
-    "secid",
+    "secido",
     SECID_NAMESPACE,
     (
         *SECID_CLASSES,
@@ -221,7 +224,7 @@ SECID = Vocabulary(
         *(f"status-{status}" for status in SECID_STATUSES),
     ),
 )
-"""The SecID ontology: ``https://w3id.org/secid/ontology#``."""
+"""The SecID ontology: ``https://w3id.org/secid/ontology#``, prefix ``secido:``."""
 
 RDF = Vocabulary(
     "rdf",
@@ -457,9 +460,30 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
 )
 """Every vocabulary secid-rdf writes terms from, the SecID ontology first."""
 
+DATA_PREFIX = "secid"
+"""The prefix of the data base IRI: with it, every SecID string ``secid:advisory/mitre.org/cve``
+is also the compact IRI of the resource it names (the SecID URI scheme and the prefix agree)."""
+
+DEFAULT_BASE = "https://w3id.org/secid/"
+"""Where data IRIs live unless ``--base`` says otherwise: ``<base><SecID without secid:>``."""
+
 PREFIXES: dict[str, str] = {
-    vocabulary._prefix: vocabulary._namespace  # private attributes, read in their own module
-    for vocabulary in VOCABULARIES
+    DATA_PREFIX: DEFAULT_BASE,
+    **{
+        vocabulary._prefix: vocabulary._namespace  # private attributes, read in their own module
+        for vocabulary in VOCABULARIES
+    },
 }
 """Prefix → namespace IRI, for Turtle ``@prefix`` lines and the JSON-LD context (a fresh
 ``dict(PREFIXES)`` copy is what a writer that may mutate it should get)."""
+
+
+def prefixes_for(base: str) -> dict[str, str]:
+    """:data:`PREFIXES` with ``secid:`` bound to the data base ``base`` (``--base``).
+
+    >>> prefixes_for("https://example.org/id/")["secid"]
+    'https://example.org/id/'
+    >>> prefixes_for("https://example.org/id/")["secido"]
+    'https://w3id.org/secid/ontology#'
+    """
+    return {**PREFIXES, DATA_PREFIX: base}

@@ -419,6 +419,14 @@ def test_cli_usage_errors_exit_2_and_write_nothing(tmp_path: Path, args: list[st
     assert not out.exists()
 
 
+@pytest.mark.parametrize("base", ["https://example.org/kg", "https://example.org/kg#"])
+def test_cli_base_without_final_slash_says_what_to_write(tmp_path: Path, base: str) -> None:
+    result = CliRunner().invoke(main, ["export", "--out", str(tmp_path / "out"), "--base", base])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "try 'https://example.org/kg/'" in result.stderr
+
+
 def test_registry_with_errors_exits_1_and_exports_the_rest(
     tmp_path: Path, bundled_registry: Path
 ) -> None:

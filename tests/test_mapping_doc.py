@@ -50,8 +50,8 @@ def test_every_row_names_a_term_or_says_why_not() -> None:
 
 def test_every_secid_term_named_in_the_document_exists() -> None:
     text = MAPPING.read_text(encoding="utf-8")
-    # secid:<name> not followed by "-" (minted concepts) or "/" (SecID strings)
-    named = set(re.findall(r"\bsecid:([A-Za-z][A-Za-z0-9]*)\b(?![-/<])", text))
+    # secido:<name> not followed by "-" (minted concepts) or "/" (SecID strings)
+    named = set(re.findall(r"\bsecido:([A-Za-z][A-Za-z0-9]*)\b(?![-/<])", text))
     assert named - set(SECID) == set()
 
 
@@ -60,6 +60,6 @@ def test_the_document_covers_every_class_and_property_of_the_ontology() -> None:
     absent = [
         name
         for name in (*SECID_CLASSES, *SECID_PROPERTIES)
-        if f"secid:{name}`" not in text and f"secid:{name} " not in text
+        if f"secido:{name}`" not in text and f"secido:{name} " not in text
     ]
     assert absent == []

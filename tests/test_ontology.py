@@ -62,7 +62,7 @@ def test_ontology_header_says_what_a_reader_of_it_needs(ontology: Facts) -> None
     assert values(ontology, ONTOLOGY_IRI, OWL.versionIRI) == [f"{ONTOLOGY_IRI}/{version[0]}"]
     for predicate in (DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.created):
         assert predicate.value in header, f"the ontology has no {predicate.value}"
-    assert values(ontology, ONTOLOGY_IRI, VANN.preferredNamespacePrefix) == ["secid"]
+    assert values(ontology, ONTOLOGY_IRI, VANN.preferredNamespacePrefix) == ["secido"]
     assert values(ontology, ONTOLOGY_IRI, VANN.preferredNamespaceUri) == [SECID_NAMESPACE]
 
 

@@ -28,6 +28,14 @@ TEMPLATE = step_iri(GHSA, "template")
 CHILD = step_iri(GHSA, "node", "0")
 # a source of github.com whose IRI begins like the sub-namespace github.com/advisories
 ADVISORIES_SOURCE = secid_iri(DEFAULT_BASE, "secid:advisory/github.com/advisories-archive")
+
+
+def compact(node: NamedNode) -> str:
+    """A data IRI as pages write it: its SecID text, the compact IRI under ``secid:``."""
+    assert node.value.startswith(DEFAULT_BASE)
+    return "secid:" + node.value[len(DEFAULT_BASE) :]
+
+
 HOSTILE_LABEL = 'Advisories </script><script>alert("x")</script> <!-- & \u2028 end'
 
 
@@ -140,14 +148,14 @@ def test_page_nests_sources_inside_the_namespace() -> None:
     assert document["@context"] == used_context(read_context()["@context"], document)
     assert "hasSource" in document["@context"]
     assert "wikipedia" not in document["@context"]  # only the terms the page uses
-    assert document["@id"] == GITHUB_ADVISORIES.value
+    assert document["@id"] == compact(GITHUB_ADVISORIES)
     source = document["hasSource"]
-    assert source["@id"] == GHSA.value
-    assert source["namespace"] == GITHUB_ADVISORIES.value  # back link stays a reference
+    assert source["@id"] == compact(GHSA)
+    assert source["namespace"] == compact(GITHUB_ADVISORIES)  # back link stays a reference
     assert source["hasUrlTemplate"]["template"] == "https://github.com/advisories/{id}"
-    assert source["hasChild"]["hasUrlTemplate"] == TEMPLATE.value  # nested once only
-    assert source["crossReference"] == ADVISORIES_SOURCE.value  # another namespace's source
-    assert document["secidType"] == ADVISORY.value
+    assert source["hasChild"]["hasUrlTemplate"] == compact(TEMPLATE)  # nested once only
+    assert source["crossReference"] == compact(ADVISORIES_SOURCE)  # another namespace's source
+    assert document["secidType"] == compact(ADVISORY)
 
 
 def test_unreachable_resource_of_a_namespace_is_still_on_its_page() -> None:
@@ -155,7 +163,10 @@ def test_unreachable_resource_of_a_namespace_is_still_on_its_page() -> None:
     triples = [*sample_triples(), Triple(orphan, RDF.type, SECID.UrlLink)]
     page = build_pages(triples)["github.com/advisories"]
     document = json.loads(page.jsonld)
-    assert [node["@id"] for node in document["@graph"]] == [GITHUB_ADVISORIES.value, orphan.value]
+    assert [node["@id"] for node in document["@graph"]] == [
+        compact(GITHUB_ADVISORIES),
+        compact(orphan),
+    ]
     assert f"<{orphan.value}> <{RDF.type.value}> <{SECID.UrlLink.value}>" in statements(
         page.jsonld, RdfFormat.JSON_LD
     )
@@ -175,8 +186,8 @@ def test_shared_child_nests_under_the_first_parent_in_n_triples_order() -> None:
     ]
     page = build_pages([Triple(s, p, o) for s, p, o in rows])["github.com/advisories"]
     sources = {node["@id"]: node for node in json.loads(page.jsonld)["hasSource"]}
-    assert sources[deep.value]["hasChild"]["@id"] == shared.value
-    assert sources[short.value]["hasChild"] == shared.value
+    assert sources[compact(deep)]["hasChild"]["@id"] == compact(shared)
+    assert sources[compact(short)]["hasChild"] == compact(shared)
 
 
 class ScriptExtractor(HTMLParser):

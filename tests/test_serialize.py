@@ -13,9 +13,11 @@ import random
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pyld import jsonld
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat
 from rdf_graphs import SYNTAX, parse_graph, pyld_graph, statements
 
+from secid_rdf.export.run import registry_to_quads
 from secid_rdf.findings import SecidRdfError, UnsupportedFormatError
 from secid_rdf.formats.context import (
     CONTEXT_IRI,
@@ -27,7 +29,7 @@ from secid_rdf.formats.context import (
 from secid_rdf.formats.jsonld import document_to_bytes
 from secid_rdf.formats.serialize import FORMATS, serialize
 from secid_rdf.iris import DEFAULT_BASE, encode_segment, graph_iri
-from secid_rdf.resources import context_path, ontology_path
+from secid_rdf.resources import bundled_registry_path, context_path, ontology_path
 from secid_rdf.vocab import DCTERMS, RDF, RDFS, SECID, SECID_NAMESPACE, SKOS, XSD
 
 ADVISORY = graph_iri("advisory")
@@ -120,9 +122,9 @@ def test_bytes_do_not_depend_on_input_order(name: str) -> None:
 def test_turtle_has_readable_prefixes_and_relative_data_iris() -> None:
     text = serialize(sample_quads(), "turtle", base=DEFAULT_BASE).decode()
     assert f"@base <{DEFAULT_BASE}> ." in text
-    assert "@prefix secid: <https://w3id.org/secid/ontology#> ." in text
-    assert "\n<advisory/mitre.org>\n\ta secid:Namespace ;\n" in text
-    assert "\tsecid:status secid:status-active" in text
+    assert "@prefix secido: <https://w3id.org/secid/ontology#> ." in text
+    assert "\n<advisory/mitre.org>\n\ta secido:Namespace ;\n" in text
+    assert "\tsecido:status secido:status-active" in text
     # other IRIs stay absolute, never relative to the base's scheme or host
     assert "<https://www.cve.org/Record?id=CVE-1%20x&y=é>" in text
     # a dot segment would be resolved away if written relative: it must stay absolute
@@ -163,14 +165,15 @@ def test_jsonld_is_compacted_with_our_context_and_sorted() -> None:
     assert document["@context"] == read_context()["@context"]
     ids = [node["@id"] for node in document["@graph"]]
     assert ids == sorted(ids)
-    mitre = next(node for node in document["@graph"] if node["@id"] == NS.value)
+    # a data IRI is written as its SecID: the "secid" prefix is the data base
+    mitre = next(node for node in document["@graph"] if node["@id"] == "secid:advisory/mitre.org")
     assert mitre["@type"] == "Namespace"
-    assert mitre["hasSource"] == CVE.value
-    assert mitre["status"] == "secid:status-active"
+    assert mitre["hasSource"] == "secid:advisory/mitre.org/cve"
+    assert mitre["status"] == "secido:status-active"
     assert mitre["established"] == "1958"
-    cve = next(node for node in document["@graph"] if node["@id"] == CVE.value)
+    cve = next(node for node in document["@graph"] if node["@id"] == "secid:advisory/mitre.org/cve")
     assert cve["weight"] == "100"
-    assert cve["secid:weight"] == "not a number"
+    assert cve["secido:weight"] == "not a number"
 
 
 def test_jsonld_text_has_sorted_keys() -> None:
@@ -191,6 +194,41 @@ def test_iri_with_a_context_prefix_as_scheme_keeps_its_meaning() -> None:
     target = "<secid:advisory/nvd.nist.gov/cve>"
     for read in (pyld_graph(data), statements(data, RdfFormat.JSON_LD)):
         assert f"<{CVE.value}> <{SECID.crossReference.value}> {target}" in read
+
+
+def test_a_secid_string_is_the_compact_iri_of_its_resource() -> None:
+    document = {
+        "@context": read_context()["@context"],
+        "id": "secid:advisory/mitre.org/cve",
+        "type": "Source",
+        "crossReference": "secid:weakness/mitre.org/cwe",
+    }
+    (node,) = jsonld.expand(document)
+    assert node["@id"] == "https://w3id.org/secid/advisory/mitre.org/cve"
+    assert node["@type"] == [SECID.Source.value]
+    assert node[SECID.crossReference.value] == [
+        {"@id": "https://w3id.org/secid/weakness/mitre.org/cwe"}
+    ]
+
+
+def test_pyld_compacts_real_iris_with_our_context_and_keeps_the_graph() -> None:
+    # the bundled registry's graph: every data IRI compacts to its SecID under "secid"
+    quads = list(registry_to_quads(bundled_registry_path()).quads)
+    nquads = serialize(quads, "nquads").decode()
+    expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads"})
+    compacted = jsonld.compact(expanded, {"@context": read_context()["@context"]})
+    text = json.dumps(compacted)
+    assert '"id": "secid:advisory/' in text
+    assert pyld_graph(text.encode("utf-8")) == expected_triples(quads)
+
+
+def test_turtle_binds_secid_to_the_data_base() -> None:
+    base = "https://example.org/kg/"
+    quads = [Quad(NamedNode(base + "advisory"), RDFS.label, Literal("advisory"), ADVISORY)]
+    text = serialize(quads, "turtle", base=base).decode()
+    assert f"@prefix secid: <{base}> ." in text
+    assert "\nsecid:advisory\n" in text
+    assert statements(text.encode("utf-8"), RdfFormat.TURTLE) == expected_triples(quads)
 
 
 def test_unknown_format_is_refused_with_the_choices() -> None:
@@ -221,8 +259,8 @@ def test_context_has_a_term_for_every_ontology_class_and_property() -> None:
     }
     terms = read_context()["@context"]
     assert declared and declared <= set(terms)
-    assert terms["hasSource"] == {"@id": "secid:hasSource", "@type": "@id"}
-    assert terms["weight"] == {"@id": "secid:weight", "@type": "xsd:integer"}
+    assert terms["hasSource"] == {"@id": "secido:hasSource", "@type": "@id"}
+    assert terms["weight"] == {"@id": "secido:weight", "@type": "xsd:integer"}
 
 
 def test_document_loader_serves_only_our_context() -> None:

@@ -200,12 +200,12 @@ def test_misspelt_ontology_term_in_data_is_a_violation(tmp_path: Path) -> None:
     data = tmp_path / "typo.ttl"
     data.write_text(
         (FIXTURES / "Namespace-status" / "PASS.ttl").read_text(encoding="utf-8")
-        + '\n<reference/aisi> secid:officialName "AISI" .\n',
+        + '\n<reference/aisi> secido:officialName "AISI" .\n',
         encoding="utf-8",
     )
     findings = validate_data([data]).findings
     assert [(f.rule, f.severity) for f in findings] == [(RULE_TERM, Severity.ERROR)]
-    assert "secid:officialName" in findings[0].message
+    assert "secido:officialName" in findings[0].message
 
 
 def test_exported_files_validate_including_offline_json_ld(tmp_path: Path) -> None:

@@ -230,7 +230,7 @@ class EntryWriter(QuadWriter):
 
         ``updated`` (a date) is ``dcterms:modified``; a ``url`` that is an absolute IRI is
         ``rdfs:seeAlso``; a ``lookup_table`` ``{value: {url, title}}`` gives one known value
-        per entry with its ``secid:target`` page, and ``lang`` ``{available, default,
+        per entry with its ``secido:target`` page, and ``lang`` ``{available, default,
         url_transform}`` the ``{lang}`` variable with its choices: both are what a resolver
         needs where a template alone does not say it.
         """

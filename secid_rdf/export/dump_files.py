@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from secid_rdf.findings import SecidRdfError
-from secid_rdf.formats.context import read_context
+from secid_rdf.formats.context import with_base
 from secid_rdf.formats.dump_format import Key, OutputFormat, Records, Run
 from secid_rdf.formats.jsonld import Compactor
 
@@ -65,7 +65,7 @@ class DumpWriter:
         self.path = path
         self.temporary = temporary
         self.held_path = Path(f"{temporary}.held")
-        head = fmt.header(base, compactor or Compactor(read_context()["@context"]))
+        head = fmt.header(base, compactor or Compactor(with_base(base)))
         self._separator = fmt.separator
         self._late = late
         self._loose: Records = []

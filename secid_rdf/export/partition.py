@@ -29,7 +29,7 @@ from pyoxigraph import Quad
 from secid_rdf.convert.builder import convert_part
 from secid_rdf.export.workers import Workers
 from secid_rdf.findings import Finding
-from secid_rdf.formats.context import read_context
+from secid_rdf.formats.context import with_base
 from secid_rdf.formats.dataset import DatasetStats
 from secid_rdf.formats.dump_format import GraphPart, OutputFormat, Run
 from secid_rdf.formats.jsonld import Compactor
@@ -38,6 +38,7 @@ from secid_rdf.formats.serialize import FORMATS
 from secid_rdf.iris import namespace_iri
 from secid_rdf.model import MatchNode, Namespace
 from secid_rdf.read.registry import FileCheck, FileParser, ParsedFiles, parse_namespace_files
+from secid_rdf.vocab import DATA_PREFIX
 
 __all__ = [
     "PART_SIZE",
@@ -163,8 +164,12 @@ def _convert(
 ) -> PartResult:
     """Convert one part: its runs, counts, concepts, findings and pages."""
     global _compactor
-    if _compactor is None or _compactor.context_url != settings.context_url:
-        _compactor = Compactor(read_context()["@context"], context_url=settings.context_url)
+    if (
+        _compactor is None
+        or _compactor.context_url != settings.context_url
+        or _compactor.context.get(DATA_PREFIX) != settings.base
+    ):
+        _compactor = Compactor(with_base(settings.base), context_url=settings.context_url)
     converted = convert_part(namespaces, commit=settings.commit, base=settings.base)
     part = GraphPart(converted.quads, base=settings.base, compactor=_compactor)
     # the format that keeps the graphs first: another may derive its run from that one

@@ -42,7 +42,7 @@ from secid_rdf.findings import (
     UnsupportedFormatError,
     sort_findings,
 )
-from secid_rdf.formats.context import context_to_text, read_context
+from secid_rdf.formats.context import context_to_text, with_base
 from secid_rdf.formats.dataset import (
     CC0_IRI,
     DatasetInfo,
@@ -110,7 +110,7 @@ class ExportOptions:
 
     def compactor(self) -> Compactor:
         """The JSON-LD compactor of these options (the shipped context, inline or by URL)."""
-        return Compactor(read_context()["@context"], context_url=self.context_url)
+        return Compactor(with_base(self.base), context_url=self.context_url)
 
 
 @dataclass(frozen=True)
@@ -303,9 +303,9 @@ def _write_files(
         info = _dataset_info(registry, options)
         distributions = [Distribution(writer.format, writer.size) for writer in written.dumps]
         description = serialize(
-            describe_dataset(written.stats, distributions, info), "turtle", base=info.dump_base
+            describe_dataset(written.stats, distributions, info), "turtle", base=info.base
         )
-        context = context_to_text(read_context()).encode("utf-8")
+        context = context_to_text({"@context": with_base(options.base)}).encode("utf-8")
         for writer in written.dumps:
             writer.commit()
     finally:

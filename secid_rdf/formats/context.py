@@ -6,8 +6,10 @@ export may instead name the context by a published URL such as :data:`CONTEXT_IR
 same text ships as ``secid_rdf/data/context.jsonld`` and :func:`document_loader` serves it
 to JSON-LD processors (pyld) so that nothing is ever loaded from the network.
 
-The context holds every prefix of :data:`secid_rdf.vocab.PREFIXES` and one term per class and
-property declared in the ontology: classes as plain strings, object properties coerced to
+The context holds every prefix of :data:`secid_rdf.vocab.PREFIXES` (``secid`` is the data
+base, so a SecID string is the compact IRI of its resource; ``secido`` is the ontology), the
+aliases ``id`` and ``type`` of ``@id`` and ``@type``, and one term per class and property
+declared in the ontology: classes as plain strings, object properties coerced to
 ``@id``, datatype properties with one XSD range (other than ``xsd:string``) coerced to that
 datatype. Regenerate the shipped file after changing the ontology with
 ``python -m secid_rdf.formats.context``.
@@ -25,7 +27,7 @@ from pyoxigraph import NamedNode, RdfFormat, parse
 
 from secid_rdf.findings import SecidRdfError
 from secid_rdf.resources import context_path, ontology_path
-from secid_rdf.vocab import OWL, PREFIXES, RDF, RDFS, SECID_NAMESPACE, XSD
+from secid_rdf.vocab import DATA_PREFIX, OWL, PREFIXES, RDF, RDFS, SECID_NAMESPACE, XSD
 
 __all__ = [
     "CONTEXT_IRI",
@@ -35,6 +37,7 @@ __all__ = [
     "ontology_to_context",
     "read_context",
     "used_context",
+    "with_base",
 ]
 
 CONTEXT_IRI = "https://w3id.org/secid/context.jsonld"
@@ -42,6 +45,9 @@ CONTEXT_IRI = "https://w3id.org/secid/context.jsonld"
 
 _UNCOERCED_RANGES = frozenset({XSD.string.value, RDF.langString.value, RDFS.Literal.value})
 """Ranges that carry no type coercion: plain and language-tagged strings."""
+
+_ALIASES = {"id": "@id", "type": "@type"}
+"""Readable aliases of the keywords, for documents written by hand: ``{"id": "secid:..."}``."""
 
 _CLASS_TYPES = frozenset({OWL.Class.value, RDFS.Class.value})
 _PROPERTY_TYPES = frozenset(
@@ -59,7 +65,7 @@ def _local_name(iri: str) -> str | None:
     if not iri.startswith(SECID_NAMESPACE):
         return None
     name = iri[len(SECID_NAMESPACE) :]
-    if not name or ":" in name or name.startswith("@") or name in PREFIXES:
+    if not name or ":" in name or name.startswith("@") or name in PREFIXES or name in _ALIASES:
         return None
     return name
 
@@ -111,12 +117,14 @@ def ontology_to_context(ontology: Path | None = None) -> dict[str, Any]:
     :returns: ``{"@context": {...}}``, ready for :func:`context_to_text`.
 
     >>> ctx = ontology_to_context()["@context"]
-    >>> ctx["secid"]
-    'https://w3id.org/secid/ontology#'
+    >>> ctx["secid"], ctx["secido"]
+    ('https://w3id.org/secid/', 'https://w3id.org/secid/ontology#')
     >>> ctx["Namespace"]
-    'secid:Namespace'
+    'secido:Namespace'
     >>> ctx["hasSource"]
-    {'@id': 'secid:hasSource', '@type': '@id'}
+    {'@id': 'secido:hasSource', '@type': '@id'}
+    >>> ctx["id"], ctx["type"]
+    ('@id', '@type')
     """
     path = ontology if ontology is not None else ontology_path()
     types: dict[str, set[str]] = {}
@@ -130,12 +138,12 @@ def ontology_to_context(ontology: Path | None = None) -> dict[str, Any]:
         elif predicate == RDFS.range:
             ranges.setdefault(subject.value, set()).add(obj.value)
     classes = {iri for iri, kinds in types.items() if kinds & _CLASS_TYPES}
-    terms: dict[str, Any] = dict(PREFIXES)
+    terms: dict[str, Any] = {**PREFIXES, **_ALIASES}
     for iri in sorted(types):
         name = _local_name(iri)
         if name is None:
             continue
-        curie = "secid:" + name
+        curie = "secido:" + name
         if iri in classes:
             terms[name] = curie
         elif types[iri] & _PROPERTY_TYPES:
@@ -161,6 +169,18 @@ def read_context() -> dict[str, Any]:
     """
     document: dict[str, Any] = json.loads(context_path().read_text(encoding="utf-8"))
     return document
+
+
+def with_base(base: str) -> dict[str, Any]:
+    """The shipped context's terms with ``secid`` bound to the data base ``base``.
+
+    An export with ``--base`` writes, inlines and compacts with this context, so that a
+    SecID string stays the compact IRI of its resource.
+
+    >>> with_base("https://example.org/id/")["secid"]
+    'https://example.org/id/'
+    """
+    return {**read_context()["@context"], DATA_PREFIX: base}
 
 
 def _mentions(value: Any) -> set[str]:
@@ -189,7 +209,7 @@ def used_context(context: Mapping[str, Any], document: Any) -> dict[str, Any]:
     Inlined in each page, this keeps pages small (a page uses a few dozen of the terms).
 
     >>> context = {"dcterms": "http://purl.org/dc/terms/", "title": {"@id": "dcterms:title"},
-    ...            "xsd": "http://www.w3.org/2001/XMLSchema#", "Source": "secid:Source"}
+    ...            "xsd": "http://www.w3.org/2001/XMLSchema#", "Source": "secido:Source"}
     >>> sorted(used_context(context, {"@id": "x", "title": "A"}))
     ['dcterms', 'title']
     """

@@ -141,7 +141,7 @@ def _class_key(class_iri: str) -> str:
     """A readable, unique fragment part for a class: its compact IRI, else the encoded IRI.
 
     >>> _class_key("https://w3id.org/secid/ontology#Source")
-    'secid:Source'
+    'secido:Source'
     """
     curie = compact_iri(class_iri, PREFIXES)
     if curie is not None and _CURIE.fullmatch(curie):

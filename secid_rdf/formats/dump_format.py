@@ -20,9 +20,9 @@ from typing import overload
 
 from pyoxigraph import NamedNode, Quad, Triple
 
-from secid_rdf.formats.context import read_context
+from secid_rdf.formats.context import with_base
 from secid_rdf.formats.jsonld import Compactor, NodeLayout, group_by_subject
-from secid_rdf.vocab import RDF
+from secid_rdf.vocab import DEFAULT_BASE, RDF
 
 __all__ = [
     "GraphPart",
@@ -147,7 +147,7 @@ class GraphPart:
     @cached_property
     def compactor(self) -> Compactor:
         """The JSON-LD compactor given, or one for the shipped context."""
-        return self._compactor or Compactor(read_context()["@context"])
+        return self._compactor or Compactor(with_base(self.base or DEFAULT_BASE))
 
     @cached_property
     def by_subject(self) -> dict[str, list[Triple]]:

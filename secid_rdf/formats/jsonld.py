@@ -124,8 +124,8 @@ class Compactor:
     def _compact(self, iri: str) -> str:
         """``iri`` as a compact IRI when a prefix fits, else unchanged.
 
-        Only IRIs under a prefix are cached: they are few (vocabulary terms), while data
-        IRIs are many and mostly met once.
+        Data IRIs compact under ``secid:`` to their SecID text (``secid:advisory/mitre.org``).
+        Only IRIs under a prefix are cached: other IRIs (web pages) are mostly met once.
         """
         if not iri.startswith(self._namespaces):
             return iri

@@ -17,7 +17,7 @@ from pyoxigraph import Literal, NamedNode
 from secid_rdf.formats.context import compact_iri
 from secid_rdf.formats.dump_format import GraphPart, Key, OutputFormat, Records, SortedTriples
 from secid_rdf.formats.jsonld import Compactor
-from secid_rdf.vocab import PREFIXES, XSD
+from secid_rdf.vocab import PREFIXES, XSD, prefixes_for
 
 __all__ = ["Turtle", "turtle_blocks", "turtle_header"]
 
@@ -94,16 +94,27 @@ def _is_plain_relative(relative: str) -> bool:
     return ":" not in first and not _DOT_SEGMENT.search(path)
 
 
-def turtle_header(base: str | None, prefixes: Mapping[str, str] = PREFIXES) -> str:
-    """The ``@base`` and ``@prefix`` lines that open a Turtle dump."""
-    terms = _TurtleTerms(base, prefixes)
+def _prefixes(base: str | None, prefixes: Mapping[str, str] | None) -> Mapping[str, str]:
+    """The prefixes given, or :data:`PREFIXES` with ``secid:`` bound to the data base."""
+    if prefixes is not None:
+        return prefixes
+    return prefixes_for(base) if base is not None else PREFIXES
+
+
+def turtle_header(base: str | None, prefixes: Mapping[str, str] | None = None) -> str:
+    """The ``@base`` and ``@prefix`` lines that open a Turtle dump.
+
+    ``secid:`` is the data base unless ``prefixes`` says otherwise, so ``secid:advisory``
+    names the type and every SecID string is a compact IRI of its resource.
+    """
+    terms = _TurtleTerms(base, _prefixes(base, prefixes))
     lines = [f"@base <{terms.base}> .\n"] if terms.base else []
-    lines += [f"@prefix {prefix}: <{iri}> .\n" for prefix, iri in sorted(prefixes.items())]
+    lines += [f"@prefix {prefix}: <{iri}> .\n" for prefix, iri in sorted(terms.prefixes.items())]
     return "".join(lines)
 
 
 def turtle_blocks(
-    triples: SortedTriples, base: str | None, prefixes: Mapping[str, str] = PREFIXES
+    triples: SortedTriples, base: str | None, prefixes: Mapping[str, str] | None = None
 ) -> list[tuple[str, str]]:
     """One Turtle block per subject, in ``triples`` order, as (subject sort key, text).
 
@@ -112,7 +123,7 @@ def turtle_blocks(
     Terms are written from the keys' text; only typed and language-tagged literals are
     read from the triple.
     """
-    terms = _TurtleTerms(base, prefixes)
+    terms = _TurtleTerms(base, _prefixes(base, prefixes))
     blocks: list[tuple[str, str]] = []
     out: list[str] = []
     subject: str | None = None

@@ -2,7 +2,7 @@
 
 Registry patterns are untrusted and SecID text comes from anyone, so a backtracking engine
 (Python ``re``) could be made to run for hours. The graph keeps each pattern translated for
-engines that read XPath/Rust syntax (``secid:xpathRegex`` and its flags); RE2 reads that
+engines that read XPath/Rust syntax (``secido:xpathRegex`` and its flags); RE2 reads that
 syntax too and never backtracks. Two spellings differ: RE2's ``\\d`` and ``\\w`` are ASCII,
 so they are widened to the Unicode classes Python and Rust use.
 """

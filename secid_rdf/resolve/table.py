@@ -40,7 +40,7 @@ Statement = tuple[str, str, str, bool]
 class Regex:
     """A registry pattern in the form the graph stores for engines other than Python.
 
-    ``pattern`` is the XPath/Rust syntax of ``secid:xpathRegex``; ``flags`` the separate
+    ``pattern`` is the XPath/Rust syntax of ``secido:xpathRegex``; ``flags`` the separate
     flags string (``i``, ``m``, ``s``).
     """
 
@@ -353,7 +353,7 @@ def _variable(graph: _Graph, subject: str) -> Variable:
 def _lookup_mode(graph: _Graph, subject: str) -> str | None:
     """The ``lookup`` key kept among a variable's extra keys (``"range_table"``), if any.
 
-    An extra is a node with ``secid:keyPath`` and a JSON ``rdf:value``, or a JSON literal
+    An extra is a node with ``secido:keyPath`` and a JSON ``rdf:value``, or a JSON literal
     holding the unknown keys themselves; both are read.
     """
     for extra in graph.values(subject, "extra"):

@@ -33,6 +33,7 @@ from secid_rdf.findings import (
     ShapesError,
     sort_findings,
 )
+from secid_rdf.formats.context import compact_iri
 from secid_rdf.iris import DEFAULT_BASE, iri_secid
 from secid_rdf.model import Namespace, Registry
 from secid_rdf.resources import shapes_dir
@@ -63,7 +64,7 @@ SHAPES_NAMESPACE = "https://w3id.org/secid/shapes#"
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 
 RULE_REGEX = "secidsh:regex-compiles"
-"""A ``secid:regex`` or ``secid:extractPattern`` that Python's ``re`` rejects."""
+"""A ``secido:regex`` or ``secido:extractPattern`` that Python's ``re`` rejects."""
 
 RULE_TERM = "secidsh:declared-term"
 """A ``secid:`` class or property the ontology does not declare."""
@@ -85,8 +86,8 @@ is ``IdPattern-xpathMissing`` / ``Variable-xpath``, an example of another namesp
 class ShaclResult:
     """One top-level ``sh:ValidationResult``, reduced to what reports and tests use.
 
-    ``path`` is rendered with :func:`format_term` (``secid:status``,
-    ``secid:secidType/skos:inScheme``, ``^secid:hasExample``); ``None`` for node shapes.
+    ``path`` is rendered with :func:`format_term` (``secido:status``,
+    ``secido:secidType/skos:inScheme``, ``^secido:hasExample``); ``None`` for node shapes.
     ``path_iri`` is set when the path is a single predicate.
     """
 
@@ -154,14 +155,12 @@ def format_term(graph: rdflib.Graph, node: Node) -> str:
     """A short readable form of an IRI or a SHACL property path, with the usual prefixes.
 
     >>> format_term(rdflib.Graph(), rdflib.URIRef(SECID_NAMESPACE + "status"))
-    'secid:status'
+    'secido:status'
     """
     if isinstance(node, URIRef):
         text = str(node)
-        for prefix, namespace in _PREFIXES.items():
-            if text.startswith(namespace) and len(text) > len(namespace):
-                return f"{prefix}:{text[len(namespace) :]}"
-        return f"<{text}>"
+        curie = compact_iri(text, _PREFIXES)  # the longest namespace: secido: before secid:
+        return curie if curie is not None and not curie.endswith(":") else f"<{text}>"
     if isinstance(node, BNode):
         inverse = graph.value(node, SH.inversePath)
         if inverse is not None:
@@ -402,13 +401,13 @@ SELECT ?term (MIN(STR(?s)) AS ?subject) WHERE {{
 def iter_extra_findings(data: Store, locate: Locator) -> Iterator[Finding]:
     """Checks SHACL cannot express portably, as findings located like SHACL results.
 
-    - every ``secid:regex`` and ``secid:extractPattern`` compiles with Python ``re``, the
+    - every ``secido:regex`` and ``secido:extractPattern`` compiles with Python ``re``, the
       dialect the registry is written in (each SHACL engine has only its own regex engine),
       and every XPath form compiles in the SPARQL engine (Oxigraph refuses ``a{1000000}``,
       which Python accepts);
     - every ``secid:`` class and property used is one the ontology declares (a misspelt
       term would otherwise pass every shape unnoticed; concepts such as ``status-bogus``
-      are objects of ``secid:status``, judged by the shapes).
+      are objects of ``secido:status``, judged by the shapes).
     """
     for row in _select(data, _REGEX_QUERY):
         pattern = row["r"].value
@@ -443,7 +442,7 @@ def iter_extra_findings(data: Store, locate: Locator) -> Iterator[Finding]:
             locate(subject, None),
             Severity.ERROR,
             RULE_TERM,
-            f"secid:{term[len(SECID_NAMESPACE) :]} is not a "
+            f"secido:{term[len(SECID_NAMESPACE) :]} is not a "
             f"{'class' if term in used_as_class else 'term'} of the SecID ontology "
             f"(used on <{subject}>)",
         )
