@@ -27,13 +27,15 @@ import json
 import re
 from urllib.parse import quote, unquote
 
+import pycountry
 from pyoxigraph import NamedNode
 
 from secid_rdf.findings import InvalidIriError, InvalidSecidError
 from secid_rdf.secid import SECID_SCHEME, TYPE_PATTERN, parse_secid
-from secid_rdf.vocab import DEFAULT_BASE, SECID, SECID_NAMESPACE
+from secid_rdf.vocab import DEFAULT_BASE, STATUS_SCHEME, TAG_SCHEME, URL_KIND_SCHEME
 
 __all__ = [
+    "COUNTRY_NAMESPACE",
     "DATASET_GRAPH_IRI",
     "DEFAULT_BASE",
     "GRAPH_NAMESPACE",
@@ -41,6 +43,7 @@ __all__ = [
     "check_base",
     "commit_iri",
     "content_key",
+    "country_iri",
     "encode_segment",
     "graph_iri",
     "iri_secid",
@@ -52,6 +55,11 @@ __all__ = [
     "type_iri",
     "url_kind_iri",
 ]
+
+COUNTRY_NAMESPACE = "http://publications.europa.eu/resource/authority/country/"
+"""The EU Publications Office's country authority table: country tags are its IRIs."""
+
+_ALPHA_2 = re.compile(r"[A-Z]{2}")
 
 GRAPH_NAMESPACE = "https://w3id.org/secid/_graph/"
 """Named graphs: ``<GRAPH_NAMESPACE><type>`` holds the triples of one SecID type (``_`` keeps
@@ -216,33 +224,49 @@ def graph_iri(type_name: str) -> NamedNode:
 
 
 def status_iri(status: str) -> NamedNode:
-    """The status concept ``secido:status-<status>``; undeclared values still get an IRI.
+    """The status concept ``secidv:status/<status>``; undeclared values still get an IRI.
 
     >>> status_iri("active").value
-    'https://w3id.org/secid/ontology#status-active'
+    'https://w3id.org/secid/vocab/status/active'
     >>> status_iri("in review").value
-    'https://w3id.org/secid/ontology#status-in%20review'
+    'https://w3id.org/secid/vocab/status/in%20review'
     """
-    name = f"status-{encode_segment(status)}"
-    return SECID[name] if name in SECID else NamedNode(SECID_NAMESPACE + name)
+    return NamedNode(f"{STATUS_SCHEME.value}/{encode_segment(status)}")
 
 
 def url_kind_iri(kind: str) -> NamedNode:
-    """The URL kind concept ``secido:urlkind-<kind>`` (an open vocabulary).
+    """The URL kind concept ``secidv:urlkind/<kind>`` (an open vocabulary).
 
     >>> url_kind_iri("bulk_data").value
-    'https://w3id.org/secid/ontology#urlkind-bulk_data'
+    'https://w3id.org/secid/vocab/urlkind/bulk_data'
     """
-    return NamedNode(f"{SECID_NAMESPACE}urlkind-{encode_segment(kind)}")
+    return NamedNode(f"{URL_KIND_SCHEME.value}/{encode_segment(kind)}")
 
 
 def tag_iri(key: str, value: str) -> NamedNode:
-    """The tag concept ``secido:tag-<key>=<value>`` (``country``, ``region`` ...).
+    """The tag concept ``secidv:tag/<key>/<value>``, named by its key and value.
 
-    >>> tag_iri("country", "GB").value
-    'https://w3id.org/secid/ontology#tag-country=GB'
+    >>> tag_iri("region", "EU/EEA").value
+    'https://w3id.org/secid/vocab/tag/region/EU%2FEEA'
     """
-    return NamedNode(f"{SECID_NAMESPACE}tag-{encode_segment(key)}={encode_segment(value)}")
+    return NamedNode(f"{TAG_SCHEME.value}/{encode_segment(key)}/{encode_segment(value)}")
+
+
+def country_iri(code: str) -> NamedNode | None:
+    """The EU Publications Office country IRI of an ISO 3166-1 alpha-2 code, if it is one.
+
+    That authority table names countries by their ISO 3166-1 alpha-3 code; only a code
+    ISO assigns is mapped (``None`` otherwise: the tag stays a tag concept).
+
+    >>> country_iri("US").value
+    'http://publications.europa.eu/resource/authority/country/USA'
+    >>> country_iri("EU") is None, country_iri("us") is None
+    (True, True)
+    """
+    if not _ALPHA_2.fullmatch(code):
+        return None
+    country = pycountry.countries.get(alpha_2=code)
+    return None if country is None else NamedNode(COUNTRY_NAMESPACE + country.alpha_3)
 
 
 def commit_iri(commit: str) -> NamedNode:

@@ -35,8 +35,12 @@ __all__ = [
     "SECID_NAMESPACE",
     "SH",
     "SKOS",
+    "STATUS_SCHEME",
+    "TAG_SCHEME",
+    "URL_KIND_SCHEME",
     "VANN",
     "VOCABULARIES",
+    "VOCAB_NAMESPACE",
     "VOID",
     "VS",
     "XSD",
@@ -133,8 +137,22 @@ SECID_CLASSES = (
 )
 """The classes of the SecID ontology."""
 
-SECID_SCHEMES = ("TypeScheme", "StatusScheme", "UrlKindScheme", "TagScheme")
-"""The SKOS concept schemes the ontology declares."""
+SECID_SCHEMES = ("TypeScheme",)
+"""The SKOS concept scheme the ontology's namespace holds (the types are data IRIs)."""
+
+VOCAB_NAMESPACE = "https://w3id.org/secid/vocab/"
+"""Where the SKOS schemes of statuses, URL kinds and tags live: outside the ontology's
+namespace, so that an open list of values never mints ontology terms. A concept is
+``<VOCAB_NAMESPACE><scheme>/<value>``; the scheme itself ``<VOCAB_NAMESPACE><scheme>``."""
+
+STATUS_SCHEME = NamedNode(VOCAB_NAMESPACE + "status")
+"""The concept scheme of statuses (``secidv:status``), declared in the ontology file."""
+
+URL_KIND_SCHEME = NamedNode(VOCAB_NAMESPACE + "urlkind")
+"""The concept scheme of URL kinds (``secidv:urlkind``), an open list."""
+
+TAG_SCHEME = NamedNode(VOCAB_NAMESPACE + "tag")
+"""The concept scheme of tags other than countries (``secidv:tag``), an open list."""
 
 SECID_STATUSES = (
     "active",
@@ -147,7 +165,8 @@ SECID_STATUSES = (
     "published",
 )
 """Status values the registry formats document (Markdown and JSON); each is a concept
-``secido:status-<value>`` in ``secido:StatusScheme``."""
+``secidv:status/<value>`` of the status scheme (the ontology file declares them, and the
+other values the registries use for versions)."""
 
 SECID_PROPERTIES = (
     # namespace level
@@ -221,7 +240,6 @@ SECID = Vocabulary(
         *SECID_CLASSES,
         *SECID_SCHEMES,
         *SECID_PROPERTIES,
-        *(f"status-{status}" for status in SECID_STATUSES),
     ),
 )
 """The SecID ontology: ``https://w3id.org/secid/ontology#``, prefix ``secido:``."""
@@ -469,6 +487,7 @@ DEFAULT_BASE = "https://w3id.org/secid/"
 
 PREFIXES: dict[str, str] = {
     DATA_PREFIX: DEFAULT_BASE,
+    "secidv": VOCAB_NAMESPACE,
     **{
         vocabulary._prefix: vocabulary._namespace  # private attributes, read in their own module
         for vocabulary in VOCABULARIES

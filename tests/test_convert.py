@@ -29,7 +29,7 @@ from secid_rdf.convert.builder import (
 )
 from secid_rdf.findings import InvalidIriError, Location, Severity
 from secid_rdf.formats.serialize import serialize
-from secid_rdf.iris import DEFAULT_BASE, content_key, graph_iri
+from secid_rdf.iris import DEFAULT_BASE, content_key, graph_iri, status_iri, url_kind_iri
 from secid_rdf.model import (
     Example,
     Extra,
@@ -141,7 +141,7 @@ def test_every_quad_is_in_its_types_graph_sorted_and_unique() -> None:
     texts = [str(q) for q in result.quads]
     assert texts == sorted(set(texts))
     # the URL kind concept is declared in each graph that uses it
-    kind = "https://w3id.org/secid/ontology#urlkind-website"
+    kind = "https://w3id.org/secid/vocab/urlkind/website"
     assert sum(1 for q in result.quads if q.subject.value == kind and q.predicate == RDF.type) == 2
 
 
@@ -152,6 +152,21 @@ def test_labels_come_only_from_names_the_registry_gives() -> None:
     assert objects(result, ns, SKOS.altLabel) == ['"EX"', '"Ex Org"']
 
 
+def test_country_tags_are_country_iris_and_other_tags_concepts_by_value() -> None:
+    ns = namespace(tags=(("country", "US"), ("country", "EU"), ("region", "EU/EEA")))
+    result = convert(ns)
+    subject = f"{ID}advisory/example.org"
+    usa = "<http://publications.europa.eu/resource/authority/country/USA>"
+    eu = "<https://w3id.org/secid/vocab/tag/country/EU>"
+    region = "<https://w3id.org/secid/vocab/tag/region/EU%2FEEA>"
+    assert sorted(objects(result, subject, SECID.tag)) == sorted([usa, eu, region])
+    assert sorted(objects(result, subject, DCTERMS.spatial)) == sorted([usa, eu])
+    # the standard country IRI is not redeclared; the other tags are concepts of their scheme
+    assert objects(result, usa[1:-1], SKOS.inScheme) == []
+    assert objects(result, region[1:-1], SKOS.inScheme) == ["<https://w3id.org/secid/vocab/tag>"]
+    assert not any(q.subject.value.startswith(SECID_NAMESPACE) for q in result.quads)
+
+
 def test_urls_become_iris_and_templates_stay_literals() -> None:
     urls = (
         Url(kind="website", value="https://example.org/", location=at(3)),
@@ -159,7 +174,8 @@ def test_urls_become_iris_and_templates_stay_literals() -> None:
     )
     result = convert(namespace(sources=(literal_source("db", urls=urls, location=at(5)),)))
     src = f"{ID}advisory/example.org/db"
-    assert objects(result, src, FOAF.homepage) == ["<https://example.org/>"]
+    assert objects(result, src, FOAF.page) == ["<https://example.org/>"]
+    assert objects(result, src, FOAF.homepage) == []  # inverse-functional: not used
     link = f"{src}?!url=website,https://example.org/"
     assert objects(result, link, SECID.target) == ["<https://example.org/>"]
     template = f"{src}?!url=lookup,https://example.org/a/%7Bid%7D?y=%7Byear%7D"
@@ -375,12 +391,12 @@ def test_versions_dates_examples_and_extras_lose_nothing() -> None:
         str(Literal("2022-10", datatype=XSD.gYearMonth)),
         str(Literal("2022-10-25", datatype=XSD.date)),
     ]
-    assert objects(result, version, SECID.status) == [f"<{SECID['status-active'].value}>"]
+    assert objects(result, version, SECID.status) == [f"<{status_iri('active').value}>"]
     assert objects(result, src, SECID.deprecatedDate) == [
         str(Literal("2017-01", datatype=XSD.gYearMonth))
     ]
     assert objects(result, f"{ID}advisory/example.org", SECID.established) == [
-        str(Literal("1958", datatype=XSD.gYear))
+        str(Literal("1958", datatype=XSD.integer))
     ]
     # a full-SecID example gets its URL from the {id} template; a bare one keeps its own
     # a full-SecID example is the item it names, and gets its URL from the {id} template;
@@ -449,8 +465,7 @@ def test_example_url_is_not_derived_when_the_placeholder_is_in_the_host() -> Non
 def test_unknown_status_gets_an_undeclared_concept_iri() -> None:
     result = convert(namespace(status="bogus"))
     (status,) = objects(result, f"{ID}advisory/example.org", SECID.status)
-    assert status == "<https://w3id.org/secid/ontology#status-bogus>"
-    assert "status-bogus" not in SECID
+    assert status == "<https://w3id.org/secid/vocab/status/bogus>"
 
 
 def test_provenance_points_each_subject_and_each_located_key_at_the_registry() -> None:
@@ -464,14 +479,14 @@ def test_provenance_points_each_subject_and_each_located_key_at_the_registry() -
     assert result.property_provenance[(ns, SECID.status.value)] == at(7, "status")
     assert result.property_provenance[(ns, SKOS.prefLabel.value)] == at(4, "full_name")
     assert objects(result, ns, SECID.sourceFile) == [f'"{HERE.file}"']
-    assert objects(result, ns, SECID["status"]) == [f"<{SECID['status-active'].value}>"]
+    assert objects(result, ns, SECID["status"]) == [f"<{status_iri('active').value}>"]
     (commit,) = objects(result, ns, PROV.wasDerivedFrom)
     assert commit.endswith("swh:1:rev:f1b7ea6a8d990b1dbf717d3ac27ae39cd49eae82>")
 
 
 def test_base_option_moves_every_data_iri_and_a_bad_base_is_refused() -> None:
     result = convert(namespace(), base="http://localhost/ids/")
-    data = {q.subject.value for q in result.quads} - {SECID_NAMESPACE + "urlkind-website"}
+    data = {q.subject.value for q in result.quads} - {url_kind_iri("website").value}
     assert data and all(iri.startswith("http://localhost/ids/") for iri in data)
     with pytest.raises(InvalidIriError):
         convert(namespace(), base="http://localhost/ids")

@@ -28,7 +28,7 @@ from secid_rdf.formats.context import (
 )
 from secid_rdf.formats.jsonld import document_to_bytes
 from secid_rdf.formats.serialize import FORMATS, serialize
-from secid_rdf.iris import DEFAULT_BASE, encode_segment, graph_iri
+from secid_rdf.iris import DEFAULT_BASE, encode_segment, graph_iri, status_iri
 from secid_rdf.resources import bundled_registry_path, context_path, ontology_path
 from secid_rdf.vocab import DCTERMS, RDF, RDFS, SECID, SECID_NAMESPACE, SKOS, XSD
 
@@ -47,11 +47,11 @@ def sample_quads() -> list[Quad]:
     rows = [
         (NS, RDF.type, SECID.Namespace, ADVISORY),
         (NS, SECID.hasSource, CVE, ADVISORY),
-        (NS, SECID.status, SECID["status-active"], ADVISORY),
+        (NS, SECID.status, status_iri("active"), ADVISORY),
         (NS, RDFS.label, Literal("MITRE"), ADVISORY),
         (NS, SKOS.prefLabel, Literal("The MITRE Corporation", language="en"), ADVISORY),
         (NS, DCTERMS.identifier, Literal("secid:advisory/mitre.org"), ADVISORY),
-        (NS, SECID.established, Literal("1958", datatype=XSD.gYear), ADVISORY),
+        (NS, SECID.established, Literal("1958", datatype=XSD.integer), ADVISORY),
         (NS, SECID.prose, Literal(HOSTILE_TEXT), ADVISORY),
         (CVE, RDF.type, SECID.Source, ADVISORY),
         (CVE, SECID.namespace, NS, ADVISORY),
@@ -124,7 +124,7 @@ def test_turtle_has_readable_prefixes_and_relative_data_iris() -> None:
     assert f"@base <{DEFAULT_BASE}> ." in text
     assert "@prefix secido: <https://w3id.org/secid/ontology#> ." in text
     assert "\n<advisory/mitre.org>\n\ta secido:Namespace ;\n" in text
-    assert "\tsecido:status secido:status-active" in text
+    assert "\tsecido:status <vocab/status/active>" in text
     # other IRIs stay absolute, never relative to the base's scheme or host
     assert "<https://www.cve.org/Record?id=CVE-1%20x&y=é>" in text
     # a dot segment would be resolved away if written relative: it must stay absolute
@@ -169,7 +169,7 @@ def test_jsonld_is_compacted_with_our_context_and_sorted() -> None:
     mitre = next(node for node in document["@graph"] if node["@id"] == "secid:advisory/mitre.org")
     assert mitre["@type"] == "Namespace"
     assert mitre["hasSource"] == "secid:advisory/mitre.org/cve"
-    assert mitre["status"] == "secido:status-active"
+    assert mitre["status"] == "secidv:status/active"
     assert mitre["established"] == "1958"
     cve = next(node for node in document["@graph"] if node["@id"] == "secid:advisory/mitre.org/cve")
     assert cve["weight"] == "100"

@@ -21,8 +21,9 @@ import rdflib
 from rdflib.namespace import RDF
 
 from secid_rdf.findings import Severity
+from secid_rdf.iris import status_iri
 from secid_rdf.validate.shacl import SHAPES_NAMESPACE, format_term, load_shapes, run_shacl
-from secid_rdf.vocab import SECID, SECID_NAMESPACE, SECID_STATUSES
+from secid_rdf.vocab import SECID, SECID_NAMESPACE, SECID_STATUSES, STATUS_SCHEME
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 PYSHACL_ASSETS = Path(pyshacl.__file__).parent / "assets"
@@ -196,12 +197,12 @@ def test_shapes_conform_to_shacl_for_shacl() -> None:
 
 
 def test_status_lists_are_exactly_the_ontology_status_scheme() -> None:
-    declared = {SECID.iri(f"status-{status}") for status in SECID_STATUSES}
+    declared = {status_iri(status).value for status in SECID_STATUSES}
     lists = [rdflib.collection.Collection(SHAPES, head) for head in SHAPES.objects(None, SH["in"])]
     status_lists = [
         {str(item) for item in items}
         for items in lists
-        if any(str(item).startswith(SECID_NAMESPACE + "status-") for item in items)
+        if any(str(item).startswith(STATUS_SCHEME.value + "/") for item in items)
     ]
     assert len(status_lists) >= 2
     for items in status_lists:

@@ -32,6 +32,7 @@ from secid_rdf.iris import (
     absolute_iri,
     check_base,
     content_key,
+    country_iri,
     graph_iri,
     secid_iri,
     status_iri,
@@ -41,7 +42,17 @@ from secid_rdf.iris import (
     url_kind_iri,
 )
 from secid_rdf.model import MatchNode, Namespace, Registry, SecidType, Source, Url
-from secid_rdf.vocab import DCTERMS, PROV, RDF, RDFS, SECID, SKOS
+from secid_rdf.vocab import (
+    DCTERMS,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SECID,
+    SKOS,
+    TAG_SCHEME,
+    URL_KIND_SCHEME,
+)
 
 __all__ = [
     "RULE_DUPLICATE",
@@ -64,6 +75,11 @@ RULE_DUPLICATE = "convert-duplicate"
 """Two namespaces or match nodes claim the same IRI (the same SecID, or the same content)."""
 
 _WIKIDATA_ITEM = re.compile(r"Q[1-9][0-9]*")
+
+
+def _country(key: str, value: str) -> NamedNode | None:
+    """The standard country IRI of a ``country`` tag, when its value is an ISO code."""
+    return country_iri(value) if key == "country" else None
 
 
 def registry_to_graph(registry: Registry, *, base: str = DEFAULT_BASE) -> Conversion:
@@ -200,6 +216,7 @@ class _Builder(EntryWriter):
             )
             if target is not None:
                 self.add(subject, SECID.wikidata, target)
+                self.add(subject, SCHEMA.sameAs, target)
         for page in ns.wikipedia:
             article = self.iri(page, ns.location, "wikipedia article")
             if article is not None:
@@ -224,8 +241,9 @@ class _Builder(EntryWriter):
         self.graph = graph_iri(ns.type)
         self.url_kinds(ns.urls)
         for key, value in ns.tags:
-            label = f"{key}: {value}"
-            self.declare(tag_iri(key, value), SECID.TagScheme, value, label, ns.location)
+            if _country(key, value) is None:
+                label = f"{key}: {value}"
+                self.declare(tag_iri(key, value), TAG_SCHEME, value, label, ns.location)
         nodes: list[MatchNode] = [*ns.sources]
         while nodes:
             node = nodes.pop(0)
@@ -239,7 +257,7 @@ class _Builder(EntryWriter):
         for url in urls:
             if url.is_template or is_absolute_iri(url.value):
                 concept = url_kind_iri(url.kind)
-                self.declare(concept, SECID.UrlKindScheme, url.kind, url.kind, url.location)
+                self.declare(concept, URL_KIND_SCHEME, url.kind, url.kind, url.location)
 
     def described(self, subject: NamedNode, item: Namespace | MatchNode) -> None:
         """Names, texts and status: shared by namespaces and match nodes."""
@@ -255,11 +273,11 @@ class _Builder(EntryWriter):
             self.add(subject, SECID.status, status_iri(item.status))
 
     def tag(self, subject: NamedNode, key: str, value: str) -> None:
-        """A tag as a concept; a country tag is also the namespace's spatial coverage."""
-        concept = tag_iri(key, value)
-        self.add(subject, SECID.tag, concept)
+        """A tag as a concept; a country tag is the country's IRI and the spatial coverage."""
+        country = _country(key, value)
+        self.add(subject, SECID.tag, country or tag_iri(key, value))
         if key == "country":
-            self.add(subject, DCTERMS.spatial, concept)
+            self.add(subject, DCTERMS.spatial, country or tag_iri(key, value))
 
     def reference(
         self, subject: NamedNode, predicate: NamedNode, text: str, location: Location, what: str

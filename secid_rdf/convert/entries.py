@@ -55,7 +55,8 @@ class EntryWriter(QuadWriter):
             self.add(subject, SECID.target, target)
             self.url_details(subject, url)
             if url.kind == "website":
-                self.add(owner, FOAF.homepage, target)
+                # not foaf:homepage: it is inverse-functional, and namespaces share sites
+                self.add(owner, FOAF.page, target)
         return tuple(templates)
 
     def kind(self, subject: NamedNode, url: Url) -> None:

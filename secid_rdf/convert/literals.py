@@ -16,9 +16,12 @@ _YEAR = re.compile(r"[0-9]{4}")
 
 
 def year_literal(year: int) -> Literal:
-    """A year as ``xsd:gYear`` (four digits at least, as the datatype requires)."""
-    sign = "-" if year < 0 else ""
-    return Literal(f"{sign}{abs(year):04d}", datatype=XSD.gYear)
+    """A year as ``xsd:integer``: OWL 2 reasoners reject ``xsd:gYear`` as a range.
+
+    >>> year_literal(1958).value
+    '1958'
+    """
+    return Literal(str(year), datatype=XSD.integer)
 
 
 def date_literal(text: str) -> Literal:

@@ -10,7 +10,8 @@ subjects that belong to no namespace are merged in between as loose records. Tho
 type resources are known before the first part; those of the concepts (URL kinds, tags)
 only once every part is converted, but all their keys start with one prefix, the concept
 namespace's: a run that sorts after that prefix waits in a second temporary file, which
-is appended behind the concepts at the end (with the default base no run does). The
+is appended behind the concepts at the end (with the default base, the runs of the types
+that sort after ``vocab/``, such as ``weakness``, do). The
 writer checks the order as it goes and raises :class:`OrderError` if it would break.
 """
 

@@ -57,7 +57,7 @@ from secid_rdf.formats.serialize import FORMATS, serialize
 from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.model import Registry
 from secid_rdf.read.registry import cyclic_gc_paused, read_registry
-from secid_rdf.vocab import SECID_NAMESPACE
+from secid_rdf.vocab import VOCAB_NAMESPACE
 
 __all__ = [
     "CONTEXT_FILE",
@@ -356,7 +356,7 @@ def _open_dumps(
         out_dir.mkdir(parents=True, exist_ok=True)
         for fmt in selected:
             path = out_dir / fmt.file_name
-            late = fmt.key_prefix(SECID_NAMESPACE, compactor)
+            late = fmt.key_prefix(VOCAB_NAMESPACE, compactor)
             writers.append(
                 DumpWriter(
                     fmt,

@@ -37,7 +37,7 @@ from secid_rdf.formats.context import compact_iri
 from secid_rdf.iris import DEFAULT_BASE, iri_secid
 from secid_rdf.model import Namespace, Registry
 from secid_rdf.resources import shapes_dir
-from secid_rdf.vocab import PREFIXES, RDF, SECID, SECID_CLASSES, SECID_NAMESPACE
+from secid_rdf.vocab import PREFIXES, RDF, SECID, SECID_CLASSES, SECID_NAMESPACE, VOCAB_NAMESPACE
 
 __all__ = [
     "ENGINES",
@@ -289,9 +289,8 @@ def _describe_value(value: Node | None, focus: Node, base: str) -> str | None:
         return repr(str(value))
     if isinstance(value, URIRef):
         text = str(value)
-        if text.startswith(SECID_NAMESPACE):  # a concept: status-<value>, urlkind-<value>
-            local = text[len(SECID_NAMESPACE) :]
-            return repr(unquote(local.partition("-")[2])) if "-" in local else local
+        if text.startswith(VOCAB_NAMESPACE):  # a concept: <vocab>status/<value> ...
+            return repr(unquote(text.rpartition("/")[2]))
         try:
             return iri_secid(base, text)
         except InvalidSecidError:
@@ -406,8 +405,8 @@ def iter_extra_findings(data: Store, locate: Locator) -> Iterator[Finding]:
       and every XPath form compiles in the SPARQL engine (Oxigraph refuses ``a{1000000}``,
       which Python accepts);
     - every ``secid:`` class and property used is one the ontology declares (a misspelt
-      term would otherwise pass every shape unnoticed; concepts such as ``status-bogus``
-      are objects of ``secido:status``, judged by the shapes).
+      term would otherwise pass every shape unnoticed; concepts such as
+      ``secidv:status/bogus`` are objects of ``secido:status``, judged by the shapes).
     """
     for row in _select(data, _REGEX_QUERY):
         pattern = row["r"].value
