@@ -133,7 +133,6 @@ SECID_CLASSES = (
     "Example",
     "Version",
     "KnownValue",
-    "ExtraValue",
 )
 """The classes of the SecID ontology."""
 
@@ -227,9 +226,8 @@ SECID_PROPERTIES = (
     "exampleBinding",
     # versions
     "versionString",
-    # extras
+    # kept registry keys
     "extra",
-    "keyPath",
 )
 """The properties of the SecID ontology."""
 

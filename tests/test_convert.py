@@ -409,9 +409,10 @@ def test_versions_dates_examples_and_extras_lose_nothing() -> None:
     assert objects(result, bare, DCTERMS.identifier) == []
     assert objects(result, bare, SECID.exampleUrl) == ["<https://example.org/EX-2>"]
     assert objects(result, f"{bare}&!binding=num", RDF.value) == ['"2"']
-    kept = f"{src}?!extra=sources.*.parsability"
-    assert objects(result, kept, SECID.keyPath) == ['"sources.s.parsability"']
-    assert objects(result, kept, RDF.value) == [str(Literal('{"a": [1, 2]}'))]
+    # kept keys: one rdf:JSON object on their owner, from key path to value
+    assert objects(result, src, SECID.extra) == [
+        str(Literal('{"sources.*.parsability":{"a":[1,2]}}', datatype=RDF.JSON))
+    ]
 
 
 def test_extras_with_a_clear_meaning_get_their_term_and_the_rest_stay_json() -> None:
@@ -444,10 +445,11 @@ def test_extras_with_a_clear_meaning_get_their_term_and_the_rest_stay_json() -> 
     assert objects(result, lang, SECID.allowedValue) == ['"de"', '"en"']
     assert objects(result, lang, SECID.defaultValue) == ['"en"']
     assert objects(result, lang, SECID.valueTransform) == ['"upper"']
-    # a table whose URL is not an IRI is kept whole, as JSON text, under its key path
-    assert objects(result, src, SECID.extra) == [
-        f"<{src}?!extra=match_nodes%5B%5D.data.lookup_table>"
-    ]
+    # a table whose URL is not an IRI is kept whole, as JSON, under its key path
+    (kept,) = objects(result, src, SECID.extra)
+    assert kept == str(
+        Literal('{"match_nodes[].data.lookup_table":{"A02":{"url":"no"}}}', datatype=RDF.JSON)
+    )
     assert result.property_provenance[(src, SECID.hasKnownValue.value)] == at(4)
 
 

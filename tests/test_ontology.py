@@ -17,6 +17,7 @@ from secid_rdf.vocab import (
     DCTERMS,
     ONTOLOGY_IRI,
     OWL,
+    PREFIXES,
     RDF,
     RDFS,
     SECID,
@@ -125,7 +126,7 @@ def test_datatype_properties_range_over_literals_and_object_properties_do_not(
         iri = SECID.iri(name)
         kinds = values(ontology, iri, RDF.type)
         for target in values(ontology, iri, RDFS.range):
-            is_datatype = target.startswith("http://www.w3.org/2001/XMLSchema#")
+            is_datatype = target.startswith(PREFIXES["xsd"]) or target == RDF.JSON.value
             assert is_datatype == (OWL.DatatypeProperty.value in kinds), (name, target)
 
 

@@ -215,16 +215,19 @@ class EntryWriter(QuadWriter):
     def extras(self, owner: NamedNode, extras: tuple[Extra, ...]) -> None:
         """Keys the model has no field for, so nothing is lost.
 
-        Each is mapped to a term where the meaning is clear (:meth:`mapped_extra`), else
-        kept as key path and JSON text.
+        Each is mapped to a term where the meaning is clear (:meth:`mapped_extra`); the
+        others are one ``rdf:JSON`` object on the owner, from key path to value. The path
+        has no list positions (``match_nodes[].data.subtype``), so reordering a file does
+        not change the literal; a path met twice on one owner keeps its concrete form.
         """
+        kept: dict[str, object] = {}
         for extra in extras:
-            if self.mapped_extra(owner, extra):
-                continue
-            subject = step_iri(owner, "extra", extra.path)
-            self.entry(owner, SECID.extra, subject, SECID.ExtraValue, extra.location)
-            self.add(subject, SECID.keyPath, Literal(extra.location.field or extra.path))
-            self.add(subject, RDF.value, Literal(extra.value_json))
+            if not self.mapped_extra(owner, extra):
+                path = extra.path if extra.path not in kept else extra.location.field
+                kept[path or extra.path] = json.loads(extra.value_json)
+        if kept:
+            text = json.dumps(kept, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+            self.add(owner, SECID.extra, Literal(text, datatype=RDF.JSON))
 
     def mapped_extra(self, owner: NamedNode, extra: Extra) -> bool:
         """Write an extra key with its own term when one fits; False when none does.

@@ -194,7 +194,6 @@ _PROPERTY = {
         "hasVariable",
         "hasKnownValue",
         "extra",
-        "keyPath",
         "name",
         "weight",
         "versionRequired",
@@ -353,18 +352,14 @@ def _variable(graph: _Graph, subject: str) -> Variable:
 def _lookup_mode(graph: _Graph, subject: str) -> str | None:
     """The ``lookup`` key kept among a variable's extra keys (``"range_table"``), if any.
 
-    An extra is a node with ``secido:keyPath`` and a JSON ``rdf:value``, or a JSON literal
-    holding the unknown keys themselves; both are read.
+    The kept keys are one ``rdf:JSON`` object from key path to value.
     """
     for extra in graph.values(subject, "extra"):
-        key = graph.value(extra, "keyPath")
-        if key is not None:
-            if key.rsplit(".", 1)[-1] == "lookup":
-                return _json_text(graph.value(extra, _VALUE))
-        else:
-            decoded = _json(extra)
-            if isinstance(decoded, dict) and isinstance(decoded.get("lookup"), str):
-                return str(decoded["lookup"])
+        decoded = _json(extra)
+        if isinstance(decoded, dict):
+            for path, value in sorted(decoded.items()):
+                if path.rsplit(".", 1)[-1] == "lookup" and isinstance(value, str):
+                    return value
     return None
 
 
@@ -375,8 +370,3 @@ def _json(text: str | None) -> object:
     except ValueError:
         return None
 
-
-def _json_text(text: str | None) -> str | None:
-    """A JSON string literal's text, or ``None``."""
-    decoded = _json(text)
-    return decoded if isinstance(decoded, str) else None
