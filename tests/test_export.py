@@ -317,6 +317,23 @@ def test_dataset_version_is_the_commit_or_the_content_hash(
     assert version.value == read_registry(markdown_corpus).digest
 
 
+def test_without_git_or_modified_the_description_has_no_date_and_still_conforms(
+    tmp_path: Path, bundled_registry: Path, dcat_ap_shapes: rdflib.Graph
+) -> None:
+    import pyshacl
+
+    registry = tmp_path / "registry"  # a copy outside any git work tree
+    shutil.copytree(bundled_registry, registry)
+    result = export_registry(registry, tmp_path / "out", show_progress=False)
+    triples = void_graph(result)
+    assert objects(triples, DATASET, DCTERMS.modified) == []
+    (version,) = objects(triples, DATASET, DCAT.version)
+    assert version.value == read_registry(registry).digest
+    data = rdflib.Graph().parse(result.out_dir / "void.ttl", format="turtle")
+    _, report, text = pyshacl.validate(data, shacl_graph=dcat_ap_shapes, inference="none")
+    assert not list(report.subjects(rdflib.SH.resultSeverity, rdflib.SH.Violation)), text
+
+
 def test_content_hash_follows_the_files_not_the_folder(
     tmp_path: Path, bundled_registry: Path
 ) -> None:
