@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable
 from pyoxigraph import Literal, NamedNode, Quad
 
 from secid_rdf.diff.changes import FactChange, GroupChange
-from secid_rdf.vocab import DCTERMS, PREFIXES, RDFS, SECID, SKOS, Vocabulary
+from secid_rdf.vocab import DATA_PREFIX, DCTERMS, PREFIXES, RDFS, SECID, SKOS, Vocabulary
 
 __all__ = ["OTHER", "canonical", "group_change"]
 
@@ -105,7 +105,8 @@ class _Shower:
 
     def __init__(self, base: str) -> None:
         self.base = base
-        self.prefixes = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+        vocabularies = [item for item in PREFIXES.items() if item[0] != DATA_PREFIX]
+        self.prefixes = sorted(vocabularies, key=lambda item: -len(item[1]))
 
     def term(self, term: object) -> str:
         if isinstance(term, Literal):
