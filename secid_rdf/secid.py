@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from secid_rdf.findings import InvalidSecidError
 
 __all__ = [
+    "KNOWN_TYPES",
     "MAX_NAMESPACE_LENGTH",
     "MAX_SEGMENT_BYTES",
     "SECID_PATTERN",
@@ -31,6 +32,26 @@ SECID_SCHEME = "secid:"
 
 TYPE_PATTERN = re.compile(r"[a-z][a-z0-9_-]*")
 """A SecID type: lower case (``advisory``, ``weakness``, ``capability`` ...)."""
+
+KNOWN_TYPES = frozenset(
+    {
+        "advisory",
+        "capability",
+        "control",
+        "disclosure",
+        "entity",
+        "methodology",
+        "reference",
+        "regulation",
+        "ttp",
+        "weakness",
+    }
+)
+"""The types the SecID registries published so far use: seven from January 2026 (``advisory
+weakness ttp control regulation entity reference``), three more from May 2026 (``capability
+methodology disclosure``). A registry may add others (its type description files name them),
+so nothing refuses a type outside this set; it only tells a registry folder from a folder
+around one."""
 
 SECID_PATTERN = re.compile(
     r"""

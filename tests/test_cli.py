@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -65,6 +66,57 @@ def test_a_folder_without_registry_files_exits_2_with_a_hint(command: str, tmp_p
     )
     assert result.stdout == ""
     assert not (tmp_path / "out").exists()
+
+
+@pytest.fixture
+def checkout_root(tmp_path: Path, bundled_registry: Path) -> Path:
+    """A SecID checkout: README and docs at the top, the registry in ``registry/``."""
+    checkout = tmp_path / "secid"
+    shutil.copytree(bundled_registry, checkout / "registry")
+    (checkout / "README.md").write_text("# SecID\n", encoding="utf-8")
+    (checkout / "CONTRIBUTING.md").write_text("# Contributing\n", encoding="utf-8")
+    (checkout / "docs").mkdir()
+    (checkout / "docs" / "guide.md").write_text("# Guide\n", encoding="utf-8")
+    (checkout / "schemas").mkdir()
+    (checkout / "schemas" / "namespace.json").write_text("{}\n", encoding="utf-8")
+    return checkout
+
+
+@pytest.mark.parametrize("command", sorted(REGISTRY_COMMANDS))
+def test_a_checkout_root_exits_2_and_names_its_registry_folder(
+    command: str, checkout_root: Path, tmp_path: Path
+) -> None:
+    result = invoke(*registry_args(command, checkout_root, tmp_path))
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"Error: no registry files under {checkout_root}; "
+        f"did you mean {checkout_root / 'registry'}?\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_registry_with_a_folder_named_registry_is_read(
+    checkout_root: Path, tmp_path: Path
+) -> None:
+    registry = checkout_root / "registry"
+    (registry / "registry").mkdir()
+    (registry / "registry" / "notes.md").write_text("# Notes\n", encoding="utf-8")
+    result = invoke("stats", str(registry))
+    assert result.exit_code == 0, result.output
+
+
+def test_a_registry_of_types_unknown_to_secid_is_read_beside_a_registry_folder(
+    tmp_path: Path, bundled_registry: Path
+) -> None:
+    folder = tmp_path / "mine"
+    (folder / "sightings").mkdir(parents=True)
+    shutil.copy(bundled_registry / "reference" / "aisi.md", folder / "sightings" / "aisi.md")
+    shutil.copytree(bundled_registry, folder / "registry")
+    (folder / "sightings.md").write_text("# Sightings\n", encoding="utf-8")
+    result = invoke("stats", str(folder))
+    assert result.exit_code != 2, result.output
+    assert result.stdout.startswith(f"registry: {folder.resolve()}\n")
+    assert "sightings/aisi.md" in result.stderr  # read, and found in the wrong type folder
 
 
 @pytest.mark.parametrize("command", sorted(REGISTRY_COMMANDS))

@@ -40,7 +40,7 @@ from secid_rdf.read.located import ParseError, parse_json, parse_yaml
 from secid_rdf.read.markdown_file import namespace_from_markdown, split_frontmatter
 from secid_rdf.read.twins import merge_twins
 from secid_rdf.read.type_file import merge_type_files, type_from_json, type_from_markdown
-from secid_rdf.secid import TYPE_PATTERN
+from secid_rdf.secid import KNOWN_TYPES, TYPE_PATTERN
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -110,7 +110,8 @@ def read_registry(
         where nothing uses it (validation).
     :returns: the registry; its ``findings`` hold every problem met, sorted.
     :raises RegistryNotFoundError: when ``path`` is not a folder.
-    :raises EmptyRegistryError: when it holds no type or namespace file (a wrong folder).
+    :raises EmptyRegistryError: when it holds no type or namespace file, or holds them only
+        in ``registry/`` below it (a wrong folder: the one around the registry).
 
     >>> from secid_rdf.resources import bundled_registry_path
     >>> registry = read_registry(bundled_registry_path())
@@ -148,19 +149,18 @@ def _read(root: Path, parse: FileParser, *, given: Path, content_digest: bool) -
     findings: list[Finding] = []
     type_files: list[_File] = []
     namespace_files: list[_File] = []
-    for file in _walk(str(root), findings):
-        parts = file.rel.split("/")
-        stem, suffix = os.path.splitext(parts[-1])
-        if suffix not in _SUFFIXES or stem.lower() in _DOC_STEMS:
-            continue
-        if len(parts) == 1:
-            if TYPE_PATTERN.fullmatch(stem):
+    candidates = [file for file in _walk(str(root), findings) if _is_registry_file(file.rel)]
+    for file in candidates:
+        if "/" not in file.rel:
+            if TYPE_PATTERN.fullmatch(file.rel.rsplit(".", 1)[0]):
                 type_files.append(file)
         else:
             namespace_files.append(file)
-    if not type_files and not namespace_files:
-        nested = given / "registry"
+    nested = given / "registry"
+    if not candidates:
         raise EmptyRegistryError(str(given), str(nested) if nested.is_dir() else None)
+    if not _holds_type_folders(candidates, "") and _holds_type_folders(candidates, "registry/"):
+        raise EmptyRegistryError(str(given), str(nested))
     types = _read_types(type_files, findings)
     twins: list[tuple[Namespace, Namespace]] = []
     namespaces = _read_namespaces(namespace_files, findings, parse, twins)
@@ -180,6 +180,25 @@ def _read(root: Path, parse: FileParser, *, given: Path, content_digest: bool) -
         ),
         twins=tuple(twins),
     )
+
+
+def _is_registry_file(rel: str) -> bool:
+    """True for a Markdown or JSON file that is not a README or INDEX document."""
+    stem, suffix = os.path.splitext(rel.rsplit("/", 1)[-1])
+    return suffix in _SUFFIXES and stem.lower() not in _DOC_STEMS
+
+
+def _holds_type_folders(files: list[_File], prefix: str) -> bool:
+    """True when the folder ``prefix`` names holds a type folder with a registry file in it.
+
+    A type folder is named by a type description file beside it (``advisory.md`` next to
+    ``advisory/``) or by a type SecID registries use (:data:`KNOWN_TYPES`). It tells a
+    registry from the SecID checkout around it, whose ``registry/`` folder would otherwise
+    be read as one more type.
+    """
+    inside = [file.rel[len(prefix) :] for file in files if file.rel.startswith(prefix)]
+    types = KNOWN_TYPES | {rel.rsplit(".", 1)[0] for rel in inside if "/" not in rel}
+    return any(rel.split("/", 1)[0] in types for rel in inside if "/" in rel)
 
 
 def _content_digest(files: list[_File]) -> str:
