@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from secid_rdf.read.stats import RegistryStats, registry_stats
     from secid_rdf.resolve.resolver import Resolution, resolve_secids
     from secid_rdf.secid import SecID, format_secid, parse_secid
+    from secid_rdf.store.graph_source import StoreGraph, graph_quads
     from secid_rdf.store.sparql import (
         build_store,
         load_graphs,
@@ -78,11 +79,13 @@ _HOMES = {
     "SecID": "secid",
     "SecidRdfError": "findings",
     "Severity": "findings",
+    "StoreGraph": "store.graph_source",
     "Validation": "validate.shacl",
     "build_store": "store.sparql",
     "diff_registries": "diff.run",
     "export_registry": "export.run",
     "format_secid": "secid",
+    "graph_quads": "store.graph_source",
     "load_graphs": "store.sparql",
     "parse_secid": "secid",
     "query_endpoint": "store.sparql",
@@ -119,12 +122,14 @@ __all__ = [
     "SecID",
     "SecidRdfError",
     "Severity",
+    "StoreGraph",
     "Validation",
     "__version__",
     "build_store",
     "diff_registries",
     "export_registry",
     "format_secid",
+    "graph_quads",
     "load_graphs",
     "parse_secid",
     "query_endpoint",

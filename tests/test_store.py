@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from secid_rdf.cli import main
 from secid_rdf.findings import QueryError, SecidRdfError, StoreError
 from secid_rdf.iris import DATASET_GRAPH_IRI
+from secid_rdf.store.graph_source import GraphSourceError, graph_quads
 from secid_rdf.store.result_tables import format_results
 from secid_rdf.store.sparql import (
     Credentials,
@@ -334,3 +335,27 @@ def test_load_command_takes_the_password_from_the_environment(
     assert refused.exit_code == 2 and "HTTP 401" in refused.stderr
     missing = CliRunner().invoke(main, args, env={"SECID_RDF_STORE_PASSWORD": None})
     assert missing.exit_code == 2 and "--user needs --password" in missing.stderr
+
+
+def test_graph_quads_of_an_export_equal_those_of_its_registry(
+    tmp_path: Path, bundled_registry: Path
+) -> None:
+    from secid_rdf.export.run import ExportOptions, export_registry
+
+    export_registry(bundled_registry, tmp_path / "out", ExportOptions(include_pages=False))
+    converted = graph_quads(bundled_registry, include_description=False)
+    exported = graph_quads(export_dir=tmp_path / "out", include_description=False)
+    assert not converted.has_errors and not exported.has_errors
+    assert len(converted.quads) > 0
+    assert set(exported.quads) == set(converted.quads)
+    described = graph_quads(export_dir=tmp_path / "out", include_description=True)
+    assert {quad.graph_name for quad in described.quads} - {
+        quad.graph_name for quad in exported.quads
+    } == {DATASET_GRAPH_IRI}
+
+
+def test_graph_quads_refuses_a_registry_and_an_export_together(
+    tmp_path: Path, bundled_registry: Path
+) -> None:
+    with pytest.raises(GraphSourceError, match="not both"):
+        graph_quads(bundled_registry, export_dir=tmp_path)

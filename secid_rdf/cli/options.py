@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,8 +13,6 @@ from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.resources import bundled_registry_path
 
 if TYPE_CHECKING:
-    from pyoxigraph import Quad
-
     from secid_rdf.store.sparql import Credentials
 
 __all__ = [
@@ -30,7 +28,6 @@ __all__ = [
     "UnusableInputError",
     "echo_findings",
     "echo_note",
-    "graph_quads",
     "not_utf8",
     "resolve_registry",
     "store_credentials",
@@ -147,28 +144,3 @@ def store_credentials(user: str | None, password: str | None) -> Credentials | N
         raise click.UsageError("the password (--password or SECID_RDF_STORE_PASSWORD) is not UTF-8")
     return Credentials(user, password)
 
-
-def graph_quads(
-    registry: Path | None,
-    export_dir: Path | None,
-    *,
-    include_description: bool,
-    quiet: bool = False,
-) -> tuple[Sequence[Quad], bool]:
-    """The quads to load or query, and whether converting REGISTRY met errors.
-
-    They are read from an existing export (``--from``), or REGISTRY is converted in memory
-    and its findings printed on stderr.
-    """
-    from secid_rdf.export.run import registry_to_quads
-    from secid_rdf.store.sparql import read_export
-
-    if export_dir is not None:
-        if registry is not None:
-            raise click.UsageError("give REGISTRY or --from, not both")
-        return read_export(export_dir, include_description=include_description), False
-    exported = registry_to_quads(
-        resolve_registry(registry), include_description=include_description
-    )
-    echo_findings(exported.findings, quiet=quiet)
-    return exported.quads, exported.has_errors

@@ -17,8 +17,8 @@ from secid_rdf.cli.options import (
     STORE_TIMEOUT_OPTION,
     STORE_USER_OPTION,
     UnusableInputError,
+    echo_findings,
     echo_note,
-    graph_quads,
     store_credentials,
 )
 from secid_rdf.store.result_tables import RESULT_FORMATS, format_results
@@ -93,11 +93,14 @@ def load(
     """
     from secid_rdf.diff.update import update_url
     from secid_rdf.iris import GRAPH_NAMESPACE, check_base
+    from secid_rdf.store.graph_source import graph_quads
     from secid_rdf.store.http import redact_url
     from secid_rdf.store.sparql import load_graphs, rebase_graphs, split_graphs
 
     credentials = store_credentials(user, password)
-    quads, has_errors = graph_quads(registry, export_dir, include_description=True, quiet=quiet)
+    source = graph_quads(registry, export_dir=export_dir, include_description=True)
+    echo_findings(source.findings, quiet=quiet)
+    quads = source.quads
     if graph_prefix is not None:
         quads = rebase_graphs(quads, GRAPH_NAMESPACE, check_base(graph_prefix))
     if diff_from is not None:
@@ -117,7 +120,7 @@ def load(
             dry_run=dry_run,
             quiet=quiet,
         )
-        if has_errors:
+        if source.has_errors:
             raise click.exceptions.Exit(1)
         return
     elif update_endpoint is not None:
@@ -154,7 +157,7 @@ def load(
                 f"{len(report.failures)} of {len(graphs)} graphs were not loaded into"
                 f" {report.store_url}; run the same load again to complete the store"
             )
-    if has_errors:
+    if source.has_errors:
         raise click.exceptions.Exit(1)
 
 
@@ -316,10 +319,12 @@ def query(
             follow_redirects=follow_redirects,
         )
     else:
-        quads, has_errors = graph_quads(
-            registry, export_dir, include_description=False, quiet=quiet
-        )
-        result = query_store(build_store(quads), text)
+        from secid_rdf.store.graph_source import graph_quads
+
+        graph = graph_quads(registry, export_dir=export_dir)
+        echo_findings(graph.findings, quiet=quiet)
+        has_errors = graph.has_errors
+        result = query_store(build_store(graph.quads), text)
     click.echo(format_results(result, fmt), nl=False)
     if has_errors:
         raise click.exceptions.Exit(1)
