@@ -129,12 +129,17 @@ class SecidRdfError(Exception):
 
 
 class RegistryNotFoundError(SecidRdfError, FileNotFoundError):
-    """The registry folder does not exist or is not a folder."""
+    """The registry folder does not exist or is not a folder.
 
-    def __init__(self, path: str) -> None:
+    ``alternative`` names what else the argument could have been, where a command's first
+    argument is a registry or something else (``a SecID``).
+    """
+
+    def __init__(self, path: str, alternative: str | None = None) -> None:
         self.path = path
+        also = f", or {alternative}" if alternative is not None else ""
         super().__init__(
-            f"registry folder not found: {path} (give the folder that holds <type>/ folders)"
+            f"registry folder not found: {path} (give the folder that holds <type>/ folders{also})"
         )
 
 

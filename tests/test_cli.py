@@ -21,7 +21,15 @@ REGISTRY_COMMANDS = {
     "load": ["--store", "http://127.0.0.1:9/store", "--dry-run"],
     "query": ["ASK {}"],
 }
-"""Each command that reads a registry, with the options it needs besides REGISTRY."""
+"""Each command that reads a registry, with the arguments it needs besides REGISTRY."""
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``resolve`` caches into a folder of each test's own, never the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
 def invoke(*args: str) -> Result:
@@ -144,6 +152,36 @@ def test_an_empty_folder_with_no_registry_beside_says_which_folder_to_give(
     result = invoke("stats", str(tmp_path))
     assert result.exit_code == 2
     assert "give the folder that holds the <type>/ folders" in result.stderr
+
+
+@pytest.mark.parametrize(("command", "alternative"), [("query", "a SPARQL query")])
+def test_a_lone_argument_that_is_no_folder_is_not_read_as_the_other_kind(
+    command: str, alternative: str, tmp_path: Path
+) -> None:
+    missing = tmp_path / "nonexist"
+    result = invoke(command, str(missing))
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"Error: registry folder not found: {missing} "
+        f"(give the folder that holds <type>/ folders, or {alternative})\n"
+    )
+    assert result.stdout == ""
+
+
+def test_a_lone_query_or_secid_uses_the_bundled_registry() -> None:
+    asked = invoke("query", "ask { ?s ?p ?o }", "--format", "csv")
+    assert (asked.exit_code, asked.stdout) == (0, "true"), asked.output
+
+
+def test_a_registry_with_the_query_from_a_file_is_the_registry(
+    bundled_registry: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "q.rq").write_text("ASK { ?s ?p ?o }", encoding="utf-8")
+    result = invoke("query", str(bundled_registry), "--file", str(tmp_path / "q.rq"))
+    assert result.exit_code == 0, result.output
+    missing = invoke("query", "nonexist", "--file", str(tmp_path / "q.rq"))
+    assert missing.exit_code == 2
+    assert missing.stderr.startswith("Error: registry folder not found: nonexist ")
 
 
 def test_query_with_a_registry_and_no_query_is_a_usage_error(bundled_registry: Path) -> None:

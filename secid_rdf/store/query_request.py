@@ -1,22 +1,33 @@
 """What ``secid-rdf query`` was asked: the registry (if any) and the query text.
 
 The command takes ``[REGISTRY] [QUERY]``, or ``[REGISTRY]`` with the query from a file or the
-shipped library. A lone argument that names a folder is a registry given without a query,
-never SPARQL text: a query cannot be a folder name, and reading one as SPARQL would give a
-syntax error that hides the real mistake.
+shipped library. With a query argument, a lone argument is the registry when it names a
+folder, the query when it reads as one (it names a query form: ``SELECT``, ``ASK``,
+``CONSTRUCT``, ``DESCRIBE``), and an error otherwise: a mistyped folder read as SPARQL would
+give a syntax error that hides the real mistake.
 """
 
 from __future__ import annotations
 
-import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from secid_rdf.findings import SecidRdfError
+from secid_rdf.read.registry_argument import split_registry_argument
 from secid_rdf.store.sparql import bind_values, read_library_query
 
-__all__ = ["QueryRequest", "QueryUsageError", "parse_bindings", "parse_query_arguments"]
+__all__ = [
+    "QueryRequest",
+    "QueryUsageError",
+    "is_query_argument",
+    "parse_bindings",
+    "parse_query_arguments",
+]
+
+_QUERY_FORM = re.compile(r"\b(?:SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+"""A word every SPARQL 1.1 query holds: its query form (SPARQL 1.1 Query, section 16)."""
 
 
 class QueryUsageError(SecidRdfError, ValueError):
@@ -64,6 +75,7 @@ def parse_query_arguments(
     :returns: the registry (or ``None``) and the query text with its values set.
     :raises QueryUsageError: no query, two sources of a query, too many arguments, or a
         setting that is not ``VAR=VALUE``.
+    :raises RegistryNotFoundError: the first argument is neither a folder nor a query.
     :raises QueryError: no shipped query has the library name.
 
     >>> parse_query_arguments(["ASK {}"])
@@ -75,17 +87,28 @@ def parse_query_arguments(
     given = (query_text is not None) + (library_name is not None)
     if given > 1:
         raise QueryUsageError("give --file or --library, not both")
-    positional_query = given == 0
-    if len(arguments) > 1 + positional_query:
-        raise QueryUsageError("too many arguments: give [REGISTRY] QUERY, or [REGISTRY] --file")
-    registry = None
-    if arguments and (not positional_query or len(arguments) == 2 or os.path.isdir(arguments[0])):
-        registry = Path(arguments[0])
-    if query_text is None and library_name is not None:
-        query_text = read_library_query(library_name)
-    if query_text is None:
-        if len(arguments) < 1 + (registry is not None):
+    if given:
+        if len(arguments) > 1:
+            raise QueryUsageError("too many arguments: give [REGISTRY] --file or --library")
+        registry = Path(arguments[0]) if arguments else None
+        text = query_text if query_text is not None else read_library_query(str(library_name))
+    else:
+        registry, rest = split_registry_argument(
+            arguments, is_item=is_query_argument, item="a SPARQL query"
+        )
+        if len(rest) > 1:
+            raise QueryUsageError("too many arguments: give [REGISTRY] QUERY")
+        if not rest:
             where = f"REGISTRY {registry} has no query" if registry is not None else "no query"
             raise QueryUsageError(f"{where}: add QUERY, --file FILE or --library NAME")
-        query_text = arguments[-1]
-    return QueryRequest(registry, bind_values(query_text, parse_bindings(bindings)))
+        text = rest[0]
+    return QueryRequest(registry, bind_values(text, parse_bindings(bindings)))
+
+
+def is_query_argument(text: str) -> bool:
+    """True for an argument that reads as SPARQL: it names a query form.
+
+    >>> is_query_argument("ask {}"), is_query_argument("registry/askew")
+    (True, False)
+    """
+    return _QUERY_FORM.search(text) is not None
