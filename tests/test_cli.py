@@ -20,6 +20,7 @@ REGISTRY_COMMANDS = {
     "validate": [],
     "load": ["--store", "http://127.0.0.1:9/store", "--dry-run"],
     "query": ["ASK {}"],
+    "resolve": ["secid:entity/aisi"],
 }
 """Each command that reads a registry, with the arguments it needs besides REGISTRY."""
 
@@ -154,7 +155,9 @@ def test_an_empty_folder_with_no_registry_beside_says_which_folder_to_give(
     assert "give the folder that holds the <type>/ folders" in result.stderr
 
 
-@pytest.mark.parametrize(("command", "alternative"), [("query", "a SPARQL query")])
+@pytest.mark.parametrize(
+    ("command", "alternative"), [("query", "a SPARQL query"), ("resolve", "a SecID")]
+)
 def test_a_lone_argument_that_is_no_folder_is_not_read_as_the_other_kind(
     command: str, alternative: str, tmp_path: Path
 ) -> None:
@@ -171,6 +174,8 @@ def test_a_lone_argument_that_is_no_folder_is_not_read_as_the_other_kind(
 def test_a_lone_query_or_secid_uses_the_bundled_registry() -> None:
     asked = invoke("query", "ask { ?s ?p ?o }", "--format", "csv")
     assert (asked.exit_code, asked.stdout) == (0, "true"), asked.output
+    resolved = invoke("resolve", " SECID:entity/aisi ")
+    assert resolved.exit_code == 0, resolved.output
 
 
 def test_a_registry_with_the_query_from_a_file_is_the_registry(

@@ -402,11 +402,12 @@ def resolve(
 ) -> None:
     """Resolve SECIDs to URLs, highest weight first, from the graph of REGISTRY.
 
-    REGISTRY (the first argument, when it is a folder) is converted once and its table
-    cached by content; --from reads an export folder, --endpoint asks a SPARQL 1.1 store
-    holding the export. SECID '-' reads SecIDs from standard input, one per line. Each
-    SecID gets its own answer: found, corrected, related (only a broader entry matched:
-    its pages, marked as such), not_found, or error (not a SecID); see docs/resolve.md.
+    REGISTRY, the first argument unless it starts with 'secid:' or is '-', is converted
+    once and its table cached by content; --from reads an export folder, --endpoint asks a
+    SPARQL 1.1 store holding the export. SECID '-' reads SecIDs from standard input, one
+    per line. Each SecID gets its own answer: found, corrected, related (only a broader
+    entry matched: its pages, marked as such), not_found, or error (not a SecID); see
+    docs/resolve.md.
     Exit code 0 when every SecID was found, 1 when one was not, 2 when nothing could run.
 
     \b
@@ -415,6 +416,8 @@ def resolve(
       secid-rdf resolve ../secid/registry secid:weakness/mitre.org/cwe#CWE-79
       secid-rdf resolve --endpoint http://localhost:7878/query secid:weakness/mitre.org/cwe#CWE-79
     """
+    from secid_rdf.read.registry_argument import split_registry_argument
+    from secid_rdf.resolve.request import is_secid_argument
     from secid_rdf.resolve.resolver import (
         RemoteLookup,
         format_resolutions,
@@ -424,7 +427,10 @@ def resolve(
     from secid_rdf.resolve.sources import export_table, registry_table
     from secid_rdf.store.sparql import query_endpoint
 
-    registry, texts = split_registry_argument(arguments)
+    registry, given = split_registry_argument(arguments, is_item=is_secid_argument, item="a SecID")
+    if not given:
+        raise click.UsageError("give at least one SECID after REGISTRY")
+    texts = list(given)
     if "-" in texts:
         lines = [line for line in sys.stdin.read().splitlines() if line.strip()]
         texts = [item for text in texts for item in (lines if text == "-" else [text])]
@@ -468,16 +474,3 @@ main.add_command(diff)
 main.add_command(load)
 main.add_command(query)
 
-
-def split_registry_argument(arguments: tuple[str, ...]) -> tuple[Path | None, list[str]]:
-    """(REGISTRY, SECIDs): the first argument is the registry when it names a folder.
-
-    A SecID never names a folder in practice (``secid:...``, ``-``), so the registry is
-    given as for ``validate``, as the first argument, and may be left out.
-    """
-    first = arguments[0]
-    if first != "-" and not first.lower().startswith("secid:") and Path(first).is_dir():
-        if len(arguments) == 1:
-            raise click.UsageError("give at least one SECID after REGISTRY")
-        return Path(first), list(arguments[1:])
-    return None, list(arguments)

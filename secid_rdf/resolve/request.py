@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from secid_rdf.findings import InvalidSecidError
 from secid_rdf.secid import SECID_SCHEME, TYPE_PATTERN
 
-__all__ = ["MAX_SECID_LENGTH", "Request", "read_request"]
+__all__ = ["MAX_SECID_LENGTH", "Request", "is_secid_argument", "read_request"]
 
 MAX_SECID_LENGTH = 256
 """The longest SecID a lookup accepts, in characters, after trimming."""
@@ -38,6 +38,15 @@ class Request:
     def qualifier(self, key: str) -> str | None:
         """The value of a qualifier (keys are lower case), or ``None``."""
         return dict(self.qualifiers).get(key)
+
+
+def is_secid_argument(text: str) -> bool:
+    """True for a command-line argument that is plainly a SecID: the scheme, or ``-`` (stdin).
+
+    >>> is_secid_argument(" SECID:advisory/x"), is_secid_argument("-"), is_secid_argument("reg")
+    (True, True, False)
+    """
+    return text == "-" or text.strip()[: len(SECID_SCHEME)].lower() == SECID_SCHEME
 
 
 def read_request(text: str) -> Request:
