@@ -474,6 +474,12 @@ VALIDATE_TARGETS = {"validate:full": 3.0, "validate:files:cached": 0.5}
 """Wall-time targets of validate in seconds (issue 16: the larger corpus, 2 cores)."""
 
 
+def resolve_target_line(stage: str, wall: float, cpu: float) -> str | None:
+    """A resolve stage beside its target (``resolve_timings.TARGETS``), or ``None``."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    return _import("resolve_timings", "target_line")(stage, wall, cpu)
+
+
 def _fmt(value: float | None, pattern: str) -> str:
     """A number for the table, or n/a."""
     return "n/a" if value is None else format(value, pattern)
@@ -518,6 +524,9 @@ def render_table(results: list[Measurement]) -> str:
                 target = VALIDATE_TARGETS[m.stage]
                 lines.append(f"{label}: {m.stage} = {m.median:.3f} s wall ({m.note})  "
                              f"(target <= {target} s)")
+            elif m.input == label and m.median is not None and m.median_cpu is not None:
+                line = resolve_target_line(m.stage, m.median, m.median_cpu)
+                lines += [f"{label}: {line}"] if line is not None else []
     return "\n".join(line.rstrip() for line in lines)
 
 

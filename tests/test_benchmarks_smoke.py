@@ -62,6 +62,9 @@ def test_benchmark_measures_every_stage_and_prints_the_ratio(tmp_path: Path) -> 
     assert {"validate:full", "validate:files:cold", "validate:files:cached"} <= set(stages)
     assert "synthetic-12: validate:files:cached = " in done.stdout
     assert "(target <= 0.5 s)" in done.stdout
+    assert "synthetic-12: resolve:1000 = " in done.stdout
+    assert "(target <= 1.0 s cpu: " in done.stdout
+    assert "synthetic-12: resolve:cached = " in done.stdout
     assert report["ratios"]["synthetic-12"] > 0
     assert len(stages["export"]["seconds"]) == 2
     assert stages["export"]["note"].startswith("new file: "), "the disk's cost per file is shown"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -113,3 +115,23 @@ def test_content_key_depends_on_content_not_on_times(registry: Path) -> None:
     assert content_key([registry]) == before
     target.write_bytes(target.read_bytes() + b" ")
     assert content_key([registry]) != before
+
+
+def test_a_cached_call_imports_neither_the_converter_nor_rdflib(registry: Path) -> None:
+    """What keeps a cached call under half a second: the build's imports stay unloaded."""
+    assert resolve(registry, SECID)[0] == 0
+    script = (
+        "import sys\n"
+        "from secid_rdf.cli import main\n"
+        "try:\n"
+        f"    main(['resolve', '-q', {str(registry)!r}, {SECID!r}])\n"
+        "except SystemExit as stop:\n"
+        "    assert stop.code == 0, stop.code\n"
+        "heavy = ('rdflib', 'pyshacl', 'secid_rdf.export.run', 'secid_rdf.read.registry')\n"
+        "print(sorted(name for name in heavy if name in sys.modules), file=sys.stderr)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.startswith("https://example.org/db/DB-2024-1")
+    assert completed.stderr == "[]\n"

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from secid_rdf import __version__
 from secid_rdf.cli.diff_command import diff
 from secid_rdf.cli.options import (
     BASE_OPTION,
@@ -74,7 +73,7 @@ class SecidRdfGroup(click.Group):
 
 
 @click.group(cls=SecidRdfGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="secid-rdf")
+@click.version_option(package_name="secid-rdf", prog_name="secid-rdf")
 def main() -> None:
     """Turn a SecID registry into a validated RDF knowledge graph.
 

@@ -36,9 +36,11 @@ def registry_table(
         is built, so a cached registry's warnings are not repeated on every lookup.
     :raises RegistryNotFoundError: when ``registry`` is not a folder.
     """
-    from secid_rdf.export.run import registry_to_quads
 
     def build() -> Table:
+        # the converter is imported only on a miss: a cached lookup does not pay for it
+        from secid_rdf.export.run import registry_to_quads
+
         exported = registry_to_quads(registry)
         for finding in exported.findings:
             report(finding)

@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from urllib.parse import quote
 
-from secid_rdf import __version__
 from secid_rdf.findings import (
     Finding,
     Severity,
@@ -21,7 +20,6 @@ from secid_rdf.findings import (
     printable,
     sort_findings,
 )
-from secid_rdf.validate.rules import help_uri, rule_descriptions
 
 __all__ = [
     "REPORT_FORMATS",
@@ -176,6 +174,11 @@ def findings_to_sarif(findings: Sequence[Finding], *, path_prefix: str = "") -> 
     >>> log["version"], log["runs"][0]["tool"]["driver"]["name"]
     ('2.1.0', 'secid-rdf')
     """
+    # the shapes' descriptions need rdflib, which the other formats (and the commands that
+    # only list REPORT_FORMATS) should not pay for at import
+    from secid_rdf import __version__
+    from secid_rdf.validate.rules import help_uri, rule_descriptions
+
     ordered = sort_findings(list(findings))
     rule_ids = sorted({finding.rule for finding in ordered})
     rule_index = {rule: i for i, rule in enumerate(rule_ids)}
