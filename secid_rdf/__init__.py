@@ -1,9 +1,10 @@
 """secid-rdf: turn a SecID registry into a validated RDF knowledge graph.
 
 The public API, one name per task: read a registry, convert it, export it, validate it, put
-it in a store, resolve SecIDs, compare two registries. Each name is imported from its
-sub-package on first use, so ``import secid_rdf`` (and ``secid-rdf --help``) loads neither
-rdflib, pyshacl nor pyoxigraph.
+it in a store, resolve SecIDs (against :func:`registry_table`, :func:`export_table` or
+:func:`endpoint_lookup`, with :func:`resolve_secids`), compare two registries. Each name is
+imported from its sub-package on first use, so ``import secid_rdf`` (and ``secid-rdf --help``)
+loads neither rdflib, pyshacl nor pyoxigraph.
 
 >>> from secid_rdf import read_registry, registry_stats
 >>> from secid_rdf.resources import bundled_registry_path
@@ -41,7 +42,15 @@ if TYPE_CHECKING:
     from secid_rdf.model import Registry
     from secid_rdf.read.registry import read_registry
     from secid_rdf.read.stats import RegistryStats, registry_stats
-    from secid_rdf.resolve.resolver import Resolution, resolve_secids
+    from secid_rdf.resolve.resolver import (
+        RemoteLookup,
+        Resolution,
+        ResolvedUrl,
+        format_resolutions,
+        resolve_secids,
+    )
+    from secid_rdf.resolve.sources import endpoint_lookup, export_table, registry_table
+    from secid_rdf.resolve.table import Table
     from secid_rdf.secid import SecID, format_secid, parse_secid
     from secid_rdf.store.graph_source import StoreGraph, graph_quads
     from secid_rdf.store.sparql import (
@@ -70,15 +79,21 @@ _HOMES = {
     "RegistryNotFoundError": "findings",
     "RegistryDiff": "diff.changes",
     "RegistryStats": "read.stats",
+    "RemoteLookup": "resolve.resolver",
     "Resolution": "resolve.resolver",
+    "ResolvedUrl": "resolve.resolver",
     "SecID": "secid",
     "SecidRdfError": "findings",
     "Severity": "findings",
     "StoreGraph": "store.graph_source",
+    "Table": "resolve.table",
     "Validation": "validate.shacl",
     "build_store": "store.sparql",
     "diff_registries": "diff.run",
+    "endpoint_lookup": "resolve.sources",
     "export_registry": "export.run",
+    "export_table": "resolve.sources",
+    "format_resolutions": "resolve.resolver",
     "format_secid": "secid",
     "graph_quads": "store.graph_source",
     "load_graphs": "store.sparql",
@@ -88,6 +103,7 @@ _HOMES = {
     "read_export": "store.sparql",
     "read_registry": "read.registry",
     "registry_stats": "read.stats",
+    "registry_table": "resolve.sources",
     "registry_to_graph": "convert.builder",
     "registry_to_quads": "export.run",
     "render_findings": "validate.report",
@@ -113,16 +129,22 @@ __all__ = [
     "RegistryDiff",
     "RegistryNotFoundError",
     "RegistryStats",
+    "RemoteLookup",
     "Resolution",
+    "ResolvedUrl",
     "SecID",
     "SecidRdfError",
     "Severity",
     "StoreGraph",
+    "Table",
     "Validation",
     "__version__",
     "build_store",
     "diff_registries",
+    "endpoint_lookup",
     "export_registry",
+    "export_table",
+    "format_resolutions",
     "format_secid",
     "graph_quads",
     "load_graphs",
@@ -132,6 +154,7 @@ __all__ = [
     "read_export",
     "read_registry",
     "registry_stats",
+    "registry_table",
     "registry_to_graph",
     "registry_to_quads",
     "render_findings",

@@ -423,8 +423,7 @@ def resolve(
         resolve_secids,
         status_lines,
     )
-    from secid_rdf.resolve.sources import export_table, registry_table
-    from secid_rdf.store.sparql import query_endpoint
+    from secid_rdf.resolve.sources import endpoint_lookup, export_table, registry_table
 
     registry, given = split_registry_argument(arguments, is_item=is_secid_argument, item="a SecID")
     if not given:
@@ -437,18 +436,11 @@ def resolve(
     if endpoint is not None:
         if registry is not None or export_dir is not None:
             raise click.UsageError("--endpoint asks a remote store: give no REGISTRY or --from")
-        from secid_rdf.store.http import redact_url
-
-        credentials = store_credentials(user, password)
-        lookup = RemoteLookup(
-            lambda text: query_endpoint(
-                endpoint,
-                text,
-                credentials=credentials,
-                timeout=timeout,
-                follow_redirects=follow_redirects,
-            ),
-            answered_by=redact_url(endpoint),
+        lookup = endpoint_lookup(
+            endpoint,
+            credentials=store_credentials(user, password),
+            timeout=timeout,
+            follow_redirects=follow_redirects,
         )
     elif export_dir is not None:
         if registry is not None:

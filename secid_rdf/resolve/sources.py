@@ -1,8 +1,15 @@
-"""Where a resolution table comes from: a registry folder or an export folder, cached.
+"""What SecIDs are resolved against: a registry folder, an export folder or an endpoint.
 
-Both convert to a graph, load it into an embedded store and ask the shipped query for the
+A registry or an export is put in an embedded store and the shipped query asked for the
 whole registry; the table is then cached by content (:mod:`secid_rdf.resolve.cache`), so
-only the first lookup on a given registry pays for the conversion.
+only the first lookup on a given registry pays for the conversion. An endpoint is asked
+for the namespaces the SecIDs need, as they need them.
+
+>>> from secid_rdf.resolve.resolver import resolve_secids
+>>> from secid_rdf.resources import bundled_registry_path
+>>> table = registry_table(bundled_registry_path(), use_cache=False)
+>>> [(r.status, r.urls[0].url) for r in resolve_secids(["secid:entity/aisi"], table)]
+[('found', 'https://www.aisi.gov.uk')]
 """
 
 from __future__ import annotations
@@ -14,11 +21,12 @@ import pyoxigraph as ox
 
 from secid_rdf.findings import Finding
 from secid_rdf.resolve.cache import cached_table
-from secid_rdf.resolve.resolver import table_from_store
+from secid_rdf.resolve.resolver import RemoteLookup, table_from_store
 from secid_rdf.resolve.table import Table
-from secid_rdf.store.sparql import build_store, query_store
+from secid_rdf.store.http import DEFAULT_TIMEOUT, Credentials, redact_url
+from secid_rdf.store.sparql import build_store, query_endpoint, query_store
 
-__all__ = ["export_table", "quads_table", "registry_table"]
+__all__ = ["endpoint_lookup", "export_table", "quads_table", "registry_table"]
 
 
 def quads_table(quads: Iterable[ox.Quad]) -> Table:
@@ -57,3 +65,27 @@ def export_table(export_dir: Path, *, use_cache: bool = True) -> Table:
         return quads_table(read_export(export_dir, include_description=False))
 
     return cached_table([export_dir / "secid.nq"], build, use_cache=use_cache)
+
+
+def endpoint_lookup(
+    endpoint_url: str,
+    *,
+    credentials: Credentials | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    follow_redirects: bool = False,
+) -> RemoteLookup:
+    """A lookup that asks a SPARQL 1.1 endpoint holding the export (nothing is cached).
+
+    The arguments are those of :func:`~secid_rdf.store.sparql.query_endpoint`; errors name
+    the endpoint without its user part.
+    """
+    return RemoteLookup(
+        lambda text: query_endpoint(
+            endpoint_url,
+            text,
+            credentials=credentials,
+            timeout=timeout,
+            follow_redirects=follow_redirects,
+        ),
+        answered_by=redact_url(endpoint_url),
+    )
