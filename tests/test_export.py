@@ -7,6 +7,7 @@ description, exit codes and atomic writes.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 from collections import Counter
@@ -466,10 +467,8 @@ def test_failed_run_leaves_earlier_files_whole(
     out = tmp_path / "out"
     export_registry(bundled_registry, out, show_progress=False)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    import secid_rdf.export.run as export_module
-
     calls = {"n": 0}
-    real_replace = export_module.os.replace
+    real_replace = os.replace
 
     def failing_replace(source: str, target: str) -> None:
         calls["n"] += 1  # counted in each process that writes pages
@@ -477,7 +476,7 @@ def test_failed_run_leaves_earlier_files_whole(
             raise OSError("disk full")
         real_replace(source, target)
 
-    monkeypatch.setattr(export_module.os, "replace", failing_replace)
+    monkeypatch.setattr(os, "replace", failing_replace)
     with pytest.raises(SecidRdfError, match="disk full"):
         export_registry(bundled_registry, out, ExportOptions(base="https://example.org/kg/"))
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}

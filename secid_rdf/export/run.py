@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -56,6 +54,7 @@ from secid_rdf.formats.jsonld import Compactor
 from secid_rdf.formats.serialize import FORMATS, serialize
 from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.model import Registry
+from secid_rdf.read.git import commit_date
 from secid_rdf.read.registry import cyclic_gc_paused, read_registry
 from secid_rdf.vocab import VOCAB_NAMESPACE
 
@@ -163,33 +162,6 @@ def registry_to_quads(
         quads += tuple(describe_dataset(DatasetStats.of(quads, base), (), info))
     findings = sort_findings([*registry.findings, *conversion.findings])
     return ExportedGraph(registry, quads, tuple(findings))
-
-
-def _commit_date(root: Path, commit: str) -> str | None:
-    """The committer date of ``commit`` (strict ISO 8601), or ``None`` when git cannot tell."""
-    try:
-        completed = subprocess.run(
-            [
-                "git",
-                "-c",
-                "core.fsmonitor=false",
-                "-C",
-                str(root),
-                "show",
-                "-s",
-                "--format=%cI",
-                commit,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            env={"PATH": os.environ.get("PATH", os.defpath), "GIT_CONFIG_NOSYSTEM": "1"},
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    date = completed.stdout.strip()
-    return date if completed.returncode == 0 and date else None
 
 
 @contextlib.contextmanager
@@ -330,7 +302,7 @@ def _dataset_info(registry: Registry, options: ExportOptions) -> DatasetInfo:
     """The description's metadata: options, and the registry's commit and its date."""
     modified = options.modified
     if modified is None and registry.commit is not None:
-        modified = _commit_date(registry.root, registry.commit)
+        modified = commit_date(registry.root, registry.commit)
     return DatasetInfo(
         base=options.base,
         dump_base=options.dump_base or default_dump_base(options.base),

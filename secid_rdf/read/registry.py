@@ -18,9 +18,7 @@ import contextlib
 import gc
 import hashlib
 import os
-import re
 import stat
-import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +33,7 @@ from secid_rdf.findings import (
 )
 from secid_rdf.model import Namespace, Registry, SecidType, Source
 from secid_rdf.read.fields import READ_RULE, FileContext, format_path
+from secid_rdf.read.git import head_commit
 from secid_rdf.read.json_file import namespace_from_json
 from secid_rdf.read.located import ParseError, parse_json, parse_yaml
 from secid_rdf.read.markdown_file import namespace_from_markdown, split_frontmatter
@@ -58,7 +57,6 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 
 _DOC_STEMS = {"readme", "index"}
 _SUFFIXES = {".md": "markdown", ".json": "json"}
-_COMMIT = re.compile(r"\A[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
 
 
 @dataclass(frozen=True)
@@ -166,7 +164,7 @@ def _read(root: Path, parse: FileParser, *, given: Path, content_digest: bool) -
     namespaces = _read_namespaces(namespace_files, findings, parse, twins)
     type_names = sorted({t.name for t in types} | {ns.type for ns in namespaces})
     by_name = {t.name: t for t in types}
-    commit = _git_commit(root)
+    commit = head_commit(root)
     return Registry(
         root=root,
         types=tuple(by_name.get(name) or SecidType(name=name) for name in type_names),
@@ -500,41 +498,3 @@ def _read_namespaces(
             result.append(merge_twins(record, twin))
             twins.append((record, twin))
     return result
-
-
-def _git_commit(root: Path) -> str | None:
-    """The commit checked out where the registry folder lives, if it is in a git work tree.
-
-    Runs ``git rev-parse`` locally (no network, no hooks, no prompts); any failure gives
-    ``None``.
-    """
-    environment = {
-        "PATH": os.environ.get("PATH", os.defpath),
-        "GIT_TERMINAL_PROMPT": "0",
-        "GIT_OPTIONAL_LOCKS": "0",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "HOME": os.environ.get("HOME", "/"),
-    }
-    try:
-        completed = subprocess.run(
-            [
-                "git",
-                "-c",
-                "core.fsmonitor=false",
-                "-C",
-                str(root),
-                "rev-parse",
-                "--verify",
-                "--quiet",
-                "HEAD^{commit}",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            env=environment,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    commit = completed.stdout.strip()
-    return commit if completed.returncode == 0 and _COMMIT.match(commit) else None
