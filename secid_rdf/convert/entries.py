@@ -102,11 +102,12 @@ class EntryWriter(QuadWriter):
         self.entry(node, SECID.hasVariable, subject, SECID.Variable, variable.location)
         self.add(subject, SECID.variableName, Literal(variable.name))
         if variable.extract is not None:
-            self.add(subject, SECID.extractPattern, Literal(variable.extract))
-            xpath = self.translate(variable.extract, variable.location)
-            if xpath is not None:
-                self.add(subject, SECID.extractXPath, Literal(xpath.pattern))
-                self.add(subject, SECID.regexFlags, Literal(xpath.flags))
+            self.regex(
+                subject,
+                (SECID.extractPattern, SECID.extractXPath),
+                variable.extract,
+                variable.location,
+            )
         self.text(subject, SECID.valueFormat, variable.format)
         self.text(subject, DCTERMS.description, variable.description)
         self.extras(subject, variable.extras)
@@ -124,11 +125,7 @@ class EntryWriter(QuadWriter):
         for pattern in patterns:
             subject = step_iri(owner, step, pattern.regex)
             self.entry(owner, predicate, subject, SECID.IdPattern, pattern.location)
-            self.add(subject, SECID.regex, Literal(pattern.regex))
-            xpath = self.translate(pattern.regex, pattern.location)
-            if xpath is not None:
-                self.add(subject, SECID.xpathRegex, Literal(xpath.pattern))
-                self.add(subject, SECID.regexFlags, Literal(xpath.flags))
+            self.regex(subject, (SECID.regex, SECID.xpathRegex), pattern.regex, pattern.location)
             self.text(subject, SECID.patternKind, pattern.kind)
             self.text(subject, DCTERMS.description, pattern.description)
             self.extras(subject, pattern.extras)

@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from secid_rdf.convert.regex import UntranslatableRegexError, XPathRegex, python_to_xpath
 from secid_rdf.findings import Finding, InvalidIriError, InvalidSecidError, Location, Severity
 from secid_rdf.iris import absolute_iri, commit_iri, graph_iri, secid_iri
-from secid_rdf.vocab import RDF, SKOS
+from secid_rdf.vocab import RDF, SECID, SKOS
 
 __all__ = [
     "RULE_INVALID_IRI",
@@ -252,6 +252,24 @@ class QuadWriter:
             self.report(location, Severity.WARNING, RULE_UNTRANSLATABLE_REGEX, str(translation))
             return None
         return translation
+
+    def regex(
+        self,
+        subject: NamedNode,
+        predicates: tuple[NamedNode, NamedNode],
+        regex: str,
+        location: Location,
+    ) -> None:
+        """A registry regex as written and, when it has one, its XPath form and flags.
+
+        :param predicates: the predicate of the original and that of the XPath form.
+        """
+        original, translated = predicates
+        self.add(subject, original, Literal(regex))
+        xpath = self.translate(regex, location)
+        if xpath is not None:
+            self.add(subject, translated, Literal(xpath.pattern))
+            self.add(subject, SECID.regexFlags, Literal(xpath.flags))
 
 
 _IRI_SAFE = "!#$%&'()*+,-./:;=?@_~"
