@@ -27,7 +27,6 @@ import json
 import re
 from urllib.parse import quote, unquote
 
-import pycountry
 from pyoxigraph import NamedNode
 
 from secid_rdf.findings import InvalidIriError, InvalidSecidError
@@ -265,6 +264,8 @@ def country_iri(code: str) -> NamedNode | None:
     """
     if not _ALPHA_2.fullmatch(code):
         return None
+    import pycountry  # 60 ms with importlib.metadata: only a conversion with tags pays it
+
     country = pycountry.countries.get(alpha_2=code)
     return None if country is None else NamedNode(COUNTRY_NAMESPACE + country.alpha_3)
 
