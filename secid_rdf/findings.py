@@ -23,6 +23,7 @@ __all__ = [
     "StoreError",
     "UnsupportedFormatError",
     "printable",
+    "shorten",
     "sort_findings",
 ]
 
@@ -42,6 +43,25 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(char if char.isprintable() else _escape(char) for char in text)
+
+
+MAX_QUOTED = 200
+"""Characters of a quoted registry value that a message keeps (half from each end)."""
+
+
+def shorten(text: str, limit: int = MAX_QUOTED) -> str:
+    """``text`` with its middle left out when it is longer than ``limit`` characters.
+
+    A message that quotes a registry value must stay a line a person can read: a value may
+    be a million characters long, and quoting it whole makes a megabyte-long line.
+
+    >>> shorten("a" * 5 + "b" * 10 + "c" * 5, 10)
+    'aaaaa[... 10 characters ...]ccccc'
+    """
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return f"{text[:half]}[... {len(text) - 2 * half:,} characters ...]{text[-half:]}"
 
 
 def _escape(char: str) -> str:

@@ -257,3 +257,20 @@ def test_command_line_bytes_that_are_not_utf8_give_one_line_and_exit_2(
             f" character {argument.index(chr(0xDCFF)) + 1}"
         )
     ]
+
+
+@pytest.mark.parametrize("output_format", ["text", "github"])
+def test_a_huge_value_is_quoted_short_in_every_validate_report(
+    tmp_path: Path, output_format: str
+) -> None:
+    """A million-character status is an error whose line quotes both ends of it, not all."""
+    huge = "é" * 1_000_000
+    files = {"advisory/org/bad.json": jsonfile(official_name="B", status=huge)}
+    root = make_registry(tmp_path / "registry", files)
+    result = CliRunner().invoke(main, ["validate", str(root), "--format", output_format])
+    assert result.exit_code == 1, result.output
+    status_lines = [line for line in result.output.splitlines() if "é" * 20 in line]
+    assert status_lines, result.output
+    assert all(len(line) < 2_000 for line in status_lines), [len(x) for x in status_lines]
+    if output_format == "text":
+        assert any("Unknown status" in line and "characters ...]" in line for line in status_lines)

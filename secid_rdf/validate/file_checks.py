@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING
 
-from secid_rdf.findings import Finding, Location, Severity
+from secid_rdf.findings import Finding, Location, Severity, shorten
 from secid_rdf.model import Namespace
 from secid_rdf.read.fields import FileContext
 from secid_rdf.read.located import KeyPath
@@ -113,7 +113,7 @@ def _schema_findings(context: FileContext, document: object) -> Iterator[Finding
         location = context.location(path)
         if location.line in taken:
             continue
-        yield Finding(location, Severity.ERROR, RULE_SCHEMA, error.message)
+        yield Finding(location, Severity.ERROR, RULE_SCHEMA, shorten(error.message, 1000))
 
 
 def _at(context: FileContext, path: KeyPath, message: str) -> Finding:

@@ -31,6 +31,7 @@ from secid_rdf.findings import (
     Location,
     Severity,
     ShapesError,
+    shorten,
     sort_findings,
 )
 from secid_rdf.formats.context import compact_iri
@@ -286,11 +287,11 @@ def _describe_value(value: Node | None, focus: Node, base: str) -> str | None:
     if value is None or value == focus:
         return None
     if isinstance(value, Literal):
-        return repr(str(value))
+        return repr(shorten(str(value)))
     if isinstance(value, URIRef):
         text = str(value)
         if text.startswith(VOCAB_NAMESPACE):  # a concept: <vocab>status/<value> ...
-            return repr(unquote(text.rpartition("/")[2]))
+            return repr(shorten(unquote(text.rpartition("/")[2])))
         try:
             return iri_secid(base, text)
         except InvalidSecidError:

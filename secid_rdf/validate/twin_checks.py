@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from secid_rdf.findings import Finding, Location, Severity
+from secid_rdf.findings import Finding, Location, Severity, shorten
 from secid_rdf.model import Namespace
 from secid_rdf.vocab import SECID_STATUSES
 
@@ -36,7 +36,7 @@ def twin_findings(record: Namespace, twin: Namespace) -> Iterator[Finding]:
                 _where(twin, "status"),
                 Severity.ERROR,
                 RULE_STATUS,
-                f"{_STATUS_MESSAGE} (found {twin.status!r})",
+                f"{_STATUS_MESSAGE} (found {shorten(twin.status)!r})",
             )
     yield from _differs(record, twin, "official_name", record.official_name, twin.official_name)
     yield from _differs(record, twin, "website", _website(record), _website(twin))
@@ -80,6 +80,7 @@ def _differs(
         twin_at,
         Severity.WARNING,
         RULE_TWIN,
-        f"{field} is {theirs!r} here but {ours!r} in {record_at.file}:{record_at.line}; "
+        f"{field} is {shorten(theirs)!r} here but {shorten(ours)!r} in "
+        f"{record_at.file}:{record_at.line}; "
         "the JSON value is used: make the two files agree",
     )
