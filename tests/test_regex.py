@@ -137,7 +137,7 @@ def test_corpus_patterns_give_python_verdicts_in_oxigraph_and_pyshacl(
         (r"(?i)^CVE-\d{4}-\d{4,}$", r"^CVE-\d{4}-\d{4,}$", "i"),
         (r"(?s)(?mi)^a.b$", r"^a.b$", "ims"),
         ("(?x) ^ a \\  b  # comment\n $", "^a b$", ""),
-        (r"(?a)\d\w\s", "[0-9][0-9A-Za-z_][\\t\\n\x0b\x0c\\r ]", ""),
+        (r"(?a)\d\w\s", "[0-9][0-9A-Za-z_][\\t\\n\\r ]", ""),
         (r"(?u)\d", r"\d", ""),
         (r"^.+$", r"^[^\n]+$", ""),
         (r"^(?P<year>\d{4})(?#comment)$", r"^(\d{4})$", ""),
@@ -151,7 +151,9 @@ def test_corpus_patterns_give_python_verdicts_in_oxigraph_and_pyshacl(
         (r"[A-Z&&]{2}[~~]", r"[A-Z&]{2}[~]", ""),
         (r"\A\d\Z", r"^\d$", ""),
         (r"[\s\S]*", r"[\s\S]*", ""),
-        (r"[\b]", "[\x08]", ""),
+        (r"[\b-]", r"[\-]", ""),
+        (r"[\x00-\x7f]", "[\t-\n\r -\x7f]", ""),
+        (r"[^\x00-\x08]", r"[\s\S]", ""),
     ],
 )
 def test_translation_rewrites(python: str, pattern: str, flags: str) -> None:
@@ -176,6 +178,8 @@ def test_translation_rewrites(python: str, pattern: str, flags: str) -> None:
         (r"(?m)\Afoo", "MULTILINE"),
         (r"(unclosed", "not a valid Python regex"),
         (r"(?L)a", "not a valid Python regex"),
+        (r"a\x07", "U+0007 cannot appear in an XML string"),
+        (r"[\b]", "empty character class"),
     ],
 )
 def test_untranslatable_constructs_are_named(python: str, reason: str) -> None:
@@ -192,13 +196,35 @@ def test_digit_class_is_unicode_in_every_engine() -> None:
     assert oxigraph_verdicts([(arabic_indic, x), ("12a", x)]) == [True, False]
 
 
-def test_whitespace_class_is_exactly_pythons() -> None:
+def _is_xml_char(code: int) -> bool:
+    """XML 1.0 ``Char``, written out independently of the module under test."""
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or (0x10000 <= code <= 0x10FFFF)
+    )
+
+
+def test_whitespace_class_is_pythons_within_xml() -> None:
+    """``\\s`` keeps every whitespace character an ``xsd:string`` can hold, and no other."""
     x = python_to_xpath(r"^\s$")
-    python_spaces = {chr(c) for c in range(sys.maxunicode + 1) if re.match(r"\s", chr(c))}
+    python_spaces = {
+        chr(c) for c in range(sys.maxunicode + 1) if re.match(r"\s", chr(c)) and _is_xml_char(c)
+    }
     translated = re.compile(x.pattern)
     assert {chr(c) for c in range(sys.maxunicode + 1) if translated.match(chr(c))} == python_spaces
     sample = [*sorted(python_spaces), "a", "\u200b"]
     assert oxigraph_verdicts((c, x) for c in sample) == [c in python_spaces for c in sample]
+
+
+@pytest.mark.parametrize(
+    "python", [r"^[^\s]+$", r"\S", r"(?a)[\s]", r"[\x00-\uffff]", r"[^\ud800-\udfff]"]
+)
+def test_translation_holds_only_xml_characters(python: str) -> None:
+    """The pattern is written as an ``xsd:string``; doi.org's ``[^\\s]`` held U+000B..."""
+    pattern = python_to_xpath(python).pattern
+    assert all(_is_xml_char(ord(char)) for char in pattern), ascii(pattern)
 
 
 def test_dot_refuses_only_newline_without_the_s_flag() -> None:

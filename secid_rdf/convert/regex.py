@@ -17,6 +17,9 @@ Rewrites, each keeping Python's meaning:
 - ``.`` without the ``s`` flag becomes ``[^\\n]`` (XPath's ``.`` also refuses ``\\r``);
 - ``\\s``/``\\S`` become explicit classes of Python's whitespace set (XPath's ``\\s`` is only
   space, tab, CR and LF);
+- characters that no XML string holds (controls other than tab, LF and CR, surrogates,
+  U+FFFE, U+FFFF) are dropped from classes and ranges: the pattern is an ``xsd:string``
+  literal, which cannot contain them, and the values it is matched against cannot either;
 - ``(?P<name>...)`` becomes a plain group (same group number); ``(?#...)`` is dropped;
 - ``\\A``/``\\Z`` become ``^``/``$`` (without the ``m`` flag); ``{,n}`` becomes ``{0,n}``;
 - escapes XPath does not know (``\\/``, ``\\#``, ``\\x41``, ``\\u00e9``) become the character;
@@ -32,7 +35,9 @@ identifier pattern means).
 
 Untranslatable (:class:`UntranslatableRegexError`): lookarounds, back-references,
 ``\\b``/``\\B``, atomic groups and possessive quantifiers, conditionals, scoped flags
-``(?i:...)``, and any pattern Python itself rejects (such as the ``L`` flag on text).
+``(?i:...)``, a character outside a class that no XML string holds (``\\x07``), a class
+left empty once those are dropped, and any pattern Python itself rejects (such as the
+``L`` flag on text).
 """
 
 from __future__ import annotations
@@ -51,12 +56,11 @@ __all__ = [
     "python_to_xpath",
 ]
 
-_PYTHON_WHITESPACE = (
-    "\\t\\n\x0b\x0c\\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-"""The characters Python's ``\\s`` matches in a ``str`` pattern, as a class body."""
+_PYTHON_WHITESPACE = "\\t\\n\\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+"""The characters Python's ``\\s`` matches in a ``str`` pattern, as a class body, less
+U+000B, U+000C and U+001C-U+001F, which no XML string holds."""
 
-_ASCII_CLASSES = {"d": "0-9", "w": "0-9A-Za-z_", "s": "\\t\\n\x0b\x0c\\r "}
+_ASCII_CLASSES = {"d": "0-9", "w": "0-9A-Za-z_", "s": "\\t\\n\\r "}
 """Class bodies of ``\\d``, ``\\w``, ``\\s`` under Python's ``ASCII`` flag."""
 
 _XPATH_META = frozenset(".\\?*+{}()|[]^$")
@@ -64,6 +68,9 @@ _XPATH_META = frozenset(".\\?*+{}()|[]^$")
 
 _CLASS_META = frozenset("\\[]^-")
 """Characters escaped inside a class (``-`` always, so ranges are never ambiguous)."""
+
+_XML_CHARS = ((0x9, 0xA), (0xD, 0xD), (0x20, 0xD7FF), (0xE000, 0xFFFD), (0x10000, 0x10FFFF))
+"""The code points of XML 1.0's ``Char``: the only ones an ``xsd:string`` literal holds."""
 
 _CLASS_DEDUP = frozenset("&~|")
 """Characters Rust reads as set operators when doubled inside a class."""
@@ -210,7 +217,7 @@ class _Translator:
             return char, False
         if char in ("*", "+", "?"):
             raise self.fail("nothing to repeat", start)
-        return _literal(char), True
+        return self.literal(char, start), True
 
     def group(self, start: int) -> tuple[str, bool]:
         if self.startswith("?"):
@@ -283,8 +290,8 @@ class _Translator:
             if octal is None:
                 raise self.fail("back-reference", start)
             self.pos = start + 4
-            return _literal(chr(int(octal.group(), 8)))
-        return _literal(self.escaped_char(char, start))
+            return self.literal(chr(int(octal.group(), 8)), start)
+        return self.literal(self.escaped_char(char, start), start)
 
     def shorthand(self, letter: str, *, in_class: bool) -> str:
         """``\\d``, ``\\w``, ``\\s`` and their negations, as portable text."""
@@ -357,9 +364,9 @@ class _Translator:
                 high = self.class_item()
                 if len(low) != 1 or len(high) != 1:
                     raise self.fail("bad character range", start)
-                items.append(f"{_class_char(low)}-{_class_char(high)}")
+                items.extend(_xml_range(low, high))
             elif len(low) == 1:
-                if low in _CLASS_DEDUP and low in seen:
+                if (low in _CLASS_DEDUP and low in seen) or not _is_xml_char(low):
                     continue
                 seen.add(low)
                 items.append(_class_char(low))
@@ -384,9 +391,17 @@ class _Translator:
         body = "".join(items) + "".join(
             self.shorthand(letter, in_class=True) for letter in shorthands
         )
+        if not body and negated:
+            return "[\\s\\S]"
         if not body:
-            raise self.fail("empty character class", start)
+            raise self.fail("empty character class (or only characters no XML string holds)", start)
         return f"[{caret}{body}]"
+
+    def literal(self, char: str, start: int) -> str:
+        """A character outside a class, escaped when XPath reads it as syntax."""
+        if not _is_xml_char(char):
+            raise self.fail(f"U+{ord(char):04X} cannot appear in an XML string", start)
+        return "\\" + char if char in _XPATH_META else char
 
     def class_item(self) -> str:
         """One class member: a single character, or ``"\\0" + text`` for a shorthand."""
@@ -408,9 +423,21 @@ class _Translator:
         return self.escaped_char(escaped, start)
 
 
-def _literal(char: str) -> str:
-    """A character outside a class, escaped when XPath reads it as syntax."""
-    return "\\" + char if char in _XPATH_META else char
+def _is_xml_char(char: str) -> bool:
+    """Whether an XML 1.0 document, hence an ``xsd:string``, may hold ``char``."""
+    return any(low <= ord(char) <= high for low, high in _XML_CHARS)
+
+
+def _xml_range(low: str, high: str) -> list[str]:
+    """The class items for the range ``low-high`` less the characters no XML string holds."""
+    items = []
+    for first, last in _XML_CHARS:
+        start, end = max(first, ord(low)), min(last, ord(high))
+        if start == end:
+            items.append(_class_char(chr(start)))
+        elif start < end:
+            items.append(f"{_class_char(chr(start))}-{_class_char(chr(end))}")
+    return items
 
 
 def _class_char(char: str) -> str:
