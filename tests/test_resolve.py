@@ -519,6 +519,13 @@ def test_cli_reads_secids_from_stdin() -> None:
     assert len({line.split("\t")[0] for line in out.splitlines()}) == 2
 
 
+def test_cli_empty_stdin_is_a_usage_error() -> None:
+    """No SecID at all is exit 2, as documented, also when it is standard input that is empty."""
+    code, out, err = run_cli("-", stdin="\n  \n")
+    assert (code, out) == (2, "")
+    assert "no SecID" in err
+
+
 def test_cli_control_characters_stay_on_their_line() -> None:
     code, _, err = run_cli("secid:advisory/example.org/db#a\nb")
     assert code == 1

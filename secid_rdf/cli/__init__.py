@@ -432,6 +432,8 @@ def resolve(
     if "-" in texts:
         lines = [line for line in sys.stdin.read().splitlines() if line.strip()]
         texts = [item for text in texts for item in (lines if text == "-" else [text])]
+        if not texts:
+            raise click.UsageError("no SecID: standard input held none")
     lookup: RemoteLookup | Table
     if endpoint is not None:
         if registry is not None or export_dir is not None:
