@@ -28,6 +28,7 @@ from secid_rdf.resolve.resolver import (
     entries_query,
     format_resolutions,
     resolve_secids,
+    status_lines,
     table_from_store,
 )
 from secid_rdf.resolve.sources import registry_table
@@ -293,6 +294,13 @@ def test_inputs_over_the_limit_are_refused_and_the_batch_goes_on(table: Table) -
     assert resolve(table, ANY + "x" * (MAX_SECID_LENGTH - len(ANY))).status == "found"
 
 
+def test_a_10_kb_input_gets_an_error_line_a_person_can_read(table: Table) -> None:
+    lines = status_lines(resolve_secids([ANY + "x" * 10_000], table))
+    assert len(lines) == 1
+    assert "256" in lines[0] and "characters ...]" in lines[0]
+    assert len(lines[0]) < 600
+
+
 @pytest.mark.parametrize("value", [".", "..", "../evil", "a/../b", "a/./b", "x/.."])
 def test_dot_segments_in_a_value_give_no_url(table: Table, value: str) -> None:
     assert fill_template("https://example.org/item/{id}", {"id": value}) is None
@@ -529,7 +537,7 @@ def test_cli_empty_stdin_is_a_usage_error() -> None:
 def test_cli_control_characters_stay_on_their_line() -> None:
     code, _, err = run_cli("secid:advisory/example.org/db#a\nb")
     assert code == 1
-    assert "db#a\\x0ab: related" in err
+    assert "db#a\\nb: related" in err
 
 
 def test_cli_endpoint_excludes_a_local_graph() -> None:

@@ -14,7 +14,7 @@ import re
 
 from secid_rdf.diff.changes import GroupChange, RegistryDiff
 from secid_rdf.diff.report_plain import NO_CHANGES, summary
-from secid_rdf.resolve.resolver import printable
+from secid_rdf.findings import printable
 
 __all__ = ["COMMENT_LIMIT", "code", "render_markdown"]
 

@@ -6,7 +6,7 @@ import dataclasses
 import json
 
 from secid_rdf.diff.changes import FactChange, GroupChange, RegistryDiff, ResolutionChange
-from secid_rdf.resolve.resolver import printable
+from secid_rdf.findings import printable
 
 __all__ = ["NO_CHANGES", "render_json", "render_text", "summary"]
 

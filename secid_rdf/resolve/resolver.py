@@ -13,7 +13,14 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from secid_rdf.findings import InvalidSecidError, QueryError, StoreError, UnsupportedFormatError
+from secid_rdf.findings import (
+    InvalidSecidError,
+    QueryError,
+    StoreError,
+    UnsupportedFormatError,
+    printable,
+    shorten,
+)
 from secid_rdf.resolve.matching import Lookup, Resolution, ResolvedUrl, resolve_request
 from secid_rdf.resolve.request import Request, read_request
 from secid_rdf.resolve.table import Entry, MalformedAnswerError, Table, build_table, statements
@@ -184,7 +191,7 @@ def format_resolutions(resolutions: Sequence[Resolution], fmt: str) -> str:
     several = len(resolutions) > 1
     lines = []
     for resolution in resolutions:
-        label = printable(resolution.secid)
+        label = printable(shorten(resolution.secid))
         for resolved in resolution.urls:
             if resolution.status == "found":
                 lines.append(f"{label}\t{resolved.url}" if several else resolved.url)
@@ -196,21 +203,10 @@ def format_resolutions(resolutions: Sequence[Resolution], fmt: str) -> str:
 def status_lines(resolutions: Sequence[Resolution]) -> list[str]:
     """One ``SECID: STATUS: message`` line for each SecID that was not simply found."""
     return [
-        f"{printable(r.secid)}: {r.status}: {printable(r.message or 'no URL')}"
+        f"{printable(shorten(r.secid))}: {r.status}: {printable(shorten(r.message or 'no URL'))}"
         for r in resolutions
         if r.status != "found" or not r.urls
     ]
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters escaped, so that one value stays on one line.
-
-    >>> printable("a\\tb\\nc")
-    'a\\\\x09b\\\\x0ac'
-    """
-    return "".join(
-        f"\\x{ord(char):02x}" if ord(char) < 32 or 127 <= ord(char) < 160 else char for char in text
-    )
 
 
 def _record(resolution: Resolution) -> dict[str, object]:
