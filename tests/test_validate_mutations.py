@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from conftest import JSON_CORPUS, require_corpus
 
 from secid_rdf.findings import Finding, Severity
 from secid_rdf.validate.shacl import validate_registry
 
-CORPUS = Path(__file__).parents[1].parent / "shared" / "corpora" / "secid-7df975b" / "registry"
 FILES = (
     "advisory/org/mitre.json",
     "advisory/org/mitre.md",
@@ -218,10 +218,11 @@ MUTATIONS = {
 
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[Finding]]:
+    corpus = require_corpus(JSON_CORPUS)
     root = tmp_path_factory.mktemp("baseline") / "registry"
     for rel in FILES:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(CORPUS / rel, root / rel)
+        shutil.copyfile(corpus / rel, root / rel)
     return root, set(validate_registry(root).findings)
 
 
