@@ -21,7 +21,8 @@ from conftest import registry_path
 from secid_rdf.cli import main
 from secid_rdf.findings import Severity
 from secid_rdf.validate.data_files import validate_data
-from secid_rdf.validate.shacl import RULE_REGEX, RULE_TERM, validate_registry
+from secid_rdf.validate.shacl import validate_registry
+from secid_rdf.validate.store_checks import RULE_REGEX, RULE_TERM
 
 SEED = "reference/aisi.md"
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"

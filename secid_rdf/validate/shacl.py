@@ -4,8 +4,9 @@ A SHACL engine checks the shapes with no inference: every class is written expli
 the ontology stays out of the data graph. The default engine is pyshacl-turbo (a Rust
 engine with pyshacl's API; the SHACL step for 1,300 namespaces takes about two seconds);
 pyshacl, the reference engine, gives the same verdicts (the shape tests run both) and is one
-``engine=`` away. :func:`iter_extra_findings` adds what SHACL cannot say portably (a Python
-regex that does not compile, a ``secid:`` term the ontology does not declare).
+``engine=`` away. :mod:`secid_rdf.validate.store_checks` adds what SHACL cannot say
+portably (a Python regex that does not compile, a ``secid:`` term the ontology does not
+declare).
 
 Each result is mapped back to the registry file and line of its focus node, or of the exact
 key when the converter recorded one for (focus node, path).
@@ -22,7 +23,7 @@ from urllib.parse import unquote
 
 import pyoxigraph
 import rdflib
-from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Store, parse
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from secid_rdf.findings import (
@@ -38,18 +39,15 @@ from secid_rdf.formats.context import compact_iri
 from secid_rdf.iris import DEFAULT_BASE, iri_secid
 from secid_rdf.model import Namespace, Registry
 from secid_rdf.resources import shapes_dir
-from secid_rdf.vocab import PREFIXES, RDF, SECID, SECID_CLASSES, SECID_NAMESPACE, VOCAB_NAMESPACE
+from secid_rdf.validate.store_checks import RULE_REGEX, Locator, iter_extra_findings, select
+from secid_rdf.vocab import PREFIXES, RDF, VOCAB_NAMESPACE
 
 __all__ = [
     "ENGINES",
-    "RULE_REGEX",
-    "RULE_TERM",
     "SHAPES_NAMESPACE",
-    "Locator",
     "ShaclResult",
     "Validation",
     "format_term",
-    "iter_extra_findings",
     "load_shapes",
     "registry_findings",
     "registry_locator",
@@ -63,12 +61,6 @@ SHAPES_NAMESPACE = "https://w3id.org/secid/shapes#"
 """Namespace of the shipped shapes; a result's rule id is its shape's ``secidsh:`` name."""
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-
-RULE_REGEX = "secidsh:regex-compiles"
-"""A ``secido:regex`` or ``secido:extractPattern`` that Python's ``re`` rejects."""
-
-RULE_TERM = "secidsh:declared-term"
-"""A ``secid:`` class or property the ontology does not declare."""
 
 _SEVERITIES = {SH.Violation: Severity.ERROR, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 
@@ -155,6 +147,7 @@ def _rdflib(term: object) -> Node:
 def format_term(graph: rdflib.Graph, node: Node) -> str:
     """A short readable form of an IRI or a SHACL property path, with the usual prefixes.
 
+    >>> from secid_rdf.vocab import SECID_NAMESPACE
     >>> format_term(rdflib.Graph(), rdflib.URIRef(SECID_NAMESPACE + "status"))
     'secido:status'
     """
@@ -312,10 +305,6 @@ def _owner_chain(iri: str) -> Iterator[str]:
         yield head + hash_sign + fragment
 
 
-Locator = Callable[[str, str | None], Location | None]
-"""(focus IRI, path IRI or ``None``) → where the user should look, if known."""
-
-
 def results_to_findings(
     results: Iterable[ShaclResult],
     locate: Locator,
@@ -372,94 +361,10 @@ def registry_locator(
     return locate
 
 
-_REGEX_QUERY = f"""
-SELECT ?s ?p ?r WHERE {{
-    ?s ?p ?r .
-    FILTER (?p IN (<{SECID_NAMESPACE}regex>, <{SECID_NAMESPACE}extractPattern>))
-}}
-"""
-
-_XPATH_QUERY = f"""
-SELECT ?s ?x (REGEX("", ?x, COALESCE(?f, "")) AS ?compiles) WHERE {{
-    ?s <{SECID_NAMESPACE}xpathRegex> ?x .
-    OPTIONAL {{ ?s <{SECID_NAMESPACE}regexFlags> ?f }}
-}}
-"""
-
-_CLASSES_QUERY = f"""
-SELECT DISTINCT ?term WHERE {{ ?s a ?term FILTER (STRSTARTS(STR(?term), "{SECID_NAMESPACE}")) }}
-"""
-
-_TERMS_QUERY = f"""
-SELECT ?term (MIN(STR(?s)) AS ?subject) WHERE {{
-    {{ ?s ?term ?o }} UNION {{ ?s a ?term }}
-    FILTER (STRSTARTS(STR(?term), "{SECID_NAMESPACE}"))
-}} GROUP BY ?term
-"""
-
-
-def iter_extra_findings(data: Store, locate: Locator) -> Iterator[Finding]:
-    """Checks SHACL cannot express portably, as findings located like SHACL results.
-
-    - every ``secido:regex`` and ``secido:extractPattern`` compiles with Python ``re``, the
-      dialect the registry is written in (each SHACL engine has only its own regex engine),
-      and every XPath form compiles in the SPARQL engine (Oxigraph refuses ``a{1000000}``,
-      which Python accepts);
-    - every ``secid:`` class and property used is one the ontology declares (a misspelt
-      term would otherwise pass every shape unnoticed; concepts such as
-      ``secidv:status/bogus`` are objects of ``secido:status``, judged by the shapes).
-    """
-    for row in _select(data, _REGEX_QUERY):
-        pattern = row["r"].value
-        try:
-            re.compile(pattern)
-        except (re.error, RecursionError, OverflowError) as error:
-            subject, predicate = row["s"].value, row["p"].value
-            yield Finding(
-                locate(subject, predicate),
-                Severity.ERROR,
-                RULE_REGEX,
-                f"{pattern!r} is not a valid regular expression: {error}",
-            )
-    for row in _select(data, _XPATH_QUERY):
-        if row["compiles"] is None:  # the engine's regex compiler refused it (too large ...)
-            subject = row["s"].value
-            yield Finding(
-                locate(subject, SECID_NAMESPACE + "regex"),
-                Severity.ERROR,
-                RULE_REGEX,
-                f"the SPARQL regex engine cannot compile {row['x'].value[:80]!r} (too large "
-                "once repeats are expanded?): no SPARQL lookup can use this pattern",
-            )
-    declared = {SECID.iri(name) for name in SECID}
-    classes = {SECID.iri(name) for name in SECID_CLASSES}
-    used_as_class = {row["term"].value for row in _select(data, _CLASSES_QUERY)}
-    for row in _select(data, _TERMS_QUERY):
-        term, subject = row["term"].value, row["subject"].value
-        if term in declared and (term not in used_as_class or term in classes):
-            continue
-        yield Finding(
-            locate(subject, None),
-            Severity.ERROR,
-            RULE_TERM,
-            f"secido:{term[len(SECID_NAMESPACE) :]} is not a "
-            f"{'class' if term in used_as_class else 'term'} of the SecID ontology "
-            f"(used on <{subject}>)",
-        )
-
-
-def _select(data: Store, query: str) -> QuerySolutions:
-    """The solutions of one of this module's ``SELECT`` queries."""
-    solutions = data.query(query)
-    if not isinstance(solutions, QuerySolutions):
-        raise TypeError(f"expected a SELECT query, got {query!r}")
-    return solutions
-
-
 def _identifiers(data: Store) -> dict[str, str]:
     """Subject IRI → SecID string, from ``dcterms:identifier``."""
     query = "SELECT ?s ?id WHERE { ?s <http://purl.org/dc/terms/identifier> ?id }"
-    return {row["s"].value: row["id"].value for row in _select(data, query)}
+    return {row["s"].value: row["id"].value for row in select(data, query)}
 
 
 def validate_store(
