@@ -129,11 +129,15 @@ def test_a_registry_of_types_unknown_to_secid_is_read_beside_a_registry_folder(
 
 
 @pytest.mark.parametrize("command", sorted(REGISTRY_COMMANDS))
-def test_a_missing_registry_folder_exits_2_in_one_line(command: str, tmp_path: Path) -> None:
-    result = invoke(*registry_args(command, tmp_path / "nowhere", tmp_path))
+@pytest.mark.parametrize("given", ["nowhere", "a-file.md"])
+def test_a_missing_registry_folder_exits_2_in_one_line(
+    command: str, given: str, tmp_path: Path
+) -> None:
+    (tmp_path / "a-file.md").write_text("# not a folder\n", encoding="utf-8")
+    result = invoke(*registry_args(command, tmp_path / given, tmp_path))
     assert result.exit_code == 2, result.output
     assert result.stderr == (
-        f"Error: registry folder not found: {tmp_path / 'nowhere'} "
+        f"Error: registry folder not found: {tmp_path / given} "
         "(give the folder that holds <type>/ folders)\n"
     )
 

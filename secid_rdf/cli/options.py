@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 REGISTRY_ARGUMENT = click.argument(
-    "registry", required=False, type=click.Path(file_okay=False, path_type=Path)
+    "registry", required=False, type=click.Path(path_type=Path)
 )
 """Every command that reads a registry takes it so; a missing or empty folder exits 2."""
 
