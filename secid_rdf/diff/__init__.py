@@ -1,0 +1,1 @@
+"""Registry changes by what they do: graph facts, resolutions and examples, per namespace."""
