@@ -20,6 +20,7 @@ import rdflib
 from click.testing import CliRunner, Result
 from conftest import JSON_CORPUS, JSON_SAMPLE, MARKDOWN_CORPUS, OxigraphServer, require_corpus
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from secid_rdf.cli import main
 from secid_rdf.diff.file_cache import files_cache_dir
@@ -77,13 +78,7 @@ def test_markdown_renders_and_names_each_changed_namespace_once(corpora_diff):
     tokens = MarkdownIt("commonmark").parse(text)
     blocks = "".join(t.content for t in tokens if t.type == "html_block")
     named = re.findall(r"<summary><code>([^<]*)</code>", blocks)
-    inline = [
-        child.content
-        for token in tokens
-        if token.type == "inline"
-        for child in token.children or ()
-        if child.type == "code_inline"
-    ]
+    inline = _code_spans(tokens)
     changed = [g.name for g in corpora_diff.diff.groups if g.name.startswith("secid:")]
     assert len(changed) > 100
     assert sorted(named) == sorted({*changed, "SecID types", "concepts"})
@@ -407,11 +402,16 @@ def test_registry_text_cannot_break_out_of_the_markdown(tmp_path: Path) -> None:
     ]
     assert not [block for block in html if "script" in block]
     assert sum(block.count("</details>") for block in html) == 1
-    spans = [
-        c.content
-        for t in tokens
-        if t.type == "inline"
-        for c in t.children or ()
-        if c.type == "code_inline"
-    ]
+    spans = _code_spans(tokens)
     assert any("<script>alert(1)</script> @octocat" in span for span in spans)
+
+
+def _code_spans(tokens: list[Token]) -> list[str]:
+    """The text of every inline code span of a parsed Markdown document."""
+    return [
+        child.content
+        for token in tokens
+        if token.type == "inline"
+        for child in token.children or ()
+        if child.type == "code_inline"
+    ]
