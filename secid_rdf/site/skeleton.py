@@ -1,0 +1,150 @@
+"""The frame every page of the site shares: head, header, breadcrumbs, main, footer.
+
+Page modules write only their ``<main>`` content; everything a person or a crawler expects on
+every page (the stylesheet, the ``rel="alternate"`` data twins, the embedded JSON-LD, a skip
+link, landmarks) comes from here, so it is the same on all of them. Every piece of registry
+text goes through :func:`text` before it reaches the page.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+from secid_rdf.formats.pages import script_json
+from secid_rdf.site.paths import href
+
+__all__ = [
+    "HOME",
+    "SCRIPT",
+    "STYLESHEET",
+    "Alternate",
+    "Frame",
+    "external_link",
+    "render_page",
+    "text",
+]
+
+HOME = PurePosixPath("index.html")
+STYLESHEET = PurePosixPath("style.css")
+SCRIPT = PurePosixPath("search.js")
+
+_LINK_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
+"""Schemes a page links to; ``javascript:``, ``data:`` and the rest stay text."""
+
+
+def text(value: str) -> str:
+    """Registry text as HTML text or a double-quoted attribute: ``<>&"'`` escaped."""
+    return html.escape(value, quote=True)
+
+
+def external_link(url: str, label: str | None = None) -> str:
+    """A link to ``url`` when its scheme is a web one, else the URL as plain text.
+
+    >>> external_link("https://cve.org/", "CVE")
+    '<a href="https://cve.org/">CVE</a>'
+    >>> external_link("javascript:alert(1)")
+    '<code>javascript:alert(1)</code>'
+    """
+    shown = text(label if label is not None else url)
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        scheme = ""
+    if scheme not in _LINK_SCHEMES:
+        return f"<code>{text(url)}</code>"
+    return f'<a href="{text(url)}">{shown}</a>'
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """A data twin of the page: ``<link rel="alternate">`` in the head, a link in the footer."""
+
+    media_type: str
+    target: PurePosixPath
+    label: str
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the frame needs besides the page's own content.
+
+    :param here: the page's path below the site root (``advisory/mitre.org.html``), which
+        every relative link starts from.
+    :param breadcrumbs: ``(label, page)`` from the home page down; the last is this page.
+    :param jsonld: the page's JSON-LD document text, embedded as is (escaped for ``<script>``).
+    """
+
+    title: str
+    here: PurePosixPath
+    breadcrumbs: Sequence[tuple[str, PurePosixPath]] = ()
+    alternates: Sequence[Alternate] = ()
+    jsonld: str | None = None
+    description: str | None = None
+    scripts: Sequence[PurePosixPath] = field(default_factory=tuple)
+
+
+def _breadcrumbs(frame: Frame) -> str:
+    if not frame.breadcrumbs:
+        return ""
+    items = []
+    for index, (label, target) in enumerate(frame.breadcrumbs):
+        if index == len(frame.breadcrumbs) - 1:
+            items.append(f'<li aria-current="page">{text(label)}</li>')
+        else:
+            link = text(href(frame.here, target))
+            items.append(f'<li><a href="{link}">{text(label)}</a></li>')
+    return f'<nav aria-label="Breadcrumb" class="crumbs"><ol>{"".join(items)}</ol></nav>\n'
+
+
+def render_page(frame: Frame, main: str) -> bytes:
+    """The whole HTML document: ``main`` is the page's own, already escaped, content."""
+    here = frame.here
+    head = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{text(frame.title)} · SecID</title>",
+    ]
+    if frame.description:
+        head.append(f'<meta name="description" content="{text(frame.description)}">')
+    head.append(f'<link rel="stylesheet" href="{text(href(here, STYLESHEET))}">')
+    for twin in frame.alternates:
+        head.append(
+            f'<link rel="alternate" type="{text(twin.media_type)}" '
+            f'href="{text(href(here, twin.target))}">'
+        )
+    if frame.jsonld is not None:
+        head.append('<script type="application/ld+json">')
+        head.append(script_json(frame.jsonld.rstrip()))
+        head.append("</script>")
+    for script in frame.scripts:
+        head.append(f'<script defer src="{text(href(here, script))}"></script>')
+    head.append("</head>")
+    footer_links = " · ".join(
+        f'<a href="{text(href(here, twin.target))}" type="{text(twin.media_type)}">'
+        f"{text(twin.label)}</a>"
+        for twin in frame.alternates
+    )
+    body = [
+        "<body>",
+        '<a class="skip" href="#main">Skip to content</a>',
+        '<header class="site"><a href="'
+        + text(href(here, HOME))
+        + '" class="brand">SecID</a> <span>security knowledge, named</span></header>',
+        _breadcrumbs(frame) + '<main id="main">',
+        main,
+        "</main>",
+        '<footer class="site">'
+        + (f"<p>This page as data: {footer_links}</p>" if footer_links else "")
+        + "<p>Made by secid-rdf from the SecID registry (CC0 1.0).</p></footer>",
+        "</body>",
+        "</html>",
+        "",
+    ]
+    return "\n".join(head + body).encode("utf-8")
