@@ -303,10 +303,12 @@ def test_load_diff_sends_only_changes_and_gives_the_store_of_a_full_load(tmp_pat
 
 
 FAKE_GH = """#!/bin/sh
-# gh stand-in: logs each call and the comment body; no earlier comment to edit
+# gh stand-in: logs each call and the comment body; the listing of the pull request's
+# comments answers what the jq filter would give: $GH_EARLIER, the marked comment's id
 echo "$*" >> "$GH_LOG"
-case "$*" in *--edit-last*) exit 1 ;; esac
-cat "$5" > "$GH_LOG.body"
+if [ "$1 $2" = "api --paginate" ]; then echo "$GH_EARLIER"; exit 0; fi
+for last; do :; done
+cat "${last#body=@}" > "$GH_LOG.body"
 """
 
 
@@ -336,22 +338,40 @@ def test_the_action_step_comments_the_markdown_diff(repository: Path, tmp_path: 
         "REGISTRY": "registry",
         "BASE_SHA": base,
         "PR_NUMBER": "7",
+        "GITHUB_REPOSITORY": "csa/registry",
         "GH_TOKEN": "not-a-token",
         "FAIL_ON_REVIEW": "true",
         "GH_LOG": str(log),
     }
-    done = subprocess.run(
-        ["bash", "-c", step["run"]], cwd=repository, env=env, capture_output=True, text=True
+    listing = (
+        "api --paginate repos/csa/registry/issues/7/comments --jq [.[] | select(.body |"
+        ' startswith("<!-- secid-rdf diff -->"))] | last | .id // empty'
     )
-    assert done.returncode == 1, done.stderr  # a resolution changed: asks for a review
-    calls = log.read_text().splitlines()
-    assert calls == [
-        "pr comment 7 --edit-last --body-file secid-rdf-diff.md",
-        "pr comment 7 --body-file secid-rdf-diff.md",
-    ]
-    body = Path(f"{log}.body").read_text(encoding="utf-8")
-    assert body.startswith("### secid-rdf diff: `")
-    assert "<summary><code>secid:advisory/mitre.org</code>" in body
+    for earlier, post in (
+        ("", "pr comment 7 --body-file secid-rdf-comment.md"),
+        (
+            "42",
+            (
+                "api --method PATCH repos/csa/registry/issues/comments/42"
+                " -F body=@secid-rdf-comment.md"
+            ),
+        ),
+    ):
+        log.unlink(missing_ok=True)
+        done = subprocess.run(
+            ["bash", "-c", step["run"]],
+            cwd=repository,
+            env={**env, "GH_EARLIER": earlier},
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 1, done.stderr  # a resolution changed: asks for a review
+        assert log.read_text().splitlines() == [listing, post]
+        body = Path(f"{log}.body").read_text(encoding="utf-8").splitlines()
+        assert body[0] == "<!-- secid-rdf diff -->"
+        assert body[1].startswith("### secid-rdf diff: `")
+        assert "**1 namespace changed (0 added, 0 removed)" in body[3]
+        assert "<summary><code>secid:advisory/mitre.org</code>" in "\n".join(body)
 
 
 def test_reports_are_the_same_bytes_whatever_the_hash_seed(tmp_path: Path) -> None:

@@ -27,7 +27,8 @@ def summary(diff: RegistryDiff) -> str:
     failing = sum(len(g.now_failing) for g in groups)
     renamed = sum(len(g.renamed) for g in groups)
     return (
-        f"{len(groups)} namespaces changed ({states['added']} added, {states['removed']}"
+        f"{len(groups)} namespace{'' if len(groups) == 1 else 's'} changed"
+        f" ({states['added']} added, {states['removed']}"
         f" removed); SecIDs: {diff.secids_added} added, {diff.secids_removed} removed,"
         f" {renamed} renamed; example resolution: {verdicts['changed']} changed,"
         f" {verdicts['lost']} lost, {verdicts['gained']} gained; examples now failing their"

@@ -369,4 +369,3 @@ def _json(text: str | None) -> object:
         return None if text is None else json.loads(text)
     except ValueError:
         return None
-
