@@ -27,10 +27,10 @@ from secid_rdf.diff.file_cache import files_cache_dir
 from secid_rdf.diff.report_markdown import render_markdown
 from secid_rdf.diff.run import DiffResult, diff_registries
 from secid_rdf.diff.sides import opened_side
-from secid_rdf.diff.update import send_update, sparql_update
+from secid_rdf.diff.update import sparql_update
 from secid_rdf.export.run import registry_to_quads
 from secid_rdf.iris import DATASET_GRAPH_IRI
-from secid_rdf.store.sparql import load_graphs, split_graphs
+from secid_rdf.store.sparql import load_graphs, send_update, split_graphs
 from secid_rdf.vocab import DCTERMS
 
 RUSTSEC = "advisory/org/rustsec.json"

@@ -242,13 +242,23 @@ MALFORMED = {
         "application/sparql-results+json",
     ),
     "IRI with a line break": (
-        json.dumps({"head": {"vars": ["s", "p", "o"]}, "results": {"bindings": [
-            {"s": {"type": "uri", "value": "https://e/x\nfake"},
-             "p": {"type": "uri", "value": "https://e/p"},
-             "o": {"type": "literal", "value": "x"}}]}}).encode(),
+        json.dumps(
+            {
+                "head": {"vars": ["s", "p", "o"]},
+                "results": {
+                    "bindings": [
+                        {
+                            "s": {"type": "uri", "value": "https://e/x\nfake"},
+                            "p": {"type": "uri", "value": "https://e/p"},
+                            "o": {"type": "literal", "value": "x"},
+                        }
+                    ]
+                },
+            }
+        ).encode(),
         "application/sparql-results+json",
     ),
-"truncated JSON": (results(*GOOD_ROWS)[:-7], "application/sparql-results+json"),
+    "truncated JSON": (results(*GOOD_ROWS)[:-7], "application/sparql-results+json"),
     "not results at all": (b"<html>busy</html>", "text/html"),
     "an RDF answer to a SELECT": (
         b"<https://e/s> <https://e/p> <https://e/o> .\n",

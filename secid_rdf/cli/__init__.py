@@ -466,4 +466,3 @@ def resolve(
 main.add_command(diff)
 main.add_command(load)
 main.add_command(query)
-

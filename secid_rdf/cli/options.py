@@ -33,9 +33,7 @@ __all__ = [
     "store_credentials",
 ]
 
-REGISTRY_ARGUMENT = click.argument(
-    "registry", required=False, type=click.Path(path_type=Path)
-)
+REGISTRY_ARGUMENT = click.argument("registry", required=False, type=click.Path(path_type=Path))
 """Every command that reads a registry takes it so; a missing or empty folder exits 2."""
 
 QUIET_OPTION = click.option(
@@ -143,4 +141,3 @@ def store_credentials(user: str | None, password: str | None) -> Credentials | N
     if not_utf8(password) is not None:
         raise click.UsageError("the password (--password or SECID_RDF_STORE_PASSWORD) is not UTF-8")
     return Credentials(user, password)
-

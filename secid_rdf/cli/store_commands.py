@@ -91,11 +91,10 @@ def load(
       secid-rdf load --store http://localhost:7878/store
       secid-rdf load registry --diff HEAD~1 --store http://localhost:7878/store
     """
-    from secid_rdf.diff.update import update_url
     from secid_rdf.iris import GRAPH_NAMESPACE, check_base
     from secid_rdf.store.graph_source import graph_quads
     from secid_rdf.store.http import redact_url
-    from secid_rdf.store.sparql import load_graphs, rebase_graphs, split_graphs
+    from secid_rdf.store.sparql import load_graphs, rebase_graphs, split_graphs, update_url
 
     credentials = store_credentials(user, password)
     source = graph_quads(registry, export_dir=export_dir, include_description=True)
@@ -189,10 +188,10 @@ def _send_changes(
     dates, which the store keeps in canonical form) is replaced whole by a Graph Store
     ``PUT`` when it changed.
     """
-    from secid_rdf.diff.update import send_update, sparql_update
+    from secid_rdf.diff.update import sparql_update
     from secid_rdf.iris import DATASET_GRAPH_IRI
     from secid_rdf.store.http import redact_url
-    from secid_rdf.store.sparql import load_graphs
+    from secid_rdf.store.sparql import load_graphs, send_update
 
     def described(quad: Quad) -> bool:
         return quad.graph_name == DATASET_GRAPH_IRI

@@ -7,15 +7,12 @@ which SPARQL and RDF Patch share: no registry text can leave its literal or IRI.
 
 from __future__ import annotations
 
-import urllib.request
 from collections import defaultdict
 from collections.abc import Iterable
 
 from pyoxigraph import DefaultGraph, Quad
 
-from secid_rdf.store.http import DEFAULT_TIMEOUT, Credentials, HttpClient
-
-__all__ = ["UPDATE_FORMATS", "rdf_patch", "send_update", "sparql_update", "update_url"]
+__all__ = ["UPDATE_FORMATS", "rdf_patch", "sparql_update"]
 
 UPDATE_FORMATS = ("sparql-update", "rdf-patch")
 """The update formats ``secid-rdf diff --format`` writes."""
@@ -85,39 +82,3 @@ def rdf_patch(removed: Iterable[Quad], added: Iterable[Quad]) -> str:
             rows += [f"{letter} {line[:-2]}{suffix}" for line in lines]
     rows.append("TC .")
     return "".join(row + "\n" for row in rows)
-
-
-def update_url(store_url: str) -> str:
-    """The update endpoint beside a Graph Store endpoint, in Oxigraph's layout.
-
-    >>> update_url("http://localhost:7878/store")
-    'http://localhost:7878/update'
-    """
-    head, _, query = store_url.partition("?")
-    folder, _, last = head.rstrip("/").rpartition("/")
-    updated = f"{folder}/update" if last == "store" else f"{head.rstrip('/')}/update"
-    return updated + (f"?{query}" if query else "")
-
-
-def send_update(
-    endpoint_url: str,
-    update: str,
-    *,
-    credentials: Credentials | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    follow_redirects: bool = False,
-) -> None:
-    """``POST`` SPARQL Update text to an update endpoint (SPARQL 1.1 Protocol, section 2.2.2).
-
-    :raises StoreError: the endpoint is unreachable, refuses or rejects the update.
-    """
-    client = HttpClient(
-        endpoint_url, credentials, timeout=timeout, follow_redirects=follow_redirects
-    )
-    request = urllib.request.Request(
-        client.url,
-        data=update.encode("utf-8"),
-        method="POST",
-        headers={"Content-Type": "application/sparql-update"},
-    )
-    client.send(request)

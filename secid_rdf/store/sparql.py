@@ -3,7 +3,8 @@
 Two kinds of store: an embedded pyoxigraph :class:`~pyoxigraph.Store` built in memory from the
 export, and any SPARQL 1.1 server reached over HTTP. A server is loaded through the SPARQL 1.1
 Graph Store HTTP Protocol (one ``PUT`` per named graph, so loading again replaces instead of
-duplicating) and queried through the SPARQL 1.1 Protocol (an HTML-form ``POST``, the
+duplicating), updated with SPARQL Update text (``secid-rdf load --diff``), and queried
+through the SPARQL 1.1 Protocol (an HTML-form ``POST``, the
 request form every SPARQL 1.1 server accepts: Virtuoso 7.2 hangs on a ``POST`` of
 ``application/sparql-query``). Every request goes through
 :class:`~secid_rdf.store.http.HttpClient`: bounded in time and size, redirects to other
@@ -46,7 +47,9 @@ __all__ = [
     "read_export",
     "read_library_query",
     "rebase_graphs",
+    "send_update",
     "split_graphs",
+    "update_url",
 ]
 
 EXPORT_QUADS_FILE = "secid.nq"
@@ -286,6 +289,42 @@ def _learn_challenge(client: HttpClient) -> None:
     except StoreError as error:
         if not error.answered:
             raise
+
+
+def update_url(store_url: str) -> str:
+    """The update endpoint beside a Graph Store endpoint, in Oxigraph's layout.
+
+    >>> update_url("http://localhost:7878/store")
+    'http://localhost:7878/update'
+    """
+    head, _, query = store_url.partition("?")
+    folder, _, last = head.rstrip("/").rpartition("/")
+    updated = f"{folder}/update" if last == "store" else f"{head.rstrip('/')}/update"
+    return updated + (f"?{query}" if query else "")
+
+
+def send_update(
+    endpoint_url: str,
+    update: str,
+    *,
+    credentials: Credentials | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    follow_redirects: bool = False,
+) -> None:
+    """``POST`` SPARQL Update text to an update endpoint (SPARQL 1.1 Protocol, section 2.2.2).
+
+    :raises StoreError: the endpoint is unreachable, refuses or rejects the update.
+    """
+    client = HttpClient(
+        endpoint_url, credentials, timeout=timeout, follow_redirects=follow_redirects
+    )
+    request = urllib.request.Request(
+        client.url,
+        data=update.encode("utf-8"),
+        method="POST",
+        headers={"Content-Type": "application/sparql-update"},
+    )
+    client.send(request)
 
 
 def query_endpoint(
