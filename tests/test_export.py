@@ -401,11 +401,13 @@ def test_cli_format_subset_and_no_pages(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
+        ".htaccess",
         ".secid-rdf-files",
         "context.jsonld",
         "secid.jsonld",
         "secid.ttl",
         "void.ttl",
+        "w3id.htaccess",
     ]
     void = void_graph(ExportResult(out, (), 0, 0, ()))
     assert len(objects(void, DATASET, VOID.dataDump)) == 2

@@ -27,6 +27,7 @@ from rdf_graphs import parse_folder
 from secid_rdf.cli import main
 from secid_rdf.export.output_folder import MANIFEST
 from secid_rdf.export.run import ExportOptions, export_registry
+from secid_rdf.site.htaccess import SITE_RULES
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -65,7 +66,7 @@ def _leftovers(out: Path) -> list[str]:
         for path in out.parent.iterdir()
         if path.name.startswith(f".{out.name}.") and path.is_dir()
     ]
-    inside = [str(p) for p in out.rglob(".*") if p.name != MANIFEST]
+    inside = [str(p) for p in out.rglob(".*") if p.name not in (MANIFEST, SITE_RULES)]
     return beside + inside
 
 

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from secid_rdf.cli import main
 from secid_rdf.export.output_folder import MANIFEST
 from secid_rdf.export.run import ExportOptions, export_registry
+from secid_rdf.site.htaccess import SITE_RULES
 
 OPTIONS = ExportOptions(modified="2026-01-01", jobs=1)
 GONE = "registry/advisory/gov/nist.md"
@@ -155,5 +156,6 @@ def test_a_mount_point_is_updated_in_place(
     extra = {"README.md": b"mine\n", "pages/mine.html": b"<p>mine</p>\n"}
     assert _files(mount_point) == {**_files(expected), **extra}
     assert result.removed and all("nist" in name for name in result.removed)
-    assert sorted(p.name for p in mount_point.iterdir() if p.name.startswith(".")) == [MANIFEST]
+    hidden = sorted(p.name for p in mount_point.iterdir() if p.name.startswith("."))
+    assert hidden == sorted([MANIFEST, SITE_RULES])  # no new folder left
     assert [p.name for p in tmp_path.iterdir() if "secid-rdf-new" in p.name] == []

@@ -171,6 +171,12 @@ def check_modified(_ctx: click.Context, _param: click.Parameter, value: str | No
     help="Name the JSON-LD context by this URL (where context.jsonld is published) in the "
     "dump and pages, instead of carrying it inline.",
 )
+@click.option(
+    "--site-url",
+    metavar="URL",
+    help="Where the output folder is published, for the redirects in w3id.htaccess. "
+    "Default: --base (the site is served at the base itself).",
+)
 @QUIET_OPTION
 def export(
     registry: Path | None,
@@ -183,12 +189,15 @@ def export(
     license_iri: str,
     jobs: int | None,
     context_url: str | None,
+    site_url: str | None,
     quiet: bool,
 ) -> None:
     """Write the graph as Turtle, N-Triples, N-Quads and JSON-LD, with a page per namespace.
 
-    Also writes context.jsonld (the JSON-LD context) and void.ttl (the dataset description).
-    Exit code 1 when some registry files had errors (the rest is exported).
+    Also writes context.jsonld (the JSON-LD context), void.ttl (the dataset description) and
+    the rules that serve the folder at the base IRI: .htaccess (Apache) and w3id.htaccess
+    (redirects to --site-url; see docs/publishing.md). Exit code 1 when some registry files
+    had errors (the rest is exported).
 
     \b
     Example:
@@ -207,6 +216,7 @@ def export(
         license=absolute_iri(license_iri).value,
         jobs=jobs,
         context_url=absolute_iri(context_url).value if context_url is not None else None,
+        site_url=check_base(site_url) if site_url is not None else None,
     )
     try:
         with stopping_on_signals():

@@ -56,6 +56,7 @@ from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.model import Registry
 from secid_rdf.read.git import commit_date
 from secid_rdf.read.registry import cyclic_gc_paused, read_registry
+from secid_rdf.site.htaccess import RULE_FILES, check_rule_urls, write_rules
 from secid_rdf.vocab import VOCAB_NAMESPACE
 
 __all__ = [
@@ -95,7 +96,8 @@ class ExportOptions:
     ``dump_base`` defaults to :func:`secid_rdf.formats.dataset.default_dump_base` of ``base``;
     ``modified`` to the registry's commit date when the registry is in a git work tree;
     ``jobs`` (processes converting parts) to one per available core. JSON-LD documents
-    carry their context inline unless ``context_url`` says where it is published.
+    carry their context inline unless ``context_url`` says where it is published. The site
+    is published at ``site_url`` (the base by default): the redirect rules point there.
     """
 
     formats: tuple[str, ...] = tuple(FORMATS)
@@ -106,6 +108,7 @@ class ExportOptions:
     license: str = CC0_IRI
     jobs: int | None = None
     context_url: str | None = None
+    site_url: str | None = None
 
     def compactor(self) -> Compactor:
         """The JSON-LD compactor of these options (the shipped context, inline or by URL)."""
@@ -190,11 +193,13 @@ def export_registry(
     :returns: the files written and every finding from reading and converting.
     :raises RegistryNotFoundError: when ``registry_path`` is not a folder.
     :raises UnsupportedFormatError: for an unknown format name.
+    :raises InvalidIriError: when the base or site URL is no http(s) URL.
     """
     options = options or ExportOptions()
     unknown = [name for name in options.formats if name not in FORMATS]
     if unknown:
         raise UnsupportedFormatError(unknown[0], tuple(sorted(FORMATS)))
+    check_rule_urls(options.base, options.site_url)
     if show_progress is None:
         show_progress = sys.stderr.isatty()
     with cyclic_gc_paused():  # as in reading: many long-lived objects, few cycles
@@ -230,7 +235,7 @@ def write_export(
 def _output_folder(out_dir: Path) -> OutputFolder:
     """The output folder, owning every file an export may write at its top."""
     dumps = [fmt.file_name for fmt in FORMATS.values()]
-    return OutputFolder(out_dir, [*dumps, CONTEXT_FILE, DATASET_FILE])
+    return OutputFolder(out_dir, [*dumps, CONTEXT_FILE, DATASET_FILE, *RULE_FILES])
 
 
 def _write(
@@ -248,7 +253,8 @@ def _write(
         folder.commit()
     except SecidRdfError as error:
         raise folder.public(error) from error
-    files = [fmt.file_name for fmt in selected] + [CONTEXT_FILE, DATASET_FILE, *written.pages]
+    files = [fmt.file_name for fmt in selected] + [CONTEXT_FILE, DATASET_FILE, *RULE_FILES]
+    files += written.pages
     findings = sort_findings([*registry.findings, *written.findings])
     return ExportResult(
         out_dir,
@@ -285,6 +291,7 @@ def _write_files(
             writer.discard()
     write_atomic(staging / CONTEXT_FILE, context)
     write_atomic(staging / DATASET_FILE, description)
+    write_rules(staging, options.base, options.site_url)
     return written
 
 
