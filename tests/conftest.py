@@ -8,6 +8,7 @@ missing, with a reason that says where it comes from, and fails instead when ``C
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import socket
@@ -131,6 +132,32 @@ def corpus_conversions() -> ByName[tuple[Registry, Conversion]]:
     return ByName(_read_and_convert)
 
 
+def free_port() -> int:
+    """A loopback TCP port no one listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_listening(
+    process: subprocess.Popen[bytes], port: int, name: str, log: Callable[[], str]
+) -> bool:
+    """Whether a server ``process`` listens on ``port`` within 20 s; fail if it exits.
+
+    :param log: what the server wrote, for the failure message.
+    """
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{name} exited: {log()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return True
+        except OSError:
+            time.sleep(0.02)
+    return False
+
+
 class OxigraphServer:
     """A real ``oxigraph serve`` process on a free loopback port, for store tests.
 
@@ -144,9 +171,7 @@ class OxigraphServer:
         found = str(binary) if binary.is_file() else shutil.which("oxigraph")
         if found is None:
             pytest.fail("the oxigraph server binary is missing: pip install '.[test]'")
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.store_url = f"{self.base_url}/store"
         self.query_url = f"{self.base_url}/query"
@@ -157,19 +182,12 @@ class OxigraphServer:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         self._wait_until_ready()
 
-    def _wait_until_ready(self, seconds: float = 15.0) -> None:
+    def _wait_until_ready(self) -> None:
         """Return once the port accepts connections; fail the test if the server died."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"oxigraph serve exited: {self.log.read_text(errors='replace')}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.02)
-        self.stop()
-        pytest.fail(f"oxigraph serve did not listen on port {self.port} within {seconds} s")
+        log = functools.partial(self.log.read_text, errors="replace")
+        if not wait_until_listening(self.process, self.port, "oxigraph serve", log):
+            self.stop()
+            pytest.fail(f"oxigraph serve did not listen on port {self.port}")
 
     def graph(self, name: str) -> set[ox.Triple]:
         """The triples the server holds in one graph, read back with a Graph Store GET."""

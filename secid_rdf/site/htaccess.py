@@ -118,9 +118,9 @@ def site_rules(base: str) -> bytes:
     ['RewriteBase /data/secid/']
     """
     path = urlsplit(_safe_url(base, "the base")).path
-    types = "".join(
-        f"AddType {fmt.media_type} {Path(fmt.file_name).suffix}\n" for fmt in FORMATS.values()
-    )
+    media_types = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"}
+    media_types |= {Path(fmt.file_name).suffix: fmt.media_type for fmt in FORMATS.values()}
+    types = "".join(f"AddType {media} {suffix}\n" for suffix, media in media_types.items())
     suffixes = " ".join(Path(fmt.file_name).suffix for fmt in FORMATS.values())
     negotiated = "%{REQUEST_FILENAME}%{PATH_INFO}"  # the path asked for, as a file
     rule = f"RewriteRule ^({_ANY})$ $1"

@@ -1,0 +1,299 @@
+"""The exported site under a real Apache httpd, with the rule files the export writes.
+
+Debian's ``apache2`` is started on a free loopback port with a minimal configuration of its
+own (a temporary server root, ``AllowOverride All``). ``/secid/`` serves an export of the
+bundled registry through its ``.htaccess``; ``/w3id/secid/`` holds the export's
+``w3id.htaccess`` made for that site, as w3id.org would. Without Apache the tests skip,
+saying how to install it, except in CI (``CI`` set), where they fail: ``.ci/run`` installs it.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rdflib
+from conftest import free_port, wait_until_listening
+from pyld import jsonld
+
+from secid_rdf.export.run import ExportOptions, export_registry
+from secid_rdf.resources import bundled_registry_path
+from secid_rdf.site.htaccess import W3ID_RULES
+
+APACHE = Path("/usr/sbin/apache2")
+MODULES = Path("/usr/lib/apache2/modules")
+INSTALL = "apt-get install -y apache2"
+
+BASE = "https://w3id.org/secid/"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+ACCEPTS = {"text/turtle": ".ttl", "application/ld+json": ".jsonld", BROWSER: ".html"}
+
+SOURCE = "advisory/nist.gov/nvd"
+"""A source of the bundled registry (its namespace has a page of its own too)."""
+
+CONTRACT_FILES = [
+    "index.html",
+    *(f"{stem}{suffix}" for stem in ("advisory/nist.gov", SOURCE) for suffix in ACCEPTS.values()),
+    *(f"control/iso.org/27001{suffix}" for suffix in ACCEPTS.values()),
+    "ontology.html",
+    "ontology.ttl",
+    "vocab/status.html",
+]
+"""The site files these tests ask for (see the site layout in docs/publishing.md)."""
+
+MODULE_NAMES = ["mpm_event", "authz_core", "rewrite", "headers", "mime", "dir", "alias"]
+
+
+def _stub(path: Path, iri: str) -> None:
+    """A minimal file of the kind ``path`` names, about ``iri``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    data = {
+        ".html": "<!DOCTYPE html><html lang=en><title>stub</title><p>stub</p></html>\n",
+        ".ttl": f'<{iri}> <{label}> "stub" .\n',
+        ".jsonld": json.dumps({"@id": iri, label: "stub"}) + "\n",
+    }[path.suffix]
+    path.write_text(data, encoding="utf-8")
+
+
+def stub_missing(site: Path) -> list[str]:
+    """Write a stub for each file of :data:`CONTRACT_FILES` the export did not write.
+
+    Pages at these paths come with the site's page writers; until then the rules are
+    tested against stubs, and the list says which.
+    """
+    stubbed = []
+    for name in CONTRACT_FILES:
+        path = site / name
+        if not path.exists():
+            stem = name.rsplit(".", 1)[0]
+            _stub(path, BASE if stem == "index" else BASE + stem)
+            stubbed.append(name)
+    return stubbed
+
+
+@dataclass
+class Response:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+
+@dataclass
+class Apache:
+    """An ``apache2`` process serving ``root/htdocs`` on ``port``."""
+
+    root: Path
+    port: int
+    process: subprocess.Popen[bytes]
+
+    @property
+    def site(self) -> Path:
+        return self.root / "htdocs" / "secid"
+
+    def get(self, path: str, accept: str) -> Response:
+        """``GET path`` with ``Accept``, redirects not followed."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request("GET", path, headers={"Accept": accept})
+            answer = connection.getresponse()
+            return Response(answer.status, answer.headers, answer.read())
+        finally:
+            connection.close()
+
+    def error_log(self) -> str:
+        """What Apache wrote on starting, and its error log."""
+        logs = [self.root / "startup.log", self.root / "error.log"]
+        return "".join(log.read_text(errors="replace") for log in logs if log.exists())
+
+
+def _config(root: Path, port: int) -> str:
+    """A configuration that loads only what the rules need and reads nothing of /etc/apache2."""
+    modules = "".join(
+        f"LoadModule {name}_module {MODULES}/mod_{name}.so\n" for name in MODULE_NAMES
+    )
+    user = ""
+    if os.geteuid() == 0:  # Apache refuses to serve as root; its workers run as nobody
+        nobody = pwd.getpwnam("nobody")
+        user = f"User nobody\nGroup #{nobody.pw_gid}\n"
+    return (
+        f"ServerRoot {root}\nDefaultRuntimeDir {root}\nPidFile {root}/httpd.pid\n"
+        f"ServerName 127.0.0.1\nListen 127.0.0.1:{port}\n{user}{modules}"
+        f"ErrorLog {root}/error.log\nLogLevel warn\nTypesConfig /dev/null\n"
+        f"DocumentRoot {root}/htdocs\n"
+        "<Directory />\n  AllowOverride None\n  Require all denied\n</Directory>\n"
+        f"<Directory {root}/htdocs>\n  AllowOverride All\n  Require all granted\n</Directory>\n"
+        '<FilesMatch "^\\.ht">\n  Require all denied\n</FilesMatch>\n'
+    )
+
+
+@pytest.fixture(scope="module")
+def apache() -> Iterator[Apache]:
+    """Apache serving an export of the bundled registry, stopped after the module's tests."""
+    if not APACHE.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"the site's Apache test needs apache2, and CI must have it: {INSTALL}")
+        pytest.skip(f"the site's Apache test needs apache2: {INSTALL}")
+    root = Path(tempfile.mkdtemp(prefix="secid-apache-"))
+    try:
+        root.chmod(0o755)  # the workers (nobody, when run as root) read the site
+        port = free_port()
+        site = root / "htdocs" / "secid"
+        site_url = f"http://127.0.0.1:{port}/secid/"
+        export_registry(bundled_registry_path(), site, ExportOptions(jobs=1, site_url=site_url))
+        stub_missing(site)
+        redirects = root / "htdocs" / "w3id" / "secid"
+        redirects.mkdir(parents=True)
+        shutil.copyfile(site / W3ID_RULES, redirects / ".htaccess")
+        for path in [root / "htdocs", *(root / "htdocs").rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        config = root / "httpd.conf"
+        config.write_text(_config(root, port), encoding="utf-8")
+        with (root / "startup.log").open("wb") as startup:
+            process = subprocess.Popen(
+                [str(APACHE), "-f", str(config), "-DFOREGROUND"],
+                stdout=subprocess.DEVNULL,
+                stderr=startup,
+            )
+        server = Apache(root, port, process)
+        try:
+            if not wait_until_listening(process, port, "apache2", server.error_log):
+                pytest.fail(f"apache2 did not listen on port {port}")
+            yield server
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _offline_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    raise jsonld.JsonLdError(f"no network in tests: {url}", "loading document failed")
+
+
+def _subjects_of_turtle(body: bytes) -> set[str]:
+    graph = rdflib.Graph().parse(data=body, format="turtle")
+    return {str(subject) for subject in graph.subjects()}
+
+
+def _subjects_of_jsonld(body: bytes) -> set[str]:
+    expanded = jsonld.expand(json.loads(body), {"documentLoader": _offline_loader})
+    return {node["@id"] for node in expanded if "@id" in node} | {
+        item["@id"] for node in expanded for item in node.get("@graph", []) if "@id" in item
+    }
+
+
+def _assert_serves(apache: Apache, path: str, accept: str, file: str) -> Response:
+    """``path`` asked with ``accept`` answers 200 with exactly the bytes of the site's ``file``."""
+    answer = apache.get(path, accept)
+    assert answer.status == 200, f"{path} ({accept}): {answer.status}\n{apache.error_log()}"
+    assert answer.body == (apache.site / file).read_bytes(), f"{path} ({accept}) is not {file}"
+    assert "Accept" in answer.headers.get("Vary", ""), f"{path} ({accept}): no Vary: Accept"
+    return answer
+
+
+def test_a_source_iri_gets_turtle_json_ld_or_html_by_accept(apache: Apache) -> None:
+    iri = BASE + SOURCE
+    turtle = _assert_serves(apache, f"/secid/{SOURCE}", "text/turtle", f"{SOURCE}.ttl")
+    assert turtle.headers.get_content_type() == "text/turtle"
+    assert iri in _subjects_of_turtle(turtle.body)
+
+    data = _assert_serves(apache, f"/secid/{SOURCE}", "application/ld+json", f"{SOURCE}.jsonld")
+    assert data.headers.get_content_type() == "application/ld+json"
+    assert iri in _subjects_of_jsonld(data.body)
+    _assert_serves(apache, f"/secid/{SOURCE}", "application/json", f"{SOURCE}.jsonld")
+
+    page = _assert_serves(apache, f"/secid/{SOURCE}", BROWSER, f"{SOURCE}.html")
+    assert page.headers.get_content_type() == "text/html"
+    assert page.headers.get_content_charset() == "utf-8"
+
+
+def test_a_namespace_iri_that_is_also_a_folder_gets_its_page(apache: Apache) -> None:
+    assert (apache.site / "advisory" / "nist.gov").is_dir()  # holds the source's files
+    for accept, suffix in ACCEPTS.items():
+        _assert_serves(apache, "/secid/advisory/nist.gov", accept, f"advisory/nist.gov{suffix}")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/secid/control/iso.org/27001@2022",  # a version: its source
+        "/secid/control/iso.org/27001@2013",
+    ],
+)
+def test_a_version_iri_lands_on_its_source(apache: Apache, path: str) -> None:
+    for accept, suffix in ACCEPTS.items():
+        _assert_serves(apache, path, accept, f"control/iso.org/27001{suffix}")
+
+
+def test_an_item_iri_lands_on_its_source_page(apache: Apache) -> None:
+    # .../nvd#CVE-2021-44228: the fragment never reaches the server; a query is ignored
+    _assert_serves(apache, f"/secid/{SOURCE}?lang=ja", BROWSER, f"{SOURCE}.html")
+    _assert_serves(apache, f"/secid/{SOURCE}?lang=ja", "text/turtle", f"{SOURCE}.ttl")
+
+
+def test_the_base_ontology_concepts_and_dumps_are_served(apache: Apache) -> None:
+    for accept in ACCEPTS:
+        _assert_serves(apache, "/secid/", accept, "index.html")
+        _assert_serves(apache, "/secid/vocab/status/active", accept, "vocab/status.html")
+    _assert_serves(apache, "/secid/ontology", BROWSER, "ontology.html")
+    _assert_serves(apache, "/secid/ontology", "text/turtle", "ontology.ttl")
+    dump = _assert_serves(apache, "/secid/_dump/secid.ttl", BROWSER, "secid.ttl")
+    assert dump.headers.get_content_type() == "text/turtle"
+    nquads = _assert_serves(apache, "/secid/_dump/secid.nq", "*/*", "secid.nq")
+    assert nquads.headers.get_content_type() == "application/n-quads"
+    description = _assert_serves(apache, "/secid/_dump/void.ttl", "text/turtle", "void.ttl")
+    assert BASE + "_dump/void.ttl#dataset" in _subjects_of_turtle(description.body)
+
+
+def test_what_the_site_does_not_hold_is_not_found(apache: Apache) -> None:
+    missing = ["/secid/advisory/nowhere.example", "/secid/advisory/a%0d%0ab", "/secid/.htaccess"]
+    for path in missing:
+        assert apache.get(path, BROWSER).status in (403, 404), path
+
+
+def test_w3id_rules_answer_303_to_the_right_file_for_each_accept(apache: Apache) -> None:
+    site_url = f"http://127.0.0.1:{apache.port}/secid/"
+    cases = {
+        SOURCE: SOURCE,
+        "advisory/nist.gov": "advisory/nist.gov",
+        "control/iso.org/27001@2022": "control/iso.org/27001",
+    }
+    for path, stem in cases.items():
+        for accept, suffix in ACCEPTS.items():
+            answer = apache.get(f"/w3id/secid/{path}?lang=ja", accept)
+            assert answer.status == 303, f"{path} ({accept}): {answer.status}"
+            assert answer.headers["Location"] == f"{site_url}{stem}{suffix}"
+            assert "Accept" in answer.headers.get("Vary", "")
+            target = answer.headers["Location"].removeprefix(f"http://127.0.0.1:{apache.port}")
+            _assert_serves(apache, target, accept, f"{stem}{suffix}")
+    redirects = {
+        "": site_url,
+        "vocab/status/active": f"{site_url}vocab/status.html",
+        "_dump/secid.nt": f"{site_url}secid.nt",
+    }
+    for path, location in redirects.items():
+        answer = apache.get(f"/w3id/secid/{path}", "text/turtle")
+        assert (answer.status, answer.headers["Location"]) == (303, location)
+
+
+def test_w3id_rules_send_nothing_odd_to_another_host(apache: Apache) -> None:
+    for path in ["/w3id/secid//evil.example/x", "/w3id/secid/a%0d%0aSet-Cookie:%20x=1"]:
+        answer = apache.get(path, BROWSER)
+        location = answer.headers.get("Location", "")
+        assert location.startswith(f"http://127.0.0.1:{apache.port}/secid/") or not location
+        assert "Set-Cookie" not in answer.headers
