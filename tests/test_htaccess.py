@@ -31,7 +31,7 @@ SITE = "https://example.github.io/secid/"
 
 DIRECTIVE = re.compile(
     r"(#[ -~]*"
-    r"|Options -MultiViews|AddType [a-z]+/[a-z+-]+ \.[a-z]+|AddCharset utf-8( \.[a-z]+)+"
+    r"|Options -MultiViews -Indexes|AddType [a-z]+/[a-z+-]+ \.[a-z]+|AddCharset utf-8( \.[a-z]+)+"
     r"|</?IfModule( mod_[a-z]+\.c)?>|DirectorySlash Off|Header always merge Vary Accept"
     r"|RewriteEngine On|RewriteBase /\S*"
     r"|RewriteCond %\{[A-Z_]+\}\S* \S+( \[NC\])?"
@@ -65,6 +65,7 @@ def _assert_well_formed(data: bytes) -> None:
         "javascript:alert(1)//",
         "https://user@evil.example@example.org/secid/",
         "file:///etc/",
+        "https://\u2603" + "x" * 80 + ".example/secid/",
     ],
 )
 def test_a_base_that_could_break_out_of_the_rules_is_refused(base: str) -> None:

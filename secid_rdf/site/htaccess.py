@@ -87,7 +87,10 @@ def _safe_url(url: str, what: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidIriError(url, f"{what} must be an http or https URL")
-    host = parts.netloc if parts.netloc.isascii() else parts.netloc.encode("idna").decode()
+    try:
+        host = parts.netloc if parts.netloc.isascii() else parts.netloc.encode("idna").decode()
+    except UnicodeError:
+        raise InvalidIriError(url, f"{what} must name a valid host name") from None
     if not re.fullmatch(r"[A-Za-z0-9.:\[\]-]+", host):
         raise InvalidIriError(url, f"{what} must name a plain host (no user or odd characters)")
     return f"{parts.scheme}://{host}{quote(parts.path, safe=_URL_SAFE)}"
@@ -127,7 +130,7 @@ def site_rules(base: str) -> bytes:
     text = (
         _HEADER.format(segment=SEGMENT)
         + f"# Serves the site at the path {path} (AllowOverride FileInfo Options Indexes).\n"
-        + "Options -MultiViews\n"
+        + "Options -MultiViews -Indexes\n"
         + types
         + f"AddCharset utf-8 .html .css .js {suffixes}\n"
         + "<IfModule mod_dir.c>\nDirectorySlash Off\n</IfModule>\n"
