@@ -26,6 +26,7 @@ from secid_rdf.formats.serialize import FORMATS, serialize
 from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.model import Namespace
 from secid_rdf.read.registry import read_registry
+from secid_rdf.site.htaccess import SITE_RULES
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -76,7 +77,7 @@ def test_base_that_puts_concepts_first_gives_the_whole_bytes(
     for name, data in _whole_dumps(markdown_corpus, options).items():
         assert files[name] == data, name
     hidden = [name for name in files if name.startswith(".") or "/." in name]
-    assert hidden == [MANIFEST], "no temporary file is left"
+    assert hidden == sorted([MANIFEST, SITE_RULES]), "no temporary file is left"
 
 
 def test_parts_keep_one_type_and_extending_iris_together() -> None:

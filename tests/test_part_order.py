@@ -23,6 +23,7 @@ from secid_rdf.findings import InvalidSecidError, Location
 from secid_rdf.formats.serialize import FORMATS, serialize
 from secid_rdf.model import Namespace, Registry, SecidType, Url
 from secid_rdf.secid import parse_secid
+from secid_rdf.site.htaccess import SITE_RULES
 
 TYPES = ("advisory", "a", "a-b", "ab", "a_b")
 """Type names whose IRIs are prefixes of one another and sort around ``/``."""
@@ -106,4 +107,4 @@ def test_parts_in_planned_order_give_the_whole_graphs_bytes(
     for name, fmt in FORMATS.items():
         assert (out / fmt.file_name).read_bytes() == serialize(quads, name, base=base), name
     hidden = sorted(path.name for path in out.iterdir() if path.name.startswith("."))
-    assert hidden == [MANIFEST], "no temporary file is left"
+    assert hidden == sorted([MANIFEST, SITE_RULES]), "no temporary file is left"
