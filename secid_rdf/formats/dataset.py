@@ -44,6 +44,7 @@ from secid_rdf.vocab import (
 
 __all__ = [
     "CC0_IRI",
+    "MEDIA_TYPES",
     "SECID_LANDING_PAGE",
     "SECID_PUBLISHER",
     "DatasetInfo",

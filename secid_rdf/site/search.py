@@ -1,0 +1,47 @@
+"""``search.js``: the home page's filter, with the index of every namespace and source in it.
+
+One file and no request: the page works opened from the disk as well as from a server.
+The index is JSON escaped for a script (``<``, ``>``, ``&``, U+2028 and U+2029 as ``\\u``
+escapes), so no registry text can end the script or change its meaning.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+
+from secid_rdf.formats.pages import script_json
+from secid_rdf.resources import site_script_path
+from secid_rdf.site.paths import href
+from secid_rdf.site.skeleton import HOME
+from secid_rdf.site.summary import NamespaceSummary
+
+__all__ = ["MAX_DESCRIPTION", "index_rows", "search_script"]
+
+MAX_DESCRIPTION = 200
+"""Characters of a namespace's description the index keeps (the index grows with it)."""
+
+
+def _short(description: str) -> str:
+    """The description cut at :data:`MAX_DESCRIPTION` characters, on a word if it can."""
+    if len(description) <= MAX_DESCRIPTION:
+        return description
+    cut = description[:MAX_DESCRIPTION].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def index_rows(summaries: Iterable[NamespaceSummary]) -> Iterator[list[str]]:
+    """``[SecID, title, link from the home page, description]`` per namespace, then its sources."""
+    for summary in summaries:
+        yield [summary.secid, summary.title, href(HOME, summary.page), _short(summary.description)]
+        for source in summary.sources:
+            yield [source.secid, source.title, href(HOME, source.page), ""]
+
+
+def search_script(summaries: Iterable[NamespaceSummary]) -> bytes:
+    """The whole ``search.js``: the index of ``summaries`` (in their order) and the filter."""
+    rows = ",\n".join(
+        json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in index_rows(summaries)
+    )
+    code = site_script_path().read_text(encoding="utf-8")
+    return f"var SECID_INDEX = [\n{script_json(rows)}\n];\n{code}".encode()
