@@ -1,6 +1,7 @@
 /* secid-rdf site search: filters the home page's entries as one types, in the browser.
  * SECID_INDEX (above) holds one row per namespace and source:
- * [SecID, title, link from the home page, description].
+ * [SecID, title, link from the home page, description]; an empty or missing link is the
+ * SecID's path plus ".html", and missing fields at the end are empty.
  * Entries are built with textContent only, so no registry text is ever read as HTML. */
 (function () {
   "use strict";
@@ -16,9 +17,11 @@
   });
   var complete = list.querySelector("li.entry") !== null;
   var entries = SECID_INDEX.map(function (row) {
+    var description = row[3] || "";
     return {
-      secid: row[0], title: row[1], href: row[2], description: row[3],
-      text: (row[0] + "\n" + row[1] + "\n" + row[3]).toLowerCase(),
+      secid: row[0], title: row[1] || row[0], description: description,
+      href: row[2] || row[0].slice(row[0].indexOf(":") + 1) + ".html",
+      text: (row[0] + "\n" + (row[1] || "") + "\n" + description).toLowerCase(),
       element: listed[row[0]] || null
     };
   });

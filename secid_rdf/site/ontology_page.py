@@ -76,7 +76,7 @@ def _metadata(graph: Statements, links: TermLinks) -> str:
         ("Source", DCTERMS.source),
     ):
         values = graph.values(ONTOLOGY_IRI, predicate)
-        if predicate == OWL.versionIRI:
+        if predicate in (OWL.versionIRI, OWL.priorVersion):  # no page: the IRIs as text
             rows.append(_row(label, [f"<code>{text(v.value)}</code>" for v in values]))
         else:
             rows.append(_row(label, [_value(links, v) for v in values]))

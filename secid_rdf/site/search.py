@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from pathlib import PurePosixPath
 
 from secid_rdf.formats.pages import script_json
 from secid_rdf.resources import site_script_path
+from secid_rdf.secid import SECID_SCHEME
 from secid_rdf.site.paths import href
 from secid_rdf.site.skeleton import HOME
 from secid_rdf.site.summary import NamespaceSummary
 
 __all__ = ["MAX_DESCRIPTION", "index_rows", "search_script"]
 
-MAX_DESCRIPTION = 200
-"""Characters of a namespace's description the index keeps (the index grows with it)."""
+MAX_DESCRIPTION = 120
+"""Characters of a namespace's description the index keeps: the index of 100,000
+namespaces is about 60% description at 200 characters."""
 
 
 def _short(description: str) -> str:
@@ -30,12 +33,27 @@ def _short(description: str) -> str:
     return cut + "…"
 
 
+def _row(secid: str, title: str, page: PurePosixPath, description: str) -> list[str]:
+    """An index row, as short as the filter can read it.
+
+    The link is left empty when it is the SecID's path plus ``.html`` (the script makes it),
+    and empty fields at the end are left out.
+    """
+    link = href(HOME, page)
+    if secid.startswith(SECID_SCHEME) and link == secid[len(SECID_SCHEME) :] + ".html":
+        link = ""
+    row = [secid, title, link, description]
+    while len(row) > 1 and row[-1] == "":
+        row.pop()
+    return row
+
+
 def index_rows(summaries: Iterable[NamespaceSummary]) -> Iterator[list[str]]:
-    """``[SecID, title, link from the home page, description]`` per namespace, then its sources."""
+    """``[SecID, title, link, description]`` per namespace, then per source (see :func:`_row`)."""
     for summary in summaries:
-        yield [summary.secid, summary.title, href(HOME, summary.page), _short(summary.description)]
+        yield _row(summary.secid, summary.title, summary.page, _short(summary.description))
         for source in summary.sources:
-            yield [source.secid, source.title, href(HOME, source.page), ""]
+            yield _row(source.secid, source.title, source.page, "")
 
 
 def search_script(summaries: Iterable[NamespaceSummary]) -> bytes:

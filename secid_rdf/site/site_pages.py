@@ -9,6 +9,7 @@ the concept schemes and the dataset from their graphs.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from itertools import groupby
 from pathlib import Path, PurePosixPath
 
@@ -43,14 +44,18 @@ def site_files(
 ) -> list[tuple[PurePosixPath, bytes]]:
     """Every site-wide file, as ``(path below the site root, bytes)``, in a fixed order.
 
-    :param summaries: every namespace of the export, in any order.
+    :param summaries: every namespace of the export, in any order (they are listed by
+        type and namespace, their sources by SecID).
     :param void_graph: the dataset description, as written to ``void.ttl``.
     :param vocabulary: the SecID types' and the open-vocabulary concepts' quads (the
         export's loose quads): type descriptions, URL kinds and tags the data declares.
     :param ontology: the ontology file; the shipped one by default.
     :param compactor: the JSON-LD compactor of the export (the shipped context inline).
     """
-    ordered = sorted(summaries, key=lambda item: (item.type_name, item.namespace))
+    ordered = [
+        replace(summary, sources=tuple(sorted(summary.sources)))
+        for summary in sorted(summaries, key=lambda item: (item.type_name, item.namespace))
+    ]
     ontology_bytes = (ontology or ontology_path()).read_bytes()
     ontology_quads = list(parse(ontology_bytes, format=RdfFormat.TURTLE))
     vocabulary = list(vocabulary)

@@ -42,7 +42,7 @@ class TermLinks:
             scheme, _, rest = iri[len(VOCAB_NAMESPACE) :].partition("/")
             return scheme_page(scheme), rest
         stem = site_stem(self.base, iri)
-        if stem is None:
+        if stem is None or iri.startswith(ONTOLOGY_IRI + "/") or stem.parts[0].startswith("_"):
             return None
         return stem.with_name(stem.name + ".html"), ""
 
