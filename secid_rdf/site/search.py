@@ -7,9 +7,10 @@ escapes), so no registry text can end the script or change its meaning.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
+
+import orjson
 
 from secid_rdf.formats.pages import script_json
 from secid_rdf.resources import site_script_path
@@ -58,8 +59,6 @@ def index_rows(summaries: Iterable[NamespaceSummary]) -> Iterator[list[str]]:
 
 def search_script(summaries: Iterable[NamespaceSummary]) -> bytes:
     """The whole ``search.js``: the index of ``summaries`` (in their order) and the filter."""
-    rows = ",\n".join(
-        json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in index_rows(summaries)
-    )
+    rows = ",\n".join(orjson.dumps(row).decode("utf-8") for row in index_rows(summaries))
     code = site_script_path().read_text(encoding="utf-8")
     return f"var SECID_INDEX = [\n{script_json(rows)}\n];\n{code}".encode()

@@ -8,9 +8,9 @@ the concept schemes and the dataset from their graphs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from itertools import groupby
+from itertools import groupby, pairwise
 from pathlib import Path, PurePosixPath
 
 from pyoxigraph import Quad, RdfFormat, parse
@@ -25,12 +25,17 @@ from secid_rdf.site.ontology_page import ONTOLOGY_TURTLE, ontology_page
 from secid_rdf.site.search import search_script
 from secid_rdf.site.skeleton import HOME, SCRIPT, STYLESHEET
 from secid_rdf.site.statements import Statements
-from secid_rdf.site.summary import NamespaceSummary
+from secid_rdf.site.summary import NamespaceSummary, SourceSummary
 from secid_rdf.site.term_links import ONTOLOGY_PAGE
 from secid_rdf.site.type_pages import type_files, type_infos
 from secid_rdf.site.vocab_pages import SCHEMES, scheme_pages, scheme_title
 
 __all__ = ["site_files", "write_site_pages"]
+
+
+def _sorted(sources: Sequence[SourceSummary]) -> bool:
+    """Whether the sources are in SecID order already (as the export sends them)."""
+    return all(first <= second for first, second in pairwise(sources))
 
 
 def site_files(
@@ -41,8 +46,10 @@ def site_files(
     vocabulary: Iterable[Quad] = (),
     ontology: Path | None = None,
     compactor: Compactor | None = None,
-) -> list[tuple[PurePosixPath, bytes]]:
+) -> Iterator[tuple[PurePosixPath, bytes]]:
     """Every site-wide file, as ``(path below the site root, bytes)``, in a fixed order.
+
+    One at a time, so that only one page is in memory besides the summaries.
 
     :param summaries: every namespace of the export, in any order (they are listed by
         type and namespace, their sources by SecID).
@@ -53,7 +60,9 @@ def site_files(
     :param compactor: the JSON-LD compactor of the export (the shipped context inline).
     """
     ordered = [
-        replace(summary, sources=tuple(sorted(summary.sources)))
+        summary
+        if _sorted(summary.sources)
+        else replace(summary, sources=tuple(sorted(summary.sources)))
         for summary in sorted(summaries, key=lambda item: (item.type_name, item.namespace))
     ]
     ontology_bytes = (ontology or ontology_path()).read_bytes()
@@ -64,31 +73,25 @@ def site_files(
     compactor = compactor or Compactor(with_base(base))
     infos = type_infos(Statements(vocabulary), ordered, base)
     by_type = {name: list(group) for name, group in groupby(ordered, key=lambda s: s.type_name)}
-    files: list[tuple[PurePosixPath, bytes]] = []
     counts = []
     for info in infos:
         members = by_type.get(info.name, [])
-        files += type_files(info, members, vocabulary, base=base, compactor=compactor)
+        yield from type_files(info, members, vocabulary, base=base, compactor=compactor)
         sources = sum(len(member.sources) for member in members)
         counts.append(TypeCount(info.name, info.label, info.page, len(members), sources))
     schemes = scheme_pages(concepts, base)
-    files += schemes
+    yield from schemes
     scheme_links = [
         (scheme_title(concepts, scheme), page)
         for scheme, (page, _) in zip(SCHEMES, schemes, strict=True)
     ]
-    files += [
-        (
-            HOME,
-            home_page(ordered, counts, dumps=dumps(description), schemes=scheme_links, base=base),
-        ),
-        (SCRIPT, search_script(ordered)),
-        (STYLESHEET, stylesheet_path().read_bytes()),
-        (ONTOLOGY_PAGE, ontology_page(Statements(ontology_quads), base)),
-        (ONTOLOGY_TURTLE, ontology_bytes),
-        (DATASET_PAGE, dataset_page(description, base)),
-    ]
-    return files
+    links = dumps(description)
+    yield HOME, home_page(ordered, counts, dumps=links, schemes=scheme_links, base=base)
+    yield SCRIPT, search_script(ordered)
+    yield STYLESHEET, stylesheet_path().read_bytes()
+    yield ONTOLOGY_PAGE, ontology_page(Statements(ontology_quads), base)
+    yield ONTOLOGY_TURTLE, ontology_bytes
+    yield DATASET_PAGE, dataset_page(description, base)
 
 
 def write_site_pages(

@@ -8,7 +8,7 @@ never data), linked from each other.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -136,19 +136,19 @@ def type_files(
     *,
     base: str,
     compactor: Compactor,
-) -> list[tuple[PurePosixPath, bytes]]:
-    """The type's pages and data files: ``summaries`` are its namespaces, in list order.
+) -> Iterator[tuple[PurePosixPath, bytes]]:
+    """The type's data files and pages: ``summaries`` are its namespaces, in list order.
 
     :param quads: statements that include the type's own (its concept in the graph).
     """
     twins = _twins(info, quads, base, compactor)
-    files: list[tuple[PurePosixPath, bytes]] = []
     alternates: tuple[Alternate, ...] = ()
     jsonld = None
     if twins is not None:
         json_path = info.stem.with_name(info.stem.name + ".jsonld")
         turtle_path = info.stem.with_name(info.stem.name + ".ttl")
-        files += [(json_path, twins[0]), (turtle_path, twins[1])]
+        yield json_path, twins[0]
+        yield turtle_path, twins[1]
         alternates = (
             Alternate("application/ld+json", json_path, "JSON-LD"),
             Alternate("text/turtle", turtle_path, "Turtle"),
@@ -178,5 +178,4 @@ def type_files(
             jsonld=jsonld if number == 1 else None,
             description=info.description or None,
         )
-        files.append((here, render_page(frame, "\n".join(part for part in body if part))))
-    return files
+        yield here, render_page(frame, "\n".join(part for part in body if part))
