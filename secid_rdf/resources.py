@@ -13,7 +13,6 @@ __all__ = [
     "registry_schema_path",
     "shapes_dir",
     "site_script_path",
-    "stylesheet_path",
 ]
 
 
@@ -50,11 +49,6 @@ def shapes_dir() -> Path:
 def registry_schema_path() -> Path:
     """The registry's JSON schema of a namespace file, as published upstream."""
     return _data_dir() / "registry-namespace.schema.json"
-
-
-def stylesheet_path() -> Path:
-    """The site's one stylesheet, written as ``style.css``."""
-    return _data_dir() / "site.css"
 
 
 def site_script_path() -> Path:

@@ -20,7 +20,7 @@ import html5lib
 import pytest
 from conftest import JSON_SAMPLE
 from pyoxigraph import Literal, Quad
-from rdf_graphs import pyld_graph, rdflib_graph
+from rdf_graphs import pyld_graph
 
 from secid_rdf.convert.builder import convert_concepts, convert_types
 from secid_rdf.formats.dataset import DatasetInfo, DatasetStats, Distribution, describe_dataset
@@ -28,6 +28,7 @@ from secid_rdf.formats.serialize import FORMATS
 from secid_rdf.iris import DEFAULT_BASE, tag_iri, type_iri
 from secid_rdf.read.registry import read_registry
 from secid_rdf.resources import ontology_path
+from secid_rdf.secid import KNOWN_TYPES
 from secid_rdf.site import type_pages
 from secid_rdf.site.home import MAX_LISTED
 from secid_rdf.site.site_pages import site_files, write_site_pages
@@ -45,8 +46,13 @@ from secid_rdf.vocab import (
 BASE = DEFAULT_BASE
 HOSTILE = '</script><img src=x onerror=alert(1)>"\u2028<!--'
 XHTML = "{http://www.w3.org/1999/xhtml}"
-TOP_FILES = {fmt.file_name for fmt in FORMATS.values()} | {"context.jsonld", "void.ttl"}
-"""Files of the export's top folder that the site-wide pages link to but others write."""
+TOP_FILES = {fmt.file_name for fmt in FORMATS.values()} | {
+    "context.jsonld",
+    "void.ttl",
+    "style.css",
+}
+TOP_FILES |= {f"{name}{suffix}" for name in KNOWN_TYPES for suffix in (".jsonld", ".ttl")}
+"""Files the site-wide pages link to that the export writes with the data files."""
 
 
 def _summary(
@@ -157,13 +163,7 @@ def test_every_page_parses_as_html5_without_errors(site: dict[str, bytes]) -> No
     expected = {"index.html", "ontology.html", "void.html", "advisory.html", "weakness.html"}
     expected |= {"vocab/status.html", "vocab/urlkind.html", "vocab/tag.html"}
     assert expected <= pages.keys()
-    assert {
-        "search.js",
-        "style.css",
-        "ontology.ttl",
-        "advisory.jsonld",
-        "advisory.ttl",
-    } <= site.keys()
+    assert {"search.js", "ontology.ttl"} <= site.keys()
     for path, data in pages.items():
         try:
             _parse(data)
@@ -338,18 +338,22 @@ def test_dataset_page_shows_the_description_and_links_the_dumps(site: dict[str, 
     assert "void.ttl" in links and "https://creativecommons.org/publicdomain/zero/1.0/" in links
 
 
-def test_type_data_files_hold_the_type_triples(
+def test_type_page_embeds_the_type_triples_and_links_its_data(
     site: dict[str, bytes], vocabulary: list[Quad]
 ) -> None:
-    """advisory.jsonld (read by pyld) and .ttl (by rdflib) are the type's triples; embedded too."""
+    """The JSON-LD in advisory.html, read by pyld, is the type's triples; its twins are linked."""
     iri = type_iri(BASE, "advisory")
     expected = {str(quad.triple) for quad in vocabulary if quad.subject == iri}
     assert len(expected) > 5
-    assert pyld_graph(site["advisory.jsonld"]) == expected
-    assert rdflib_graph(site["advisory.ttl"], "turtle") == expected
     tree = _parse(site["advisory.html"])
     embedded = next(s for s in _elements(tree, "script") if s.get("type") == "application/ld+json")
-    assert json.loads(embedded.text or "") == json.loads(site["advisory.jsonld"])
+    assert pyld_graph((embedded.text or "").encode("utf-8")) == expected
+    alternates = {
+        link.attrib["type"]: link.attrib["href"]
+        for link in _elements(tree, "link")
+        if link.get("rel") == "alternate"
+    }
+    assert alternates == {"application/ld+json": "advisory.jsonld", "text/turtle": "advisory.ttl"}
 
 
 def test_write_site_pages_writes_the_listed_files_and_links_unchanged_ones(

@@ -18,16 +18,16 @@ from pyoxigraph import Quad, RdfFormat, parse
 from secid_rdf.export.atomic_files import inside, write_or_link
 from secid_rdf.formats.context import with_base
 from secid_rdf.formats.jsonld import Compactor
-from secid_rdf.resources import ontology_path, stylesheet_path
+from secid_rdf.resources import ontology_path
 from secid_rdf.site.dataset_page import DATASET_PAGE, dataset_page, dumps
 from secid_rdf.site.home import TypeCount, home_page
 from secid_rdf.site.ontology_page import ONTOLOGY_TURTLE, ontology_page
 from secid_rdf.site.search import search_script
-from secid_rdf.site.skeleton import HOME, SCRIPT, STYLESHEET
+from secid_rdf.site.skeleton import HOME, SCRIPT
 from secid_rdf.site.statements import Statements
 from secid_rdf.site.summary import NamespaceSummary, SourceSummary
 from secid_rdf.site.term_links import ONTOLOGY_PAGE
-from secid_rdf.site.type_pages import type_files, type_infos
+from secid_rdf.site.type_pages import type_infos, type_pages
 from secid_rdf.site.vocab_pages import SCHEMES, scheme_pages, scheme_title
 
 __all__ = ["site_files", "write_site_pages"]
@@ -76,7 +76,7 @@ def site_files(
     counts = []
     for info in infos:
         members = by_type.get(info.name, [])
-        yield from type_files(info, members, vocabulary, base=base, compactor=compactor)
+        yield from type_pages(info, members, vocabulary, compactor=compactor)
         sources = sum(len(member.sources) for member in members)
         counts.append(TypeCount(info.name, info.label, info.page, len(members), sources))
     schemes = scheme_pages(concepts, base)
@@ -88,7 +88,6 @@ def site_files(
     links = dumps(description)
     yield HOME, home_page(ordered, counts, dumps=links, schemes=scheme_links, base=base)
     yield SCRIPT, search_script(ordered)
-    yield STYLESHEET, stylesheet_path().read_bytes()
     yield ONTOLOGY_PAGE, ontology_page(Statements(ontology_quads), base)
     yield ONTOLOGY_TURTLE, ontology_bytes
     yield DATASET_PAGE, dataset_page(description, base)

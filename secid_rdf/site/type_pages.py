@@ -15,15 +15,15 @@ from pathlib import PurePosixPath
 from pyoxigraph import NamedNode, Quad
 
 from secid_rdf.formats.jsonld import Compactor, document_to_bytes
-from secid_rdf.formats.serialize import serialize
 from secid_rdf.iris import type_iri
+from secid_rdf.secid import KNOWN_TYPES
 from secid_rdf.site.paths import file_segment, href, site_stem
 from secid_rdf.site.skeleton import HOME, Alternate, Frame, render_page, text
 from secid_rdf.site.statements import Statements
 from secid_rdf.site.summary import NamespaceSummary
 from secid_rdf.vocab import DCTERMS, RDFS, SECID, SKOS
 
-__all__ = ["PAGE_SIZE", "SecidTypeInfo", "type_files", "type_infos"]
+__all__ = ["PAGE_SIZE", "SecidTypeInfo", "type_infos", "type_pages"]
 
 PAGE_SIZE = 1000
 """Most namespaces on one type page (a page stays under about a megabyte)."""
@@ -42,7 +42,11 @@ class SecidTypeInfo:
     @property
     def page(self) -> PurePosixPath:
         """The type's (first) page, ``advisory.html``."""
-        return self.stem.with_name(self.stem.name + ".html")
+        return self.data_file(".html")
+
+    def data_file(self, suffix: str) -> PurePosixPath:
+        """The type's file with this suffix (``advisory.jsonld``)."""
+        return self.stem.with_name(self.stem.name + suffix)
 
     def numbered(self, number: int) -> PurePosixPath:
         """The page ``number`` (from 1) of the type's list."""
@@ -112,48 +116,39 @@ def _pager(here: PurePosixPath, info: SecidTypeInfo, count: int) -> str:
     return f'<nav aria-label="{label}" class="pages"><ol>{"".join(items)}</ol></nav>'
 
 
-def _twins(
-    info: SecidTypeInfo, quads: Sequence[Quad], base: str, compactor: Compactor
-) -> tuple[bytes, bytes] | None:
-    """The type's JSON-LD and Turtle files, from its own triples; None when it has none."""
+def _embedded(info: SecidTypeInfo, quads: Sequence[Quad], compactor: Compactor) -> str | None:
+    """The JSON-LD of the type's own triples, to embed in its page; None when it has none."""
     triples = sorted(
         {quad.triple for quad in quads if quad.subject == NamedNode(info.iri)}, key=str
     )
     if not triples:
         return None
     node = compactor.node(triples)
-    jsonld = document_to_bytes({"@context": compactor.document_context(node), **node})
-    turtle = serialize(
-        [Quad(t.subject, t.predicate, t.object) for t in triples], "turtle", base=base
-    )
-    return jsonld, turtle
+    return document_to_bytes({"@context": compactor.document_context(node), **node}).decode()
 
 
-def type_files(
+def type_pages(
     info: SecidTypeInfo,
     summaries: Sequence[NamespaceSummary],
     quads: Sequence[Quad],
     *,
-    base: str,
     compactor: Compactor,
 ) -> Iterator[tuple[PurePosixPath, bytes]]:
-    """The type's data files and pages: ``summaries`` are its namespaces, in list order.
+    """The type's pages: ``summaries`` are its namespaces, in list order.
+
+    The first page embeds the type's JSON-LD and links its data files, ``<type>.jsonld``
+    and ``<type>.ttl``, which the export writes with the other data files (for the
+    types :data:`~secid_rdf.secid.KNOWN_TYPES` names).
 
     :param quads: statements that include the type's own (its concept in the graph).
     """
-    twins = _twins(info, quads, base, compactor)
+    jsonld = _embedded(info, quads, compactor)
     alternates: tuple[Alternate, ...] = ()
-    jsonld = None
-    if twins is not None:
-        json_path = info.stem.with_name(info.stem.name + ".jsonld")
-        turtle_path = info.stem.with_name(info.stem.name + ".ttl")
-        yield json_path, twins[0]
-        yield turtle_path, twins[1]
+    if jsonld is not None and info.name in KNOWN_TYPES:
         alternates = (
-            Alternate("application/ld+json", json_path, "JSON-LD"),
-            Alternate("text/turtle", turtle_path, "Turtle"),
+            Alternate("application/ld+json", info.data_file(".jsonld"), "JSON-LD"),
+            Alternate("text/turtle", info.data_file(".ttl"), "Turtle"),
         )
-        jsonld = twins[0].decode("utf-8")
     sources = sum(len(summary.sources) for summary in summaries)
     count = max(1, -(-len(summaries) // PAGE_SIZE))
     for number in range(1, count + 1):
