@@ -44,7 +44,6 @@ def site_files(
     base: str,
     void_graph: Iterable[Quad],
     vocabulary: Iterable[Quad] = (),
-    ontology: Path | None = None,
     compactor: Compactor | None = None,
 ) -> Iterator[tuple[PurePosixPath, bytes]]:
     """Every site-wide file, as ``(path below the site root, bytes)``, in a fixed order.
@@ -56,7 +55,6 @@ def site_files(
     :param void_graph: the dataset description, as written to ``void.ttl``.
     :param vocabulary: the SecID types' and the open-vocabulary concepts' quads (the
         export's loose quads): type descriptions, URL kinds and tags the data declares.
-    :param ontology: the ontology file; the shipped one by default.
     :param compactor: the JSON-LD compactor of the export (the shipped context inline).
     """
     ordered = [
@@ -65,7 +63,7 @@ def site_files(
         else replace(summary, sources=tuple(sorted(summary.sources)))
         for summary in sorted(summaries, key=lambda item: (item.type_name, item.namespace))
     ]
-    ontology_bytes = (ontology or ontology_path()).read_bytes()
+    ontology_bytes = ontology_path().read_bytes()  # shipped with the package
     ontology_quads = list(parse(ontology_bytes, format=RdfFormat.TURTLE))
     vocabulary = list(vocabulary)
     concepts = Statements([*ontology_quads, *vocabulary])
@@ -100,7 +98,6 @@ def write_site_pages(
     base: str,
     void_graph: Iterable[Quad],
     vocabulary: Iterable[Quad] = (),
-    ontology: Path | None = None,
     compactor: Compactor | None = None,
     previous: Callable[[str], str | None] = lambda name: None,
 ) -> list[str]:
@@ -117,7 +114,6 @@ def write_site_pages(
         base=base,
         void_graph=void_graph,
         vocabulary=vocabulary,
-        ontology=ontology,
         compactor=compactor,
     ):
         name = str(path)
