@@ -54,9 +54,21 @@ def require_corpus(path: Path) -> Path:
         "kept in ../shared/corpora beside the project checkout; without them only "
         "tests/fixtures/corpus-sample is tested"
     )
+    missing(reason)
+    return path
+
+
+def missing(reason: str) -> None:
+    """Skip the asking test for ``reason``, or fail it when ``CI`` is set: CI has everything."""
     if os.environ.get("CI"):
-        pytest.fail(reason)
+        pytest.fail(f"{reason} (CI must have it)")
     pytest.skip(reason)
+
+
+def require_tool(found: object, what: str, install: str) -> None:
+    """Go on when ``found`` (a path, a module) is there; else :func:`missing` with ``install``."""
+    if not found:
+        missing(f"{what}: {install}")
 
 
 def registry_path(name: str) -> Path:

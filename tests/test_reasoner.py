@@ -6,12 +6,11 @@ it, except in CI (``CI`` set), where a missing Java is a failure: ``.ci/run`` in
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import registry_path
+from conftest import registry_path, require_tool
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
 from secid_rdf.export.run import registry_to_quads
@@ -39,10 +38,7 @@ READ_BY_HERMIT = OWL2_DATATYPES | {PREFIXES["xsd"] + "date"}
 
 @pytest.fixture(scope="module")
 def java() -> None:
-    if shutil.which("java") is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"HermiT needs Java, and CI must have it: {INSTALL}")
-        pytest.skip(f"HermiT needs Java: {INSTALL}")
+    require_tool(shutil.which("java"), "HermiT needs Java", INSTALL)
 
 
 def ontology_and(quads: list[Quad]) -> bytes:

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 import rdflib
-from conftest import free_port, wait_until_listening
+from conftest import free_port, require_tool, wait_until_listening
 from pyld import jsonld
 
 from secid_rdf.export.run import ExportOptions, export_registry
@@ -140,10 +140,7 @@ def _config(root: Path, port: int) -> str:
 @pytest.fixture(scope="module")
 def apache() -> Iterator[Apache]:
     """Apache serving an export of the bundled registry, stopped after the module's tests."""
-    if not APACHE.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"the site's Apache test needs apache2, and CI must have it: {INSTALL}")
-        pytest.skip(f"the site's Apache test needs apache2: {INSTALL}")
+    require_tool(APACHE.is_file(), "the site's Apache test needs apache2", INSTALL)
     root = Path(tempfile.mkdtemp(prefix="secid-apache-"))
     try:
         root.chmod(0o755)  # the workers (nobody, when run as root) read the site

@@ -13,13 +13,19 @@ import subprocess
 from pathlib import Path, PurePosixPath
 
 import pytest
+from conftest import require_tool
 
 from secid_rdf.site.search import search_script
 from secid_rdf.site.summary import NamespaceSummary, SourceSummary
 from secid_rdf.testing.synthetic_summaries import synthetic_summaries
 
 NODE = shutil.which("node") or shutil.which("nodejs")
-pytestmark = pytest.mark.skipif(NODE is None, reason="Node.js not found: apt-get install nodejs")
+
+
+@pytest.fixture(autouse=True)
+def node() -> None:
+    require_tool(NODE, "the filter's test runs in Node.js", "apt-get install -y nodejs")
+
 
 _HARNESS = r"""
 const fs = require("fs"), vm = require("vm");
