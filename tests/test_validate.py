@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,12 @@ from click.testing import CliRunner, Result
 from conftest import registry_path
 
 from secid_rdf.cli import main
-from secid_rdf.findings import Severity
+from secid_rdf.findings import Severity, sort_findings
+from secid_rdf.iris import DEFAULT_BASE
+from secid_rdf.read.registry import parse_namespace_files, read_registry
 from secid_rdf.validate.data_files import validate_data
-from secid_rdf.validate.shacl import validate_registry
+from secid_rdf.validate.file_checks import check_file
+from secid_rdf.validate.shacl import registry_findings, validate_registry
 from secid_rdf.validate.store_checks import RULE_REGEX, RULE_TERM
 
 SEED = "reference/aisi.md"
@@ -227,6 +231,20 @@ def test_corpora_validate_and_every_finding_has_a_line(corpus: str) -> None:
     assert unlocated == []
     for finding in findings:
         assert (path / finding.location.file).is_file(), str(finding)
+
+
+@pytest.mark.parametrize("corpus", ["markdown", "json"])
+def test_part_by_part_run_finds_what_one_run_over_the_whole_graph_finds(corpus: str) -> None:
+    path = registry_path(corpus)
+    registry = read_registry(
+        path, parse=partial(parse_namespace_files, check=check_file), content_digest=False
+    )
+    whole = registry_findings(registry, base=DEFAULT_BASE, engine="turbo", shapes=None)
+    assert whole, "real registries have dangling operators at least"
+    for jobs in (1, 2):  # the groups in this process, then in two worker processes
+        parts = validate_registry(path, jobs=jobs).findings
+        assert [str(f) for f in parts] == [str(f) for f in sort_findings(whole)]
+        assert parts == tuple(sort_findings(whole))
 
 
 def test_reference_engine_agrees_with_the_default_engine(markdown_corpus: Path) -> None:

@@ -46,7 +46,8 @@ RULE_UNTRANSLATABLE_REGEX = "convert-regex"
 class Conversion:
     """The graph of a registry, and where each part of it came from.
 
-    ``quads`` are sorted (N-Quads order of their text) and free of duplicates.
+    ``quads`` are sorted (N-Quads order of their text; unless asked not to be) and free of
+    duplicates.
     ``provenance`` maps each subject IRI to the registry location it was read from;
     ``property_provenance`` maps ``(subject IRI, predicate IRI)`` to the location of the
     key that gave that property, where the reader recorded it (see
@@ -112,25 +113,30 @@ class QuadWriter:
         self.graph = graph_iri("")  # set to the type's graph before any quad is added
         self.declared: set[tuple[NamedNode, NamedNode]] = set()
         self.translations: dict[str, XPathRegex | UntranslatableRegexError] = {}
+        self.ordered = True  # whether :meth:`result` sorts the quads
 
     def close_chunk(self) -> None:
         """Sort and deduplicate the quads of one namespace (or of the types) on their own.
 
         Each quad's N-Quads text is computed once and kept as its sort key for the merge;
         chunks never share a quad (their subjects differ, concepts are declared once).
+        Unordered, the quads stay where they are, for :meth:`result`.
         """
-        keyed = sorted({str(quad): quad for quad in self.quads}.items())
-        self.chunks.append(keyed)
-        self.quads = []
+        if self.ordered:
+            keyed = sorted({str(quad): quad for quad in self.quads}.items())
+            self.chunks.append(keyed)
+            self.quads = []
 
     def part(self) -> ConvertedPart:
         """What was collected, unsorted: for a part of an export."""
         return ConvertedPart(list(dict.fromkeys(self.quads)), self.concepts, self.findings)
 
     def result(self) -> Conversion:
-        """Merge the sorted chunks and freeze what was collected."""
+        """Merge the sorted chunks (or take the quads as they came) and freeze it all."""
         return Conversion(
-            quads=tuple(quad for _, quad in heapq.merge(*self.chunks)),
+            quads=tuple(quad for _, quad in heapq.merge(*self.chunks))
+            if self.ordered
+            else tuple(dict.fromkeys(self.quads)),
             provenance=MappingProxyType(self.provenance),
             property_provenance=MappingProxyType(self.property_provenance),
             findings=tuple(self.findings),

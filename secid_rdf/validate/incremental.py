@@ -23,15 +23,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pyoxigraph import NamedNode
-
 from secid_rdf.export.cache_files import cache_folder, files_key, read_cached, write_cached
 from secid_rdf.findings import RegistryNotFoundError, sort_findings
 from secid_rdf.model import Namespace, Registry
 from secid_rdf.read.registry import ParsedFiles, parse_namespace_files, read_registry
 from secid_rdf.validate.file_checks import check_file
 from secid_rdf.validate.shacl import Validation, registry_findings
-from secid_rdf.vocab import RDF, SECID
 
 if TYPE_CHECKING:
     import rdflib
@@ -42,9 +39,6 @@ INDEXES_KEPT = 4
 """Registry indexes kept in the cache (one per registry folder and base)."""
 
 _SALT = b"secid-rdf validate index 1\n"
-
-_LINKED_CLASSES = frozenset(SECID.iri(n) for n in ("Namespace", "Source", "MatchNode"))
-"""What a link may name: the classes the shapes look for at a link's target."""
 
 
 @dataclass(frozen=True)
@@ -204,8 +198,8 @@ def _entries(
     digests: dict[str, tuple[bytes, tuple[int, int, int]]],
     base: str,
 ) -> dict[str, _Entry]:
-    """Index entries of these files, each read and converted on its own."""
-    from secid_rdf.convert.builder import registry_to_graph
+    """Index entries of these files, each read on its own."""
+    from secid_rdf.convert.builder import linked_nodes
 
     parsed, _ = parse_namespace_files(files)
     entries = {}
@@ -213,20 +207,7 @@ def _entries(
         linked: tuple[tuple[str, str], ...] = ()
         stub = None
         if namespace is not None:
-            alone = Registry(root=Path(), types=(), namespaces=(namespace,))
-            quads = registry_to_graph(alone, base=base).quads
-            linked = tuple(
-                sorted(
-                    {
-                        (q.subject.value, q.object.value)
-                        for q in quads
-                        if q.predicate == RDF.type
-                        and isinstance(q.subject, NamedNode)
-                        and isinstance(q.object, NamedNode)
-                        and q.object.value in _LINKED_CLASSES
-                    }
-                )
-            )
+            linked = tuple(sorted(set(linked_nodes([namespace], base=base))))
             stub = Namespace(
                 type=namespace.type,
                 namespace=namespace.namespace,

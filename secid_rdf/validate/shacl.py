@@ -44,6 +44,7 @@ from secid_rdf.vocab import PREFIXES, RDF, VOCAB_NAMESPACE
 
 __all__ = [
     "ENGINES",
+    "FOCUS_ENGINES",
     "SHAPES_NAMESPACE",
     "ShaclResult",
     "Validation",
@@ -219,6 +220,11 @@ ENGINES: dict[str, Callable[[rdflib.Graph | Store, rdflib.Graph, Focus], rdflib.
     "pyshacl": _run_pyshacl,
 }
 """SHACL engine per ``--engine`` name; each returns the ``sh:ValidationReport`` graph."""
+
+FOCUS_ENGINES = frozenset({"turbo"})
+"""Engines that check a focus node only against the shapes that target it, so a registry
+can be validated part by part (:mod:`secid_rdf.validate.parts`). pyshacl checks focus nodes
+against every shape, which gives results a whole run does not."""
 
 
 def run_shacl(
@@ -418,7 +424,8 @@ def validate_registry(
         findings a full run gives for them; the rest of the registry is known from an index
         (:mod:`secid_rdf.validate.incremental`).
     :param use_cache: with ``only``, keep that index in the user's cache folder.
-    :param jobs: processes that read the files of a full run (default: one per core).
+    :param jobs: processes that read and validate a full run (default: one per core), part
+        by part (:mod:`secid_rdf.validate.parts`).
     :raises RegistryNotFoundError: when ``path`` is not a folder.
     :raises ShapesError: when the shapes cannot be loaded or used.
     """
@@ -432,11 +439,15 @@ def validate_registry(
     from secid_rdf.export.workers import Workers
     from secid_rdf.read.registry import read_registry
     from secid_rdf.validate.file_checks import check_file
+    from secid_rdf.validate.parts import part_findings
 
     with Workers(jobs) as workers:  # files are read and checked in parallel, as export does
         parse = parse_in(workers, check=check_file)
         registry = read_registry(path, parse=parse, content_digest=False)
-    findings = registry_findings(registry, base=base, engine=engine, shapes=shapes)
+        if engine in FOCUS_ENGINES:
+            findings = part_findings(registry, workers, base=base, engine=engine, shapes=shapes)
+        else:
+            findings = registry_findings(registry, base=base, engine=engine, shapes=shapes)
     return Validation(tuple(sort_findings(findings)))
 
 
@@ -458,7 +469,7 @@ def registry_findings(
     from secid_rdf.validate.examples import example_findings
     from secid_rdf.validate.twin_checks import twin_findings
 
-    conversion = registry_to_graph(registry, base=base)
+    conversion = registry_to_graph(registry, base=base, ordered=False)
     store = Store()
     store.bulk_extend(Quad(q.subject, q.predicate, _shortened(q.object)) for q in conversion.quads)
     focus = None

@@ -1,0 +1,115 @@
+"""A whole registry validated part by part, side by side in the export's worker processes.
+
+One SHACL run over a large registry's graph takes seconds in one process. Instead, the
+registry is cut into the export's parts (:func:`~secid_rdf.export.partition.plan_parts`),
+joined into a few groups of about equal work, and each group is converted and validated in
+a worker as :mod:`secid_rdf.validate.incremental` validates a few files: its own nodes in
+full; of the rest of the registry, the classes of the nodes it links to, taken from
+:func:`~secid_rdf.convert.builder.linked_nodes` over the whole registry. Namespaces whose
+IRIs extend one another stay in one part, so a repeated namespace is found as in one
+conversion. The findings are those of one run over the whole graph (a test compares both
+on the real registries); what every group sees (the SecID types, a concept two groups use)
+is reported once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import TYPE_CHECKING
+
+from secid_rdf.convert.builder import linked_nodes
+from secid_rdf.export.partition import namespace_weight, plan_parts
+from secid_rdf.export.workers import Workers
+from secid_rdf.findings import Finding
+from secid_rdf.model import Namespace, Registry
+from secid_rdf.validate.shacl import load_shapes, registry_findings
+
+if TYPE_CHECKING:
+    import rdflib
+
+__all__ = ["GROUPS_PER_WORKER", "part_findings"]
+
+GROUPS_PER_WORKER = 2
+"""Groups of parts per worker: with one, a worker that drew the slower group keeps the
+other waiting; more repeat what every group converts and validates (the types, the shapes)."""
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One group to validate: the registry with only the group's namespaces and twins."""
+
+    registry: Registry
+    known: Mapping[str, Collection[str]]
+    base: str
+    engine: str
+    shapes: rdflib.Graph | None
+
+
+def part_findings(
+    registry: Registry,
+    workers: Workers,
+    *,
+    base: str,
+    engine: str,
+    shapes: rdflib.Graph | None,
+) -> list[Finding]:
+    """Every finding of a registry read with the file checks, without repeats.
+
+    The same as :func:`~secid_rdf.validate.shacl.registry_findings` gives, computed in
+    ``workers``.
+    """
+    known: dict[str, set[str]] = {}
+    for iri, kind in linked_nodes(registry.namespaces, base=base):
+        known.setdefault(iri, set()).add(kind)
+    groups = _groups(plan_parts(registry.namespaces, base), workers.count * GROUPS_PER_WORKER)
+    group_of = {(ns.type, ns.namespace): i for i, group in enumerate(groups) for ns in group}
+    twins: list[list[tuple[Namespace, Namespace]]] = [[] for _ in groups]
+    for pair in registry.twins:  # with the group of its merged namespace (there always is one)
+        twins[group_of.get((pair[0].type, pair[0].namespace), 0)].append(pair)
+    tasks = [
+        _Task(
+            replace(registry, namespaces=tuple(group), findings=(), twins=tuple(pairs)),
+            known,
+            base,
+            engine,
+            shapes,
+        )
+        for group, pairs in zip(groups, twins, strict=True)
+    ]
+    findings = list(registry.findings)
+    for found in workers.ordered(_task_findings, tasks):
+        findings += found
+    return list(dict.fromkeys(findings))
+
+
+def _groups(parts: Sequence[Sequence[Namespace]], count: int) -> list[list[Namespace]]:
+    """Consecutive parts joined into ``count`` groups of about equal weight (at least one).
+
+    A registry without namespaces still makes one group: its types are validated there.
+    """
+    weights = [sum(map(namespace_weight, part)) for part in parts]
+    total = sum(weights)
+    groups: list[list[Namespace]] = [[]]
+    done = 0
+    for part, weight in zip(parts, weights, strict=True):
+        if groups[-1] and done >= total * len(groups) / count:
+            groups.append([])
+        groups[-1] += part
+        done += weight
+    return groups
+
+
+def _task_findings(task: _Task) -> list[Finding]:
+    """Convert and validate one group (in a worker)."""
+    shapes = task.shapes if task.shapes is not None else _shipped_shapes()
+    return registry_findings(
+        task.registry, base=task.base, engine=task.engine, shapes=shapes, known=task.known
+    )
+
+
+@cache
+def _shipped_shapes() -> rdflib.Graph:
+    """The shipped shapes, parsed once per worker for all the groups it validates."""
+    return load_shapes()
