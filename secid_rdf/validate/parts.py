@@ -1,9 +1,10 @@
-"""A whole registry validated part by part, side by side in the export's worker processes.
+"""A whole registry validated part by part, side by side in worker processes.
 
 One SHACL run over a large registry's graph takes seconds in one process. Instead, the
 registry is cut into the export's parts (:func:`~secid_rdf.export.partition.plan_parts`),
 joined into a few groups of about equal weight, and each group is converted and validated in
-a worker as :mod:`secid_rdf.validate.incremental` validates a few files: its own nodes in
+a worker (:class:`~secid_rdf.export.workers.Workers`, forked once the registry is read) as
+:mod:`secid_rdf.validate.incremental` validates a few files: its own nodes in
 full; of the rest of the registry, the classes of the nodes it links to, taken from
 :func:`~secid_rdf.convert.builder.linked_nodes` over the whole registry. Namespaces whose
 IRIs extend one another stay in one part, so a repeated namespace is found as in one
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from secid_rdf.convert.builder import linked_nodes
 from secid_rdf.export.partition import namespace_weight, plan_parts
-from secid_rdf.export.workers import Workers
+from secid_rdf.export.workers import Workers, available_cores
 from secid_rdf.findings import Finding
 from secid_rdf.model import Namespace, Registry
 from secid_rdf.validate.shacl import load_shapes, registry_findings
@@ -40,50 +41,60 @@ shapes, is small)."""
 
 
 @dataclass(frozen=True)
-class _Task:
-    """One group to validate: the registry with only the group's namespaces and twins."""
+class _Plan:
+    """The groups of the run in progress, each a registry with only its namespaces and twins."""
 
-    registry: Registry
+    groups: list[Registry]
     known: Mapping[str, Collection[str]]
     base: str
     engine: str
     shapes: rdflib.Graph | None
 
 
+_plan: _Plan | None = None
+"""Set while the workers are forked, so that each inherits the groups instead of having
+them sent: pickling a large registry and its index to the workers and unpickling them
+there cost more (0.7 s of CPU on the May corpus) than forking after the read."""
+
+
 def part_findings(
     registry: Registry,
-    workers: Workers,
     *,
     base: str,
     engine: str,
     shapes: rdflib.Graph | None,
+    jobs: int | None = None,
 ) -> list[Finding]:
     """Every finding of a registry read with the file checks, without repeats.
 
     The same as :func:`~secid_rdf.validate.shacl.registry_findings` gives, computed in
-    ``workers``.
+    worker processes forked for it (see :class:`~secid_rdf.export.workers.Workers`).
+
+    :param jobs: worker processes (default: one per core); with 1, the groups are validated
+        in this process.
     """
+    global _plan
     known: dict[str, set[str]] = {}
     for iri, kind in linked_nodes(registry.namespaces, base=base):
         known.setdefault(iri, set()).add(kind)
-    groups = _groups(plan_parts(registry.namespaces, base), workers.count * GROUPS_PER_WORKER)
+    count = (jobs or available_cores()) * GROUPS_PER_WORKER
+    groups = _groups(plan_parts(registry.namespaces, base), count)
     group_of = {(ns.type, ns.namespace): i for i, group in enumerate(groups) for ns in group}
     twins: list[list[tuple[Namespace, Namespace]]] = [[] for _ in groups]
     for pair in registry.twins:  # with the group of its merged namespace (there always is one)
         twins[group_of.get((pair[0].type, pair[0].namespace), 0)].append(pair)
-    tasks = [
-        _Task(
-            replace(registry, namespaces=tuple(group), findings=(), twins=tuple(pairs)),
-            known,
-            base,
-            engine,
-            shapes,
-        )
+    parts = [
+        replace(registry, namespaces=tuple(group), findings=(), twins=tuple(pairs))
         for group, pairs in zip(groups, twins, strict=True)
     ]
     findings = list(registry.findings)
-    for found in workers.ordered(_task_findings, tasks):
-        findings += found
+    _plan = _Plan(parts, known, base, engine, shapes)
+    try:
+        with Workers(jobs) as workers:
+            for found in workers.ordered(_group_findings, range(len(parts))):
+                findings += found
+    finally:
+        _plan = None
     return list(dict.fromkeys(findings))
 
 
@@ -104,11 +115,17 @@ def _groups(parts: Sequence[Sequence[Namespace]], count: int) -> list[list[Names
     return groups
 
 
-def _task_findings(task: _Task) -> list[Finding]:
-    """Convert and validate one group (in a worker)."""
-    shapes = task.shapes if task.shapes is not None else _shipped_shapes()
+def _group_findings(index: int) -> list[Finding]:
+    """Convert and validate one group of :data:`_plan` (in a worker)."""
+    if _plan is None:
+        raise RuntimeError("no validation in progress")
+    shapes = _plan.shapes if _plan.shapes is not None else _shipped_shapes()
     return registry_findings(
-        task.registry, base=task.base, engine=task.engine, shapes=shapes, known=task.known
+        _plan.groups[index],
+        base=_plan.base,
+        engine=_plan.engine,
+        shapes=shapes,
+        known=_plan.known,
     )
 
 

@@ -444,10 +444,10 @@ def validate_registry(
     with Workers(jobs) as workers:  # files are read and checked in parallel, as export does
         parse = parse_in(workers, check=check_file)
         registry = read_registry(path, parse=parse, content_digest=False)
-        if engine in FOCUS_ENGINES:
-            findings = part_findings(registry, workers, base=base, engine=engine, shapes=shapes)
-        else:
-            findings = registry_findings(registry, base=base, engine=engine, shapes=shapes)
+    if engine in FOCUS_ENGINES:
+        findings = part_findings(registry, base=base, engine=engine, shapes=shapes, jobs=jobs)
+    else:
+        findings = registry_findings(registry, base=base, engine=engine, shapes=shapes)
     return Validation(tuple(sort_findings(findings)))
 
 
