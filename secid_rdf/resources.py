@@ -13,6 +13,7 @@ __all__ = [
     "registry_schema_path",
     "shapes_dir",
     "site_script_path",
+    "site_stylesheet_path",
 ]
 
 
@@ -29,6 +30,11 @@ def bundled_registry_path() -> Path:
 def context_path() -> Path:
     """The JSON-LD context generated from the ontology (``secid_rdf.formats.context``)."""
     return _data_dir() / "context.jsonld"
+
+
+def site_stylesheet_path() -> Path:
+    """The site's one stylesheet, copied to ``style.css`` at the top of an export."""
+    return _data_dir() / "site.css"
 
 
 def ontology_path() -> Path:

@@ -148,11 +148,11 @@ def test_a_failing_part_stops_the_export_and_its_workers(
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    (out / "pages").write_text("a file where the pages folder goes", encoding="utf-8")
+    (out / "advisory").write_text("a file where a folder of pages goes", encoding="utf-8")
     with pytest.raises(SecidRdfError, match="cannot write"):
         export_registry(markdown_corpus, out, ExportOptions(jobs=jobs))
     assert multiprocessing.active_children() == []
-    assert sorted(path.name for path in out.iterdir()) == ["pages"], "a dump was left behind"
+    assert sorted(path.name for path in out.iterdir()) == ["advisory"], "a dump was left behind"
 
 
 def test_cli_jobs_gives_the_same_files(tmp_path: Path, markdown_corpus: Path) -> None:

@@ -53,13 +53,14 @@ def test_only_files_of_the_previous_run_are_removed(
     export_registry(full, out, OPTIONS)
     listed = (out / MANIFEST).read_text().splitlines()
     assert listed == sorted(_files(out).keys() - {MANIFEST})
-    page = next(name for name in listed if name.startswith("pages/advisory/") and "nist" in name)
+    page = next(name for name in listed if name.startswith("advisory/") and "nist" in name)
     theirs = {
-        "pages/advisory/mine.html": b"<p>mine</p>\n",
-        "pages/index.html": b"<p>index</p>\n",
+        "advisory/mine.html": b"<p>mine</p>\n",
+        "mine/index.html": b"<p>index</p>\n",
         "notes.jsonld": b"{}\n",
     }
     for name, data in theirs.items():
+        (out / name).parent.mkdir(exist_ok=True)
         (out / name).write_bytes(data)
 
     result = export_registry(smaller, out, OPTIONS)
@@ -80,21 +81,22 @@ def test_links_stay_links_and_folders_keep_their_modes(
     (elsewhere / "inner").mkdir(parents=True)
     (elsewhere / "inner" / "a.txt").write_bytes(b"a\n")
     (out / "linked").symlink_to(elsewhere)
-    (out / "pages" / "style.css").symlink_to(elsewhere / "inner" / "a.txt")
+    (out / "advisory" / "theirs.css").symlink_to(elsewhere / "inner" / "a.txt")
     (out / "private").mkdir()
     (out / "private" / "key.txt").write_bytes(b"k\n")
     os.chmod(out / "private", 0o700)
-    os.chmod(out / "pages", 0o750)
+    os.chmod(out / "advisory", 0o750)
     os.chmod(out, 0o711)
 
     export_registry(bundled_registry, out, OPTIONS)
 
     assert (out / "linked").is_symlink() and os.readlink(out / "linked") == str(elsewhere)
-    assert os.readlink(out / "pages" / "style.css") == str(elsewhere / "inner" / "a.txt")
+    assert os.readlink(out / "advisory" / "theirs.css") == str(elsewhere / "inner" / "a.txt")
     assert (elsewhere / "inner" / "a.txt").read_bytes() == b"a\n", "the target is untouched"
     assert (out / "private" / "key.txt").read_bytes() == b"k\n"
-    modes = {name: stat.S_IMODE((out / name).stat().st_mode) for name in ("private", "pages", "")}
-    assert modes == {"private": 0o700, "pages": 0o750, "": 0o711}
+    folders = ("private", "advisory", "")
+    modes = {name: stat.S_IMODE((out / name).stat().st_mode) for name in folders}
+    assert modes == {"private": 0o700, "advisory": 0o750, "": 0o711}
 
 
 def test_a_folder_where_a_page_goes_exits_2_and_keeps_the_previous_export(
@@ -102,7 +104,7 @@ def test_a_folder_where_a_page_goes_exits_2_and_keeps_the_previous_export(
 ) -> None:
     out = tmp_path / "out"
     export_registry(bundled_registry, out, OPTIONS)
-    page = next(path for path in sorted((out / "pages").rglob("*.html")))
+    page = next(path for path in sorted((out / "advisory").rglob("*.html")))
     page.unlink()
     (page / "kept.txt").parent.mkdir()
     (page / "kept.txt").write_bytes(b"x\n")
@@ -148,12 +150,12 @@ def test_a_mount_point_is_updated_in_place(
     export_registry(smaller, expected, OPTIONS)
     export_registry(full, mount_point, OPTIONS)
     (mount_point / "README.md").write_bytes(b"mine\n")
-    (mount_point / "pages" / "mine.html").write_bytes(b"<p>mine</p>\n")
+    (mount_point / "advisory" / "mine.html").write_bytes(b"<p>mine</p>\n")
     (mount_point / ".secid-rdf-new-0123456789ab" / "secid.ttl").mkdir(parents=True)  # killed
 
     result = export_registry(smaller, mount_point, OPTIONS)
 
-    extra = {"README.md": b"mine\n", "pages/mine.html": b"<p>mine</p>\n"}
+    extra = {"README.md": b"mine\n", "advisory/mine.html": b"<p>mine</p>\n"}
     assert _files(mount_point) == {**_files(expected), **extra}
     assert result.removed and all("nist" in name for name in result.removed)
     hidden = sorted(p.name for p in mount_point.iterdir() if p.name.startswith("."))

@@ -1,7 +1,7 @@
-"""Namespace pages: safe paths, a framed JSON-LD subgraph, HTML that survives any text.
+"""Page data: safe paths, a JSON-LD subgraph and its Turtle twin, HTML that survives any text.
 
-The framed JSON-LD tree is a subgraph of the whole, and the HTML's embedded JSON-LD survives
-any registry text.
+The framed JSON-LD tree is a subgraph of the whole, the Turtle holds the same triples, and the
+HTML's embedded JSON-LD survives any registry text.
 """
 
 from __future__ import annotations
@@ -11,13 +11,15 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
 import pytest
-from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
-from rdf_graphs import pyld_graph, statements
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple
+from rdf_graphs import pyld_graph, rdflib_graph, statements
 
-from secid_rdf.formats.context import read_context, used_context
+from secid_rdf.formats.context import read_context, used_context, with_base
+from secid_rdf.formats.dump_format import GraphPart
 from secid_rdf.formats.jsonld import Compactor
-from secid_rdf.formats.pages import Page, iter_pages, page_path, script_json
+from secid_rdf.formats.pages import Page, iter_pages, script_json
 from secid_rdf.iris import DEFAULT_BASE, namespace_iri, secid_iri, step_iri, type_iri
+from secid_rdf.site.paths import site_stem
 from secid_rdf.vocab import DCTERMS, RDF, RDFS, SECID, SKOS
 
 ADVISORY = type_iri(DEFAULT_BASE, "advisory")
@@ -68,11 +70,24 @@ def sample_triples() -> list[Triple]:
     return [Triple(s, p, o) for s, p, o in rows]
 
 
-def build_pages(triples: list[Triple]) -> dict[str, Page]:
-    compactor = Compactor(read_context()["@context"])
-    namespaces = [("advisory", "github.com"), ("advisory", "github.com/advisories")]
-    pages = iter_pages(triples, namespaces, base=DEFAULT_BASE, compactor=compactor)
-    return {page.namespace: page for page in pages}
+NAMESPACES = {"github.com": GITHUB.value, "github.com/advisories": GITHUB_ADVISORIES.value}
+
+
+def build_pages(triples: list[Triple], roots: list[str] | None = None) -> dict[str, Page]:
+    """The pages of both namespaces (or of ``roots``), by namespace (or IRI)."""
+    compactor = Compactor(with_base(DEFAULT_BASE))
+    quads = [Quad(t.subject, t.predicate, t.object) for t in triples]
+    part = GraphPart(quads, base=DEFAULT_BASE, compactor=compactor)
+    names = {iri: name for name, iri in NAMESPACES.items()}
+    pages = iter_pages(part, roots or list(NAMESPACES.values()), sorted(NAMESPACES.values()))
+    return {names.get(page.iri, page.iri): page for page in pages}
+
+
+def page_path(type_name: str, namespace: str) -> PurePosixPath:
+    """Where a namespace's files go (its site stem)."""
+    stem = site_stem(DEFAULT_BASE, namespace_iri(DEFAULT_BASE, type_name, namespace).value)
+    assert stem is not None
+    return stem
 
 
 def whole() -> set[str]:
@@ -85,10 +100,10 @@ def whole() -> set[str]:
         ("mitre.org", "advisory/mitre.org"),
         ("github.com/advisories", "advisory/github.com/advisories"),
         ("../../etc/passwd", "advisory/%2E%2E/%2E%2E/etc/passwd"),
-        ("/etc/passwd", "advisory/%/etc/passwd"),
-        ("a//b/./c", "advisory/a/%/b/%2E/c"),
+        ("a/./c", "advisory/a/%2E/c"),
         ("C:\\Windows", "advisory/C%3A%5CWindows"),
-        ("…", "advisory/%E2%80%A6"),
+        ("…", "advisory/…"),
+        ("a%2Fb", "advisory/a%252Fb"),
     ],
 )
 def test_page_path_is_a_plain_relative_path(namespace: str, expected: str) -> None:
@@ -98,15 +113,21 @@ def test_page_path_is_a_plain_relative_path(namespace: str, expected: str) -> No
     assert all(part not in ("", ".", "..") for part in path.parts)
 
 
-def test_page_paths_never_leave_the_pages_folder(tmp_path: Path) -> None:
-    root = tmp_path / "pages"
+def test_page_paths_never_leave_the_site_root(tmp_path: Path) -> None:
+    root = tmp_path / "site"
     for namespace in ["..", "../..", "/", "//x", "../../../tmp/evil", ".", "~", "%2E%2E"]:
-        target = (root / page_path("..", namespace)).resolve()
-        assert target.is_relative_to(root.resolve()), namespace
+        for type_name in ("advisory", ".."):
+            try:
+                iri = namespace_iri(DEFAULT_BASE, type_name, namespace).value
+            except ValueError:
+                continue  # no SecID: no page
+            stem = site_stem(DEFAULT_BASE, iri)
+            assert stem is not None
+            assert (root / stem).resolve().is_relative_to(root.resolve()), namespace
 
 
 def test_page_paths_of_distinct_namespaces_differ() -> None:
-    names = ["a", "a/b", "a%2Fb", "A", ".", "%2E", "", "%", "..", "a/", "a//", "_", "-"]
+    names = ["a", "a/b", "a%2Fb", "A", ".", "%2E", "%", "..", "a/..", "a/%2E%2E", "_", "-"]
     paths = {page_path("advisory", name) for name in names}
     assert len(paths) == len(names)
 
@@ -216,16 +237,29 @@ class ScriptExtractor(HTMLParser):
             self.title.append(data)
 
 
-def test_html_page_keeps_json_ld_intact_whatever_the_registry_text() -> None:
-    page = build_pages(sample_triples())["github.com/advisories"]
-    parser = ScriptExtractor()
-    parser.convert_charrefs = True
-    parser.feed(page.html.decode("utf-8"))
-    parser.close()
-    assert len(parser.scripts) == 1
-    assert json.loads(parser.scripts[0]) == json.loads(page.jsonld)
-    assert "</script" not in parser.scripts[0].lower()
-    assert "".join(parser.title) == HOSTILE_LABEL
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's own JSON-LD parser
+def test_turtle_twin_holds_the_same_triples_as_the_jsonld() -> None:
+    for page in build_pages(sample_triples()).values():
+        read = statements(page.jsonld, RdfFormat.JSON_LD)
+        assert statements(page.turtle, RdfFormat.TURTLE) == read
+        assert rdflib_graph(page.turtle, "turtle") == read
+        assert page.turtle.startswith(b"@base <" + DEFAULT_BASE.encode() + b"> .\n")
+
+
+def test_a_source_page_holds_the_source_and_what_is_minted_under_it() -> None:
+    pages = build_pages(sample_triples(), [GITHUB_ADVISORIES.value, GHSA.value])
+    page = pages[GHSA.value]
+    assert page.path == PurePosixPath("advisory/github.com/advisories/ghsa")
+    subjects = {line.split(" ", 1)[0] for line in statements(page.jsonld, RdfFormat.JSON_LD)}
+    assert subjects == {f"<{GHSA.value}>", f"<{TEMPLATE.value}>", f"<{CHILD.value}>"}
+    assert json.loads(page.jsonld)["@id"] == compact(GHSA)
+
+
+def test_a_later_resource_never_takes_an_earlier_ones_path() -> None:
+    # the source "advisories" of github.com would sit where the namespace github.com/advisories is
+    clash = secid_iri(DEFAULT_BASE, "secid:advisory/github.com/advisories")
+    pages = build_pages(sample_triples(), [GITHUB_ADVISORIES.value, clash.value, GITHUB.value])
+    assert [page.iri for page in pages.values()] == [GITHUB_ADVISORIES.value, GITHUB.value]
 
 
 def test_script_json_escapes_what_could_end_the_script() -> None:
@@ -241,7 +275,7 @@ def test_registry_text_with_closing_script_tags_cannot_break_the_html_page(tmp_p
     registry = Path(__file__).parent / "fixtures" / "registries" / "script-text"
     result = export_registry(registry, tmp_path, show_progress=False)
     assert not result.has_errors
-    pages = tmp_path / "pages" / "advisory"
+    pages = tmp_path / "advisory"
     jsonld_text = (pages / "example.org.jsonld").read_text(encoding="utf-8")
     assert "</script>" in jsonld_text  # the registry text really is in the page
     parser = ScriptExtractor()
@@ -249,4 +283,5 @@ def test_registry_text_with_closing_script_tags_cannot_break_the_html_page(tmp_p
     parser.close()
     assert len(parser.scripts) == 1
     assert json.loads(parser.scripts[0]) == json.loads(jsonld_text)
-    assert "".join(parser.title) == "Example </script><script>alert(1)</script> Advisories"
+    title = "Example </script><script>alert(1)</script> Advisories · SecID"
+    assert "".join(parser.title) == title

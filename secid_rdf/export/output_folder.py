@@ -12,8 +12,9 @@ time write a folder.
 
 A folder that is a mount point cannot be renamed: the export then writes into a hidden
 folder inside it (``.secid-rdf-new-TOKEN``) and swaps each entry at the top of the output
-folder in turn (the dumps one by one, ``pages/`` as a whole). Each entry is always whole,
-but a reader during the swap, or a run killed in it, can see entries of two runs.
+folder in turn (the dumps one by one, each type's folder of pages as a whole). Each entry
+is always whole, but a reader during the swap, or a run killed in it, can see entries of
+two runs.
 
 The export owns its dumps, ``context.jsonld``, ``void.ttl``, the files its previous run
 listed in the manifest :data:`MANIFEST`, and the hidden temporary files of earlier
@@ -38,7 +39,6 @@ from pathlib import Path
 from types import TracebackType
 
 from secid_rdf.export.atomic_files import write_atomic
-from secid_rdf.export.page_files import PAGES_FOLDER
 from secid_rdf.findings import SecidRdfError
 
 __all__ = ["MANIFEST", "FolderLockedError", "OutputFolder"]
@@ -231,9 +231,6 @@ class OutputFolder:
             path = self.path / name
             if path.is_dir():
                 raise SecidRdfError(f"cannot write {path}: a folder is in the way")
-        pages = self.path / PAGES_FOLDER
-        if pages.exists() and not pages.is_dir():
-            raise SecidRdfError(f"cannot write {pages}: a file is in the way")
 
     def _carry_over(self) -> None:
         """Hard-link (or copy) into the new folder what the old one holds and is not ours.

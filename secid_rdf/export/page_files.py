@@ -1,9 +1,10 @@
-"""Page files: two per namespace, each written atomically, unchanged ones left alone.
+"""Page files: a page's ``.jsonld``, ``.ttl`` and ``.html``, each written atomically.
 
-The export's main process writes them one after the other as each part's pages arrive.
-Creating a file costs CPU in the kernel (on a file system without a journal, much more
-just after many files were removed nearby), not a wait: threads would only add their own
-overhead, which measured twice the CPU of writing in line.
+The export's main process writes them one after the other as each part's pages arrive, at
+the site path of the page's IRI; a file that already holds the same bytes in the previous
+export is linked, not written. Creating a file costs CPU in the kernel (on a file system
+without a journal, much more just after many files were removed nearby), not a wait:
+threads would only add their own overhead, which measured twice the CPU of writing in line.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ from pathlib import Path
 from secid_rdf.export.atomic_files import inside, write_or_link
 from secid_rdf.formats.pages import Page
 
-__all__ = ["PAGES_FOLDER", "page_files", "write_page"]
-
-PAGES_FOLDER = "pages"
-"""The folder of the namespace pages inside an export."""
+__all__ = ["page_files", "write_page"]
 
 
 def page_files(page: Page) -> list[tuple[str, bytes]]:
-    """A page's files: ``/``-separated paths relative to the export folder, and their bytes."""
-    stem = f"{PAGES_FOLDER}/{page.path}"
-    return [(stem + ".jsonld", page.jsonld), (stem + ".html", page.html)]
+    """A page's files: ``/``-separated paths relative to the site root, and their bytes."""
+    stem = str(page.path)
+    files = [(stem + ".jsonld", page.jsonld), (stem + ".ttl", page.turtle)]
+    if page.html is not None:
+        files.append((stem + ".html", page.html))
+    return files
 
 
 def write_page(

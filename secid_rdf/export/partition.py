@@ -33,11 +33,14 @@ from secid_rdf.formats.context import with_base
 from secid_rdf.formats.dataset import DatasetStats
 from secid_rdf.formats.dump_format import GraphPart, OutputFormat, Run
 from secid_rdf.formats.jsonld import Compactor
-from secid_rdf.formats.pages import Page, iter_pages, page_path
+from secid_rdf.formats.pages import Page
 from secid_rdf.formats.serialize import FORMATS
 from secid_rdf.iris import namespace_iri
 from secid_rdf.model import MatchNode, Namespace
 from secid_rdf.read.registry import FileCheck, FileParser, ParsedFiles, parse_namespace_files
+from secid_rdf.site.part_pages import part_pages
+from secid_rdf.site.paths import site_stem
+from secid_rdf.site.summary import NamespaceSummary
 from secid_rdf.vocab import DATA_PREFIX
 
 __all__ = [
@@ -65,9 +68,10 @@ class PartSettings:
     """What converting any part needs; sent once to each worker.
 
     :param formats: names of the dump formats to make runs for.
-    :param with_pages: whether to make the namespace pages.
+    :param with_pages: whether to make the namespace and source pages.
     :param context_url: where the JSON-LD context is published, for documents to name it;
         ``None`` puts it inline.
+    :param page_stems: the site stems of every page of the export (pages link only to those).
     """
 
     base: str
@@ -75,17 +79,22 @@ class PartSettings:
     commit: str | None
     with_pages: bool
     context_url: str | None = None
+    page_stems: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class PartResult:
-    """One converted part: a run per format name, counts, concepts, findings, pages."""
+    """One converted part: a run per format name, counts, concepts, findings, pages.
+
+    ``summaries`` describe the part's namespaces for the site-wide pages.
+    """
 
     runs: dict[str, Run | None]
     stats: DatasetStats
     concepts: list[Quad]
     findings: list[Finding]
     pages: list[Page]
+    summaries: list[NamespaceSummary]
 
 
 def namespace_weight(namespace: Namespace) -> int:
@@ -145,13 +154,12 @@ def plan_parts(
     return [sorted(part, key=lambda namespace: order[id(namespace)]) for part in parts]
 
 
-def page_owners(namespaces: Sequence[Namespace]) -> frozenset[tuple[str, str]]:
+def page_owners(namespaces: Sequence[Namespace], base: str) -> frozenset[tuple[str, str]]:
     """The ``(type, namespace)`` pairs that write a page: the first of each page path."""
     owners: dict[object, tuple[str, str]] = {}
     for namespace in namespaces:
-        owners.setdefault(
-            page_path(namespace.type, namespace.namespace), (namespace.type, namespace.namespace)
-        )
+        pair = (namespace.type, namespace.namespace)
+        owners.setdefault(site_stem(base, namespace_iri(base, *pair).value), pair)
     return frozenset(owners.values())
 
 
@@ -177,20 +185,11 @@ def _convert(
         part.runs[fmt.name] = fmt.run(part)
     stats = DatasetStats(settings.base)
     stats.add(converted.quads, part.triples)
-    pages = (
-        list(
-            iter_pages(
-                part.by_subject,
-                pages_of,
-                base=settings.base,
-                compactor=_compactor,
-                layouts=part.layouts,
-            )
-        )
-        if settings.with_pages
-        else []
-    )
-    return PartResult(part.runs, stats, converted.concepts, converted.findings, pages)
+    pages: list[Page] = []
+    summaries: list[NamespaceSummary] = []
+    if settings.with_pages:
+        pages, summaries = part_pages(part, namespaces, set(pages_of), settings.page_stems)
+    return PartResult(part.runs, stats, converted.concepts, converted.findings, pages, summaries)
 
 
 def _graphs_last(fmt: OutputFormat) -> bool:

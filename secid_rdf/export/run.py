@@ -24,7 +24,7 @@ from secid_rdf.convert.builder import convert_types, registry_to_graph
 from secid_rdf.export.atomic_files import temporary_path, write_atomic
 from secid_rdf.export.dump_files import DumpWriter
 from secid_rdf.export.output_folder import OutputFolder
-from secid_rdf.export.page_files import PAGES_FOLDER, write_page
+from secid_rdf.export.page_files import write_page
 from secid_rdf.export.partition import (
     PartSettings,
     converting,
@@ -32,6 +32,7 @@ from secid_rdf.export.partition import (
     parse_in,
     plan_parts,
 )
+from secid_rdf.export.site_files import write_site_files
 from secid_rdf.export.workers import Workers
 from secid_rdf.findings import (
     Finding,
@@ -57,12 +58,13 @@ from secid_rdf.model import Registry
 from secid_rdf.read.git import commit_date
 from secid_rdf.read.registry import cyclic_gc_paused, read_registry
 from secid_rdf.site.htaccess import RULE_FILES, check_rule_urls, write_rules
+from secid_rdf.site.part_pages import page_stems
+from secid_rdf.site.summary import NamespaceSummary
 from secid_rdf.vocab import VOCAB_NAMESPACE
 
 __all__ = [
     "CONTEXT_FILE",
     "DATASET_FILE",
-    "PAGES_FOLDER",
     "ExportOptions",
     "ExportResult",
     "ExportedGraph",
@@ -260,7 +262,7 @@ def _write(
         out_dir,
         tuple(sorted(files)),
         written.stats.triples,
-        len(written.pages) // 2,
+        len(written.summaries),
         tuple(findings),
         tuple(folder.removed),
     )
@@ -297,12 +299,16 @@ def _write_files(
 
 @dataclass
 class _Written:
-    """What writing the dumps and pages gave: unfinished dumps, counts, findings, pages."""
+    """What writing the dumps and pages gave: unfinished dumps, counts, findings, pages.
+
+    ``pages`` are the site's files written; ``summaries`` the namespaces with a page.
+    """
 
     dumps: list[DumpWriter]
     stats: DatasetStats
     findings: list[Finding]
     pages: list[str]
+    summaries: list[NamespaceSummary]
 
 
 def _dataset_info(registry: Registry, options: ExportOptions) -> DatasetInfo:
@@ -374,16 +380,18 @@ def _write_in_parts(
     """Convert the registry part by part, appending each part to the dumps as it comes."""
     out_dir = folder.staging
     parts = plan_parts(registry.namespaces, options.base)
+    with_pages = options.include_pages
     settings = PartSettings(
         base=options.base,
         formats=tuple(fmt.name for fmt in selected),
         commit=registry.commit,
-        with_pages=options.include_pages,
+        with_pages=with_pages,
         context_url=options.context_url,
+        page_stems=page_stems(options.base, registry.namespaces) if with_pages else frozenset(),
     )
-    owners = page_owners(registry.namespaces) if options.include_pages else frozenset()
+    owners = page_owners(registry.namespaces, options.base) if with_pages else frozenset()
     writers = _open_dumps(out_dir, selected, options)
-    written = _Written(writers, DatasetStats(options.base), [], [])
+    written = _Written(writers, DatasetStats(options.base), [], [], [])
     try:
         # the workers start on the parts now
         with converting(workers, settings, parts, owners, str(out_dir)) as results:
@@ -400,8 +408,18 @@ def _write_in_parts(
                     written.findings += result.findings
                     for page in result.pages:
                         written.pages += write_page(out_dir, page, folder.previous)
+                    written.summaries += result.summaries
                     step()
         _add_loose(writers, list(concepts), written.stats, options.base)
+        if with_pages:
+            written.pages += write_site_files(
+                out_dir,
+                types.quads,
+                written.summaries,
+                base=options.base,
+                compactor=options.compactor(),
+                previous=folder.previous,
+            )
         for writer in writers:
             writer.close()
     except BaseException:

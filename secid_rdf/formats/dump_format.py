@@ -138,6 +138,8 @@ class GraphPart:
             self.triples = triples
         self.runs: dict[str, Run | None] = {}
         """Runs made so far, by format name: one format may derive its run from another's."""
+        self.turtle_blocks: list[tuple[str, str]] | None = None
+        """Each subject's Turtle block once made (:func:`secid_rdf.formats.turtle.part_blocks`)."""
 
     @cached_property
     def triples(self) -> SortedTriples:

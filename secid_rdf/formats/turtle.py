@@ -19,7 +19,7 @@ from secid_rdf.formats.dump_format import GraphPart, Key, OutputFormat, Records,
 from secid_rdf.formats.jsonld import Compactor
 from secid_rdf.vocab import PREFIXES, XSD, prefixes_for
 
-__all__ = ["Turtle", "turtle_blocks", "turtle_header"]
+__all__ = ["Turtle", "part_blocks", "turtle_blocks", "turtle_header"]
 
 _PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 """Local names written as ``prefix:local``: a safe subset of Turtle's ``PN_LOCAL``."""
@@ -160,6 +160,13 @@ def turtle_blocks(
     return blocks
 
 
+def part_blocks(part: GraphPart) -> list[tuple[str, str]]:
+    """The Turtle blocks of a part's subjects, made once: the dump and the pages share them."""
+    if part.turtle_blocks is None:
+        part.turtle_blocks = turtle_blocks(part.triples, part.base)
+    return part.turtle_blocks
+
+
 class Turtle(OutputFormat):
     """Turtle: the ``@base`` and ``@prefix`` lines, then a block per subject."""
 
@@ -174,7 +181,7 @@ class Turtle(OutputFormat):
 
     def records(self, part: GraphPart) -> Records:
         """A block per subject, keyed by the subject's IRI."""
-        return [(key, text.encode("utf-8")) for key, text in turtle_blocks(part.triples, part.base)]
+        return [(key, text.encode("utf-8")) for key, text in part_blocks(part)]
 
     def key_prefix(self, iri: str, compactor: Compactor) -> Key:
         """A block's key is its subject's IRI."""

@@ -1,0 +1,53 @@
+"""Registry prose (descriptions, notes) as HTML: CommonMark with no way out of the page.
+
+Raw HTML in the text stays text (``html`` off), images are not rendered (the site loads
+nothing from elsewhere: an image becomes a link to it), and a link is made only to an
+``http``/``https``/``mailto`` URL: anything else, ``javascript:``, ``data:`` and relative
+paths included, is left as the Markdown it was written in.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+
+__all__ = ["render_markdown"]
+
+_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def _valid_link(url: str) -> bool:
+    try:
+        return urlsplit(url.strip()).scheme.lower() in _LINK_SCHEMES
+    except ValueError:
+        return False
+
+
+@cache
+def _renderer() -> MarkdownIt:
+    """One renderer per process: building one takes longer than rendering a page."""
+    renderer = MarkdownIt("commonmark", {"html": False}).disable("image")
+    renderer.validateLink = _valid_link  # type: ignore[method-assign]
+    return renderer
+
+
+_HEADING_SHIFT = 2
+"""Prose headings go two levels down (``#`` is ``<h3>``): the page has its own ``<h1>``
+and ``<h2>`` sections."""
+
+
+def render_markdown(text: str) -> str:
+    """``text`` as HTML block content, its headings under the page's own.
+
+    >>> render_markdown("[CVE](https://cve.org) <b>x</b> [bad](javascript:x)")
+    '<p><a href="https://cve.org">CVE</a> &lt;b&gt;x&lt;/b&gt; [bad](javascript:x)</p>\\n'
+    """
+    renderer = _renderer()
+    tokens = renderer.parse(text)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1:]) + _HEADING_SHIFT)}"
+    html: str = renderer.renderer.render(tokens, renderer.options, {})
+    return html

@@ -1,0 +1,137 @@
+"""A part's pages, made in the export's worker that converted it.
+
+For each namespace whose pages the part writes: the namespace's page and one per source
+that has a SecID of its own (data files and HTML), and the small record the site-wide
+pages list it by. Worked examples are resolved against the part's own triples (the table
+the resolver builds from a graph, here from the part's statements without a store).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Sequence
+from pathlib import PurePosixPath
+
+from pyoxigraph import NamedNode, Triple
+
+from secid_rdf.findings import InvalidSecidError
+from secid_rdf.formats.dump_format import GraphPart
+from secid_rdf.formats.pages import Page, iter_pages
+from secid_rdf.iris import namespace_iri, secid_iri
+from secid_rdf.model import Namespace, Source
+from secid_rdf.resolve.resolver import resolve_secids
+from secid_rdf.resolve.table import Table, build_table
+from secid_rdf.site.namespace_page import (
+    PageLinks,
+    first_paragraph,
+    html_path,
+    namespace_html,
+    source_html,
+    title_of,
+)
+from secid_rdf.site.paths import site_stem
+from secid_rdf.site.summary import NamespaceSummary, SourceSummary
+
+__all__ = ["page_stems", "part_pages", "source_iri"]
+
+
+def source_iri(base: str, source: Source) -> str | None:
+    """The IRI of a source named by its SecID, or ``None`` (a source named by a pattern)."""
+    if source.secid is None:
+        return None
+    try:
+        return secid_iri(base, source.secid).value
+    except InvalidSecidError:
+        return None
+
+
+def page_stems(base: str, namespaces: Sequence[Namespace]) -> frozenset[str]:
+    """The stems of every namespace's and named source's page: what a page may link to."""
+    stems: set[str] = set()
+    for namespace in namespaces:
+        iris = [namespace_iri(base, namespace.type, namespace.namespace).value]
+        iris += [iri for s in namespace.sources if (iri := source_iri(base, s)) is not None]
+        stems.update(str(stem) for iri in iris if (stem := site_stem(base, iri)) is not None)
+    return frozenset(stems)
+
+
+def _table(part: GraphPart) -> Table:
+    """The resolution table of the part's namespaces, from its triples."""
+    return build_table(
+        (subject.value, t.predicate.value, value.value, isinstance(value, NamedNode))
+        for t in part.triples
+        if not isinstance(subject := t.subject, Triple)
+        and not isinstance(value := t.object, Triple)
+    )
+
+
+def part_pages(
+    part: GraphPart,
+    namespaces: Sequence[Namespace],
+    owners: Collection[tuple[str, str]],
+    stems: Collection[str],
+) -> tuple[list[Page], list[NamespaceSummary]]:
+    """The pages of the namespaces of ``owners`` in a converted part, and their summaries.
+
+    :param namespaces: every namespace of the part (a nested one keeps its own triples).
+    :param owners: the ``(type, namespace)`` pairs whose pages this part writes.
+    :param stems: the stems of every page of the site (links go only to those).
+    """
+    base = part.base or ""
+    writing = [ns for ns in namespaces if (ns.type, ns.namespace) in owners]
+    iris = {id(ns): namespace_iri(base, ns.type, ns.namespace).value for ns in namespaces}
+    sources = {
+        id(ns): [(s, iri) for s in ns.sources if (iri := source_iri(base, s)) is not None]
+        for ns in writing
+    }
+    roots = [iris[id(ns)] for ns in writing]
+    roots += [iri for ns in writing for _, iri in sources[id(ns)]]
+    data = {page.iri: page for page in iter_pages(part, roots, sorted(iris.values()))}
+    table = _table(part)
+
+    def resolve(secid: str) -> str | None:
+        resolution = resolve_secids([secid], table)[0]
+        return resolution.urls[0].url if resolution.status == "found" and resolution.urls else None
+
+    links = PageLinks(base, stems, resolve)
+    pages: list[Page] = []
+    summaries: list[NamespaceSummary] = []
+    for namespace in writing:
+        page = data.get(iris[id(namespace)])
+        if page is None:
+            continue
+        own = [(source, data[iri]) for source, iri in sources[id(namespace)] if iri in data]
+        stems_of = {id(source): p.path for source, p in own}
+        listed = [(source, stems_of.get(id(source))) for source in namespace.sources]
+        html = namespace_html(namespace, page.path, page.jsonld, listed, links)
+        pages.append(dataclasses.replace(page, html=html))
+        for source, source_page in own:
+            html = source_html(
+                namespace, page.path, source, source_page.path, source_page.jsonld, links
+            )
+            pages.append(dataclasses.replace(source_page, html=html))
+        summaries.append(_summary(namespace, page.path, own))
+    return pages, summaries
+
+
+def _summary(
+    namespace: Namespace, stem: PurePosixPath, own: Sequence[tuple[Source, Page]]
+) -> NamespaceSummary:
+    """What the site-wide pages list of a namespace and its sources with pages."""
+    return NamespaceSummary(
+        type_name=namespace.type,
+        namespace=namespace.namespace,
+        secid=namespace.secid,
+        title=title_of(namespace, namespace.namespace),
+        page=html_path(stem),
+        description=first_paragraph(namespace.description or ""),
+        status=namespace.status,
+        sources=tuple(
+            SourceSummary(
+                secid=source.secid or "",
+                title=title_of(source, source.name or ""),
+                page=html_path(page.path),
+            )
+            for source, page in own
+        ),
+    )
