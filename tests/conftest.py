@@ -227,3 +227,15 @@ def oxigraph_server(tmp_path: Path) -> Iterator[OxigraphServer]:
     server = OxigraphServer(tmp_path / "oxigraph")
     yield server
     server.stop()
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening any connection fails: a document must be read from itself alone."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("this test must not use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)

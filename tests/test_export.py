@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -85,18 +84,6 @@ def test_all_four_dumps_are_the_same_graph(
     for file_name in SYNTAX:
         read = parse_graph((out / file_name).read_bytes(), file_name)
         assert read == whole_graphs[name], f"{file_name} is not the same graph as secid.nt"
-
-
-@pytest.fixture
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Opening any connection fails: a document must be read from itself alone."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise OSError("this test must not use the network")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
 def test_without_network_a_remote_context_cannot_be_read(no_network: None) -> None:

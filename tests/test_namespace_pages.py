@@ -1,0 +1,184 @@
+"""The site's namespace and source pages: at their IRI's path, data twins that agree, text inert.
+
+Every namespace and source IRI of the graph has a page, a JSON-LD and a Turtle file at its
+site path; each page's two data files read (with three parsers) as the same subgraph of the
+export; registry text on a page is text, never markup, script or a ``javascript:`` link.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element
+
+import html5lib
+import pytest
+from conftest import ByName, registry_path
+from pyoxigraph import NamedNode, RdfFormat, parse
+from rdf_graphs import parse_graph, pyld_graph, rdflib_graph, statements
+
+from secid_rdf.export.output_folder import MANIFEST
+from secid_rdf.export.run import ExportOptions, ExportResult, export_registry
+from secid_rdf.iris import DEFAULT_BASE
+from secid_rdf.site.paths import site_stem
+from secid_rdf.vocab import RDF, SECID
+
+REGISTRIES = ["bundled", "markdown", "json"]
+HOSTILE = Path(__file__).parent / "fixtures" / "registries" / "script-text"
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> ByName[ExportResult]:
+    """Each registry exported once for the module."""
+    return ByName(
+        lambda name: export_registry(
+            registry_path(name), tmp_path_factory.mktemp(name), ExportOptions(jobs=2)
+        )
+    )
+
+
+def page_stems(out: Path) -> list[Path]:
+    """Every page of an export, without its suffix (the types' data files included)."""
+    return sorted(path.with_suffix("") for path in out.glob("*/**/*.jsonld"))
+
+
+def resources(out: Path) -> set[str]:
+    """The IRIs of the namespaces and sources in the export's graph."""
+    classes = {SECID.Namespace, SECID.Source}
+    with open(out / "secid.nt", "rb") as handle:
+        return {
+            quad.subject.value
+            for quad in parse(handle, RdfFormat.N_TRIPLES)
+            if quad.predicate == RDF.type
+            and quad.object in classes
+            and isinstance(quad.subject, NamedNode)
+        }
+
+
+@pytest.mark.parametrize("name", REGISTRIES)
+def test_every_namespace_and_source_iri_has_a_page_and_data_at_its_path(
+    name: str, sites: ByName[ExportResult]
+) -> None:
+    out = sites[name].out_dir
+    found = resources(out)
+    assert len(found) > sites[name].pages
+    for iri in sorted(found):
+        stem = site_stem(DEFAULT_BASE, iri)
+        assert stem is not None, iri
+        for suffix in (".html", ".jsonld", ".ttl"):
+            assert (out / f"{stem}{suffix}").is_file(), f"{iri}: no {stem}{suffix}"
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's own JSON-LD parser
+@pytest.mark.parametrize("name", REGISTRIES)
+def test_each_pages_jsonld_and_turtle_are_one_subgraph_of_the_export(
+    name: str, sites: ByName[ExportResult], no_network: None
+) -> None:
+    out = sites[name].out_dir
+    whole = parse_graph((out / "secid.nt").read_bytes(), "secid.nt")
+    stems = page_stems(out)
+    # every page with pyoxigraph; pyld and rdflib (slower) on every page of the bundled
+    # registry and a spread of the corpora's
+    thorough = stems if name == "bundled" else stems[:: max(1, len(stems) // 40)]
+    for stem in stems:
+        jsonld = Path(f"{stem}.jsonld").read_bytes()
+        turtle = Path(f"{stem}.ttl").read_bytes()
+        read = statements(jsonld, RdfFormat.JSON_LD)
+        assert read and read <= whole, stem
+        assert statements(turtle, RdfFormat.TURTLE) == read, stem
+        if stem in thorough:
+            assert pyld_graph(jsonld) == read, stem
+            assert rdflib_graph(turtle, "turtle") == read, stem
+
+
+def html_tree(path: Path) -> Element:
+    tree: Element = html5lib.parse(
+        path.read_bytes(), treebuilder="etree", namespaceHTMLElements=False
+    )
+    return tree
+
+
+def test_hostile_registry_text_is_inert_on_every_page(tmp_path: Path) -> None:
+    result = export_registry(HOSTILE, tmp_path, ExportOptions(jobs=1))
+    assert not result.has_errors
+    pages = sorted(tmp_path.glob("*/**/*.html"))
+    assert len(pages) == 2
+    raw = b"".join(page.read_bytes() for page in pages)
+    assert b"onerror=alert(2)" in raw.replace(b"&gt;", b">").replace(b"&lt;", b"<")
+    for page in pages:
+        tree = html_tree(page)
+        scripts = [e for e in tree.iter("script")]
+        assert [e.get("type") for e in scripts] == ["application/ld+json"], page
+        jsonld = json.loads(scripts[0].text or "")
+        assert jsonld == json.loads(Path(f"{str(page)[:-5]}.jsonld").read_bytes()), page
+        assert not list(tree.iter("img")) and not list(tree.iter("b")), page
+        for element in tree.iter():
+            assert not [a for a in element.attrib if a.lower().startswith("on")], page
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is not None:
+                    scheme = urlsplit(value.strip()).scheme.lower()
+                    assert scheme in ("", "http", "https", "mailto"), (page, value)
+    title = html_tree(tmp_path / "advisory" / "example.org.html").find(".//h1")
+    assert title is not None
+    assert title.text == "Example </script><script>alert(1)</script> Advisories"
+
+
+def test_source_page_shows_worked_examples_versions_and_its_namespace(
+    sites: ByName[ExportResult],
+) -> None:
+    out = sites["bundled"].out_dir
+    nvd = html_tree(out / "advisory" / "nist.gov" / "nvd.html")
+    examples = ".//section[@id='examples']//a[@class='lookup']"
+    lookups = [a.get("href") for a in nvd.iterfind(examples)]
+    assert "https://nvd.nist.gov/vuln/detail/CVE-2021-44228" in lookups
+    crumbs = [a.get("href") for a in nvd.iterfind(".//nav[@class='crumbs']//a")]
+    assert crumbs == ["../../index.html", "../../advisory.html", "../nist.gov.html"]
+    alternates = {
+        link.get("type"): link.get("href")
+        for link in nvd.iterfind(".//link[@rel='alternate']")
+    }
+    assert alternates == {"application/ld+json": "nvd.jsonld", "text/turtle": "nvd.ttl"}
+    iso = html_tree(out / "control" / "iso.org" / "27001.html")
+    assert iso.find(".//section[@id='versions']//*[@id='v-2022']") is not None
+    namespace = html_tree(out / "advisory" / "nist.gov.html")
+    section = namespace.find(".//section[@id='nvd']")
+    assert section is not None and "source" in (section.get("class") or "").split()
+    assert [a.get("href") for a in section.iterfind(".//h3/a")] == ["nist.gov/nvd.html"]
+
+
+def test_operator_and_references_link_to_pages_the_site_has(
+    sites: ByName[ExportResult],
+) -> None:
+    out = sites["json"].out_dir
+    for page in sorted(out.glob("*/**/*.html")):
+        for link in html_tree(page).iter("a"):
+            href = link.get("href") or ""
+            if href.startswith(("http:", "https:", "mailto:", "#")):
+                continue
+            target = href.split("#", 1)[0]
+            if target.endswith("index.html") or target.count("/") == target.count("../"):
+                continue  # the home and type pages come with the site-wide pages
+            assert (page.parent / target).resolve().is_file(), (page, href)
+
+
+def test_a_namespace_that_left_the_registry_loses_its_pages_and_a_stray_file_stays(
+    tmp_path: Path, bundled_registry: Path
+) -> None:
+    registry = tmp_path / "registry"
+    shutil.copytree(bundled_registry, registry)
+    out = tmp_path / "out"
+    export_registry(registry, out, ExportOptions(jobs=1))
+    gone = {"advisory/nist.gov" + end for end in (".html", ".jsonld", ".ttl")}
+    gone |= {"advisory/nist.gov/nvd" + end for end in (".html", ".jsonld", ".ttl")}
+    assert gone <= set((out / MANIFEST).read_text().splitlines())
+    (out / "advisory" / "nist.gov" / "mine.html").write_bytes(b"<p>mine</p>\n")
+    (registry / "advisory" / "gov" / "nist.md").unlink()
+
+    result = export_registry(registry, out, ExportOptions(jobs=1))
+
+    assert set(result.removed) == gone
+    assert not any((out / name).exists() for name in gone)
+    assert (out / "advisory" / "nist.gov" / "mine.html").read_bytes() == b"<p>mine</p>\n"
