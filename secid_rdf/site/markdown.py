@@ -8,10 +8,12 @@ paths included, is left as the Markdown it was written in.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
 __all__ = ["render_markdown"]
 
@@ -33,6 +35,13 @@ def _renderer() -> MarkdownIt:
     return renderer
 
 
+_MARKUP = r"*_`\[\]!<>&\\|~\x00-\x08\x0a-\x1f\x7f"
+_PLAIN = re.compile(rf"[^-+#>=0-9\s{_MARKUP}](?:[^{_MARKUP}]*[^\s{_MARKUP}])?")
+"""A line of text that CommonMark reads as one paragraph of plain text: no character that
+starts an emphasis, code, link, HTML, entity, escape or table, nothing at its start that
+begins a list, heading, quote or thematic break, no line break. Most registry text is such
+a line, and needs no parser (the tests compare both ways on every text of the corpora)."""
+
 _HEADING_SHIFT = 2
 """Prose headings go two levels down (``#`` is ``<h3>``): the page has its own ``<h1>``
 and ``<h2>`` sections."""
@@ -44,10 +53,12 @@ def render_markdown(text: str) -> str:
     >>> render_markdown("[CVE](https://cve.org) <b>x</b> [bad](javascript:x)")
     '<p><a href="https://cve.org">CVE</a> &lt;b&gt;x&lt;/b&gt; [bad](javascript:x)</p>\\n'
     """
+    if _PLAIN.fullmatch(text.strip(" ")):
+        return f"<p>{escapeHtml(text.strip(' '))}</p>\n"
     renderer = _renderer()
     tokens = renderer.parse(text)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1:]) + _HEADING_SHIFT)}"
-    html: str = renderer.renderer.render(tokens, renderer.options, {})
-    return html
+    rendered: str = renderer.renderer.render(tokens, renderer.options, {})
+    return rendered
