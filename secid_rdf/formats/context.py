@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,10 @@ from secid_rdf.vocab import DATA_PREFIX, OWL, PREFIXES, RDF, RDFS, SECID_NAMESPA
 __all__ = [
     "CONTEXT_IRI",
     "compact_iri",
+    "context_for",
     "context_to_text",
     "document_loader",
+    "mentions",
     "ontology_to_context",
     "read_context",
     "used_context",
@@ -183,7 +185,7 @@ def with_base(base: str) -> dict[str, Any]:
     return {**read_context()["@context"], DATA_PREFIX: base}
 
 
-def _mentions(value: Any) -> set[str]:
+def mentions(value: Any) -> set[str]:
     """Every key and string in a JSON value, and the part of each before its first ``:``."""
     mentioned: set[str] = set()
     stack = [value]
@@ -213,14 +215,23 @@ def used_context(context: Mapping[str, Any], document: Any) -> dict[str, Any]:
     >>> sorted(used_context(context, {"@id": "x", "title": "A"}))
     ['dcterms', 'title']
     """
-    pending = [name for name in _mentions(document) if name in context]
+    return context_for(context, mentions(document))
+
+
+def context_for(context: Mapping[str, Any], mentioned: Iterable[str]) -> dict[str, Any]:
+    """The entries of ``context`` that a document whose :func:`mentions` are ``mentioned`` uses.
+
+    A page made of nodes whose mentions are known already (each node is on two pages)
+    gets its context from their union without walking the document again.
+    """
+    pending = [name for name in mentioned if name in context]
     pending += [name for name in context if name.startswith("@")]
     kept: dict[str, Any] = {}
     while pending:
         name = pending.pop()
         if name not in kept:
             kept[name] = context[name]
-            pending += [used for used in _mentions(kept[name]) if used in context]
+            pending += [used for used in mentions(kept[name]) if used in context]
     return kept
 
 

@@ -24,8 +24,9 @@ from typing import Any
 
 from pyoxigraph import NamedNode, Triple
 
+from secid_rdf.formats.context import context_for, mentions
 from secid_rdf.formats.dump_format import GraphPart
-from secid_rdf.formats.jsonld import Compactor, NodeLayout, Subjects, document_to_bytes
+from secid_rdf.formats.jsonld import NodeLayout, Subjects, document_to_bytes
 from secid_rdf.formats.turtle import part_blocks, turtle_header
 from secid_rdf.site.paths import site_stem
 
@@ -138,21 +139,58 @@ def _frame(roots: list[str], by_subject: Subjects, layouts: _Layouts) -> list[di
     return [nodes[top] for top in tops]
 
 
+class _Mentions:
+    """What each node's object mentions (:func:`~secid_rdf.formats.context.mentions`).
+
+    Made once per node: a node is on its namespace's page and on its source's.
+    """
+
+    def __init__(self, layouts: _Layouts, context: dict[str, Any]) -> None:
+        self._layouts = layouts
+        self._context = context
+        self._made: dict[str, set[str]] = {}
+        self._contexts: dict[frozenset[str], dict[str, Any]] = {}
+
+    def context(self, subjects: Iterable[str]) -> dict[str, Any]:
+        """The context entries the nodes of ``subjects`` use (pages share a few dozen sets)."""
+        names = frozenset(name for name in self._of(subjects) if name in self._context)
+        found = self._contexts.get(names)
+        if found is None:
+            found = self._contexts[names] = context_for(self._context, names)
+        return found
+
+    def _of(self, subjects: Iterable[str]) -> set[str]:
+        """The union of the mentions of the nodes of ``subjects``."""
+        union: set[str] = set()
+        for subject in subjects:
+            found = self._made.get(subject)
+            if found is None:
+                layout = self._layouts(subject)
+                values = [value for _, items in layout.entries for value, _ in items]
+                keys = [key for key, _ in layout.entries]
+                found = self._made[subject] = mentions([layout.id, keys, values])
+            union |= found
+        return union
+
+
 def _document(
     root: str,
     owned: list[str],
     by_subject: Subjects,
     layouts: _Layouts,
-    compactor: Compactor,
+    node_mentions: _Mentions | str,
 ) -> dict[str, Any]:
     """The framed page document: the root's tree, plus any owned resource it never links.
 
-    Its context is inline (the entries the page uses) unless the compactor names a URL.
+    Its context is the entries of the context its nodes use, or the context's URL (given as
+    ``node_mentions``).
     """
     roots = [root, *(subject for subject in owned if subject != root)]
     tree, *others = _frame(roots, by_subject, layouts)
     body = tree if not others else {"@graph": [tree, *others]}
-    return {"@context": compactor.document_context(body), **body}
+    if isinstance(node_mentions, str):
+        return {"@context": node_mentions, **body}
+    return {"@context": node_mentions.context(roots), **body}
 
 
 def script_json(text: str) -> str:
@@ -179,8 +217,10 @@ def iter_pages(part: GraphPart, roots: Iterable[str], namespaces: Sequence[str])
     :param namespaces: the part's namespace IRIs, sorted.
     """
     by_subject = part.by_subject
-    layouts = part.layouts
+    layouts = part.layouts.__getitem__
     compactor = part.compactor
+    url = compactor.context_url
+    node_mentions = _Mentions(layouts, compactor.context) if url is None else url
     base = part.base or ""
     subjects = sorted(by_subject)
     header = turtle_header(part.base)
@@ -192,6 +232,6 @@ def iter_pages(part: GraphPart, roots: Iterable[str], namespaces: Sequence[str])
             continue
         done.add(path)
         owned = _owned(iri, subjects, namespaces)
-        document = _document(iri, owned, by_subject, layouts.__getitem__, compactor)
+        document = _document(iri, owned, by_subject, layouts, node_mentions)
         turtle = header + "".join(blocks[subject] for subject in owned)
         yield Page(iri, path, document_to_bytes(document), turtle.encode("utf-8"))

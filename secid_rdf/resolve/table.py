@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from secid_rdf.vocab import DCTERMS, RDF, SECID, SKOS
 
 __all__ = [
+    "TABLE_PREDICATES",
     "Entry",
     "MalformedAnswerError",
     "Regex",
@@ -212,6 +213,10 @@ _PROPERTY = {
 }
 _VALUE = RDF.value.value
 _NOTE = SKOS.note.value
+
+TABLE_PREDICATES = frozenset({_TYPE, _IDENTIFIER, _VALUE, _NOTE, *_PROPERTY.values()})
+"""Every predicate :func:`build_table` reads (what ``resolve.rq`` selects): statements of
+any other predicate can be left out of its rows."""
 
 
 class _Graph:

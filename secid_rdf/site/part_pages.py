@@ -9,6 +9,7 @@ the resolver builds from a graph, here from the part's statements without a stor
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Collection, Sequence
 from pathlib import PurePosixPath
 
@@ -20,7 +21,7 @@ from secid_rdf.formats.pages import Page, iter_pages
 from secid_rdf.iris import namespace_iri, secid_iri
 from secid_rdf.model import Namespace, Source
 from secid_rdf.resolve.resolver import resolve_secids
-from secid_rdf.resolve.table import Table, build_table
+from secid_rdf.resolve.table import TABLE_PREDICATES, Table, build_table
 from secid_rdf.site.namespace_page import (
     PageLinks,
     first_paragraph,
@@ -45,24 +46,40 @@ def source_iri(base: str, source: Source) -> str | None:
         return None
 
 
+_PLAIN_SECID = re.compile(r"secid:[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)+")
+"""A SecID whose path is its site stem as it is (every name of both corpora is one)."""
+
+
+def _stem(base: str, secid: str) -> str | None:
+    """The site stem of a namespace's or source's SecID (quick for a plain one)."""
+    if _PLAIN_SECID.fullmatch(secid) and "/./" not in secid + "/" and "/../" not in secid + "/":
+        return secid[len("secid:") :]
+    try:
+        stem = site_stem(base, secid_iri(base, secid).value)
+    except InvalidSecidError:
+        return None
+    return None if stem is None else str(stem)
+
+
 def page_stems(base: str, namespaces: Sequence[Namespace]) -> frozenset[str]:
     """The stems of every namespace's and named source's page: what a page may link to."""
-    stems: set[str] = set()
+    stems: set[str | None] = set()
     for namespace in namespaces:
-        iris = [namespace_iri(base, namespace.type, namespace.namespace).value]
-        iris += [iri for s in namespace.sources if (iri := source_iri(base, s)) is not None]
-        stems.update(str(stem) for iri in iris if (stem := site_stem(base, iri)) is not None)
-    return frozenset(stems)
+        stems.add(_stem(base, namespace.secid))
+        stems.update(_stem(base, source.secid) for source in namespace.sources if source.secid)
+    stems.discard(None)
+    return frozenset(stem for stem in stems if stem is not None)
 
 
 def _table(part: GraphPart) -> Table:
     """The resolution table of the part's namespaces, from its triples."""
-    return build_table(
-        (subject.value, t.predicate.value, value.value, isinstance(value, NamedNode))
-        for t in part.triples
-        if not isinstance(subject := t.subject, Triple)
-        and not isinstance(value := t.object, Triple)
-    )
+    rows = []
+    for key, triple in zip(part.triples.keys, part.triples.triples, strict=True):
+        if key[2] in TABLE_PREDICATES:
+            subject, value = triple.subject, triple.object
+            if not isinstance(subject, Triple) and not isinstance(value, Triple):
+                rows.append((subject.value, key[2], value.value, isinstance(value, NamedNode)))
+    return build_table(rows)
 
 
 def part_pages(
