@@ -9,7 +9,7 @@ paths included, is left as the Markdown it was written in.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -47,8 +47,11 @@ _HEADING_SHIFT = 2
 and ``<h2>`` sections."""
 
 
+@lru_cache(maxsize=512)
 def render_markdown(text: str) -> str:
     """``text`` as HTML block content, its headings under the page's own.
+
+    Cached: a source's description is on its namespace's page and on its own.
 
     >>> render_markdown("[CVE](https://cve.org) <b>x</b> [bad](javascript:x)")
     '<p><a href="https://cve.org">CVE</a> &lt;b&gt;x&lt;/b&gt; [bad](javascript:x)</p>\\n'

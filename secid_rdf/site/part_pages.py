@@ -106,9 +106,14 @@ def part_pages(
     data = {page.iri: page for page in iter_pages(part, roots, sorted(iris.values()))}
     table = _table(part)
 
+    resolved: dict[str, str | None] = {}
+
     def resolve(secid: str) -> str | None:
-        resolution = resolve_secids([secid], table)[0]
-        return resolution.urls[0].url if resolution.status == "found" and resolution.urls else None
+        if secid not in resolved:  # a source's first example is on two pages
+            answer = resolve_secids([secid], table)[0]
+            found = answer.status == "found" and answer.urls
+            resolved[secid] = answer.urls[0].url if found else None
+        return resolved[secid]
 
     links = PageLinks(base, stems, resolve)
     pages: list[Page] = []
