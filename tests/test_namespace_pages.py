@@ -21,7 +21,10 @@ from rdf_graphs import parse_graph, pyld_graph, rdflib_graph, statements
 
 from secid_rdf.export.output_folder import MANIFEST
 from secid_rdf.export.run import ExportOptions, ExportResult, export_registry
-from secid_rdf.iris import DEFAULT_BASE
+from secid_rdf.findings import Location
+from secid_rdf.iris import DEFAULT_BASE, secid_iri
+from secid_rdf.model import Namespace
+from secid_rdf.site.part_pages import page_stems
 from secid_rdf.site.paths import site_stem
 from secid_rdf.vocab import RDF, SECID
 
@@ -39,7 +42,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> ByName[ExportResult]:
     )
 
 
-def page_stems(out: Path) -> list[Path]:
+def written_stems(out: Path) -> list[Path]:
     """Every page of an export, without its suffix (the types' data files included)."""
     return sorted(path.with_suffix("") for path in out.glob("*/**/*.jsonld"))
 
@@ -78,7 +81,7 @@ def test_each_pages_jsonld_and_turtle_are_one_subgraph_of_the_export(
 ) -> None:
     out = sites[name].out_dir
     whole = parse_graph((out / "secid.nt").read_bytes(), "secid.nt")
-    stems = page_stems(out)
+    stems = written_stems(out)
     # every page with pyoxigraph; pyld and rdflib (slower) on every page of the bundled
     # registry and a spread of the corpora's
     thorough = stems if name == "bundled" else stems[:: max(1, len(stems) // 40)]
@@ -182,3 +185,27 @@ def test_a_namespace_that_left_the_registry_loses_its_pages_and_a_stray_file_sta
     assert set(result.removed) == gone
     assert not any((out / name).exists() for name in gone)
     assert (out / "advisory" / "nist.gov" / "mine.html").read_bytes() == b"<p>mine</p>\n"
+
+
+@pytest.mark.parametrize(
+    "secid",
+    [
+        "secid:advisory/mitre.org",
+        "secid:advisory/mitre.org/cve",
+        "secid:advisory/a/../b",
+        "secid:advisory/./a",
+        "secid:advisory/%41",
+        "secid:advisory/a b",
+        "secid:advisory/" + "x" * 300,
+    ],
+)
+def test_the_stems_pages_link_to_are_the_paths_pages_are_written_at(secid: str) -> None:
+    namespace = Namespace(
+        type="advisory",
+        namespace=secid.removeprefix("secid:advisory/"),
+        files=(),
+        format="markdown",
+        location=Location("advisory/x.md"),
+    )
+    stem = site_stem(DEFAULT_BASE, secid_iri(DEFAULT_BASE, secid).value)
+    assert page_stems(DEFAULT_BASE, [namespace]) == {str(stem)}

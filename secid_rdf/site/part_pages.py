@@ -30,7 +30,7 @@ from secid_rdf.site.namespace_page import (
     source_html,
     title_of,
 )
-from secid_rdf.site.paths import site_stem
+from secid_rdf.site.paths import MAX_SEGMENT, site_stem
 from secid_rdf.site.summary import NamespaceSummary, SourceSummary
 
 __all__ = ["page_stems", "part_pages", "source_iri"]
@@ -52,8 +52,10 @@ _PLAIN_SECID = re.compile(r"secid:[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)+")
 
 def _stem(base: str, secid: str) -> str | None:
     """The site stem of a namespace's or source's SecID (quick for a plain one)."""
-    if _PLAIN_SECID.fullmatch(secid) and "/./" not in secid + "/" and "/../" not in secid + "/":
-        return secid[len("secid:") :]
+    path = secid[len("secid:") :]
+    parts = path.split("/")
+    if _PLAIN_SECID.fullmatch(secid) and all(p.strip(".") and len(p) <= MAX_SEGMENT for p in parts):
+        return path
     try:
         stem = site_stem(base, secid_iri(base, secid).value)
     except InvalidSecidError:
@@ -67,7 +69,6 @@ def page_stems(base: str, namespaces: Sequence[Namespace]) -> frozenset[str]:
     for namespace in namespaces:
         stems.add(_stem(base, namespace.secid))
         stems.update(_stem(base, source.secid) for source in namespace.sources if source.secid)
-    stems.discard(None)
     return frozenset(stem for stem in stems if stem is not None)
 
 
