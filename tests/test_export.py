@@ -29,6 +29,7 @@ from secid_rdf.formats.dataset import CC0_IRI, MEDIA_TYPES
 from secid_rdf.formats.serialize import FORMATS
 from secid_rdf.iris import DEFAULT_BASE, GRAPH_NAMESPACE, commit_iri, graph_iri, namespace_iri
 from secid_rdf.read.registry import read_registry
+from secid_rdf.secid import KNOWN_TYPES
 from secid_rdf.site.paths import site_stem
 from secid_rdf.vocab import DCAT, DCTERMS, FOAF, PROV, VOID, XSD
 
@@ -113,7 +114,7 @@ def test_jsonld_expands_offline_with_pyld_defaults_to_the_same_graph(
 
 def page_files(out: Path, suffix: str) -> list[Path]:
     """The page files of an export (in the types' folders), sorted."""
-    return sorted(path for path in out.glob(f"*/**/*{suffix}") if path.is_file())
+    return sorted(path for name in KNOWN_TYPES for path in (out / name).rglob(f"*{suffix}"))
 
 
 def largest_page(out: Path) -> Path:

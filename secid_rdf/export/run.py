@@ -59,6 +59,7 @@ from secid_rdf.read.git import commit_date
 from secid_rdf.read.registry import cyclic_gc_paused, read_registry
 from secid_rdf.site.htaccess import RULE_FILES, check_rule_urls, write_rules
 from secid_rdf.site.part_pages import page_stems
+from secid_rdf.site.site_pages import write_site_pages
 from secid_rdf.site.summary import NamespaceSummary
 from secid_rdf.vocab import VOCAB_NAMESPACE
 
@@ -282,9 +283,8 @@ def _write_files(
     try:
         info = _dataset_info(registry, options)
         distributions = [Distribution(writer.format, writer.size) for writer in written.dumps]
-        description = serialize(
-            describe_dataset(written.stats, distributions, info), "turtle", base=info.base
-        )
+        described = list(describe_dataset(written.stats, distributions, info))
+        description = serialize(described, "turtle", base=info.base)
         context = context_to_text({"@context": with_base(options.base)}).encode("utf-8")
         for writer in written.dumps:
             writer.commit()
@@ -294,6 +294,16 @@ def _write_files(
     write_atomic(staging / CONTEXT_FILE, context)
     write_atomic(staging / DATASET_FILE, description)
     write_rules(staging, options.base, options.site_url)
+    if options.include_pages:
+        written.pages += write_site_pages(
+            staging,
+            written.summaries,
+            base=options.base,
+            void_graph=described,
+            vocabulary=written.vocabulary,
+            compactor=options.compactor(),
+            previous=folder.previous,
+        )
     return written
 
 
@@ -301,7 +311,8 @@ def _write_files(
 class _Written:
     """What writing the dumps and pages gave: unfinished dumps, counts, findings, pages.
 
-    ``pages`` are the site's files written; ``summaries`` the namespaces with a page.
+    ``pages`` are the site's files written; ``summaries`` the namespaces with a page;
+    ``vocabulary`` the quads of no part (the types and the concepts) the type pages read.
     """
 
     dumps: list[DumpWriter]
@@ -309,6 +320,7 @@ class _Written:
     findings: list[Finding]
     pages: list[str]
     summaries: list[NamespaceSummary]
+    vocabulary: list[Quad]
 
 
 def _dataset_info(registry: Registry, options: ExportOptions) -> DatasetInfo:
@@ -391,7 +403,7 @@ def _write_in_parts(
     )
     owners = page_owners(registry.namespaces, options.base) if with_pages else frozenset()
     writers = _open_dumps(out_dir, selected, options)
-    written = _Written(writers, DatasetStats(options.base), [], [], [])
+    written = _Written(writers, DatasetStats(options.base), [], [], [], [])
     try:
         # the workers start on the parts now
         with converting(workers, settings, parts, owners, str(out_dir)) as results:
@@ -412,10 +424,10 @@ def _write_in_parts(
                     step()
         _add_loose(writers, list(concepts), written.stats, options.base)
         if with_pages:
+            written.vocabulary = [*types.quads, *concepts]
             written.pages += write_site_files(
                 out_dir,
                 types.quads,
-                written.summaries,
                 base=options.base,
                 compactor=options.compactor(),
                 previous=folder.previous,
