@@ -416,7 +416,19 @@ DCAT = Vocabulary(
 SCHEMA = Vocabulary(
     "schema",
     "https://schema.org/",
-    ("DefinedTerm", "DefinedTermSet", "identifier", "inDefinedTermSet", "sameAs", "url"),
+    (
+        "Collection",
+        "DefinedTerm",
+        "DefinedTermSet",
+        "description",
+        "hasPart",
+        "identifier",
+        "inDefinedTermSet",
+        "name",
+        "provider",
+        "sameAs",
+        "url",
+    ),
 )
 VANN = Vocabulary(
     "vann",

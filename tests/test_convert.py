@@ -51,6 +51,7 @@ from secid_rdf.vocab import (
     PROV,
     RDF,
     RDFS,
+    SCHEMA,
     SECID,
     SECID_NAMESPACE,
     SKOS,
@@ -123,9 +124,52 @@ def test_namespace_and_source_carry_their_secids_and_point_at_each_other() -> No
     assert objects(result, src, DCTERMS.identifier) == ['"secid:advisory/example.org/cve"']
     assert objects(result, ns, SECID.hasSource) == [f"<{src}>"]
     assert objects(result, src, SECID.namespace) == [f"<{ns}>"]
-    assert objects(result, src, RDF.type) == [f"<{SECID.Source.value}>"]
+    assert objects(result, src, RDF.type) == [
+        f"<{SCHEMA.DefinedTermSet.value}>",
+        f"<{SECID.Source.value}>",
+    ]
     assert objects(result, ns, SECID.secidType) == [f"<{ID}advisory>"]
     assert objects(result, src, SECID.depth) == [str(Literal(0))]
+
+
+def test_namespace_and_source_say_what_a_search_engine_reads() -> None:
+    """schema.org name, description, url, provider and parts: what a crawler reads."""
+    website = Url(kind="website", value="https://example.org/", location=at(3))
+    cve = literal_source(
+        "cve",
+        official_name="CVE List",
+        description="Vulnerabilities.",
+        urls=(Url(kind="website", value="https://example.org/cve", location=at(6)),),
+        location=at(5, "sources.cve"),
+    )
+    bare = literal_source("bare", location=at(8, "sources.bare"))
+    result = convert(
+        namespace(
+            description="A publisher.",
+            operator="secid:entity/example.org",
+            urls=(website,),
+            sources=(cve, bare),
+        )
+    )
+    ns = f"{ID}advisory/example.org"
+    src, other = f"{ns}/cve", f"{ns}/bare"
+    operator = f"<{ID}entity/example.org>"
+    assert f"<{SCHEMA.Collection.value}>" in objects(result, ns, RDF.type)
+    assert objects(result, ns, SCHEMA.name) == ['"Example"']
+    assert objects(result, ns, SCHEMA.description) == ['"A publisher."']
+    assert objects(result, ns, SCHEMA.url) == ["<https://example.org/>"]
+    assert objects(result, ns, SCHEMA.provider) == [operator]
+    assert objects(result, ns, SCHEMA.hasPart) == [f"<{other}>", f"<{src}>"]
+    assert objects(result, src, SCHEMA.name) == ['"CVE List"']
+    assert objects(result, src, SCHEMA.description) == ['"Vulnerabilities."']
+    assert objects(result, src, SCHEMA.url) == ["<https://example.org/cve>"]
+    assert objects(result, src, SCHEMA.provider) == [operator]
+    # a source without a full name is named by its SecID name; no operator, no provider
+    assert objects(result, other, SCHEMA.name) == ['"bare"']
+    assert objects(result, other, SCHEMA.description) == []
+    lone = convert(namespace(official_name=None, sources=(bare,)))
+    assert objects(lone, ns, SCHEMA.name) == ['"example.org"']
+    assert objects(lone, other, SCHEMA.provider) == []
 
 
 def test_every_quad_is_in_its_types_graph_sorted_and_unique() -> None:

@@ -234,8 +234,11 @@ class _Builder(EntryWriter):
         self.add(subject, SECID.secidType, type_iri(self.base, ns.type))
         self.described(subject, ns)
         self.text(subject, SECID.statusNote, ns.status_notes)
+        operator = None
         if ns.operator is not None:
-            self.reference(subject, SECID.operator, ns.operator, ns.location, "operator")
+            operator = self.reference(subject, SECID.operator, ns.operator, ns.location, "operator")
+        self.add(subject, RDF.type, SCHEMA.Collection)
+        self.for_search(subject, ns.official_name or ns.namespace, ns.description, operator)
         self.links(subject, ns.urls)
         for item in ns.wikidata:
             target = (
@@ -263,7 +266,7 @@ class _Builder(EntryWriter):
             self.example(subject, example, value if example.is_secid else f"{ns.secid}/{value}")
         self.extras(subject, ns.extras)
         for source in ns.sources:
-            self.source(subject, source)
+            self.source(subject, source, operator)
 
     def namespace_concepts(self, ns: Namespace) -> None:
         """Declare the concepts a namespace uses, in its type's graph, in model order."""
@@ -308,10 +311,30 @@ class _Builder(EntryWriter):
         if key == "country":
             self.add(subject, DCTERMS.spatial, country or tag_iri(key, value))
 
+    def for_search(
+        self,
+        subject: NamedNode,
+        name: str | None,
+        description: str | None,
+        provider: NamedNode | None,
+    ) -> None:
+        """The schema.org terms a search engine reads from a page's embedded JSON-LD.
+
+        They repeat what the SKOS and Dublin Core terms say, in the one vocabulary crawlers
+        read; the website is added as ``schema:url`` with the links.
+        """
+        self.text(subject, SCHEMA.name, name)
+        self.text(subject, SCHEMA.description, description)
+        if provider is not None:
+            self.add(subject, SCHEMA.provider, provider)
+
     def reference(
         self, subject: NamedNode, predicate: NamedNode, text: str, location: Location, what: str
-    ) -> None:
-        """A SecID reference (or a plain IRI) as a link, whether or not the target exists."""
+    ) -> NamedNode | None:
+        """A SecID reference (or a plain IRI) as a link, whether or not the target exists.
+
+        Returns the target, or ``None`` when the text names none (a finding).
+        """
         try:
             target = secid_iri(self.base, text)
         except InvalidSecidError:
@@ -325,18 +348,25 @@ class _Builder(EntryWriter):
                     f"{what} {text!r} is neither a SecID nor an IRI; "
                     "write a SecID such as secid:entity/mitre.org",
                 )
-                return
+                return None
         self.add(subject, predicate, target)
+        return target
 
     # -- sources and match nodes -----------------------------------------------------
 
-    def source(self, ns_subject: NamedNode, source: Source) -> None:
-        """A name-level entry: named by its SecID when it has one, else by its content."""
+    def source(self, ns_subject: NamedNode, source: Source, operator: NamedNode | None) -> None:
+        """A name-level entry: named by its SecID when it has one, else by its content.
+
+        Its namespace's operator provides it (``schema:provider``), as search engines ask.
+        """
         subject, secid = self.node_iri(ns_subject, source)
         self.add(ns_subject, SECID.hasSource, subject)
+        self.add(ns_subject, SCHEMA.hasPart, subject)
         self.add(subject, SECID.namespace, ns_subject)
         self.add(subject, RDF.type, SECID.Source)
+        self.add(subject, RDF.type, SCHEMA.DefinedTermSet)
         self.text(subject, SECID.name, source.name)
+        self.for_search(subject, source.official_name or source.name, source.description, operator)
         self.node(subject, source, 0, secid)
 
     def node_iri(self, owner: NamedNode, node: MatchNode) -> tuple[NamedNode, str | None]:

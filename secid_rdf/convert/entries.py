@@ -21,7 +21,7 @@ from secid_rdf.convert.writer import QuadWriter, is_absolute_iri
 from secid_rdf.findings import InvalidIriError, Severity
 from secid_rdf.iris import absolute_iri, status_iri, step_iri, url_kind_iri
 from secid_rdf.model import Example, Extra, IdPattern, MatchNode, Url, Variable, Version
-from secid_rdf.vocab import DCTERMS, FOAF, RDF, RDFS, SECID, SKOS
+from secid_rdf.vocab import DCTERMS, FOAF, RDF, RDFS, SCHEMA, SECID, SKOS
 
 __all__ = ["RULE_FOREIGN_EXAMPLE", "EntryWriter", "example_urls"]
 
@@ -57,6 +57,7 @@ class EntryWriter(QuadWriter):
             if url.kind == "website":
                 # not foaf:homepage: it is inverse-functional, and namespaces share sites
                 self.add(owner, FOAF.page, target)
+                self.add(owner, SCHEMA.url, target)
         return tuple(templates)
 
     def kind(self, subject: NamedNode, url: Url) -> None:
