@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 
 import pytest
 import rdflib
+from conftest import require_tool
 from pyld import jsonld
 from pyoxigraph import NamedNode, RdfFormat, parse
 from rdflib.compare import isomorphic
@@ -62,16 +63,13 @@ def _chromium() -> str | None:
 
 @pytest.fixture(scope="module")
 def sync_api() -> Any:
-    """Playwright's sync API, or a skip (a failure under CI) that says how to install it."""
+    """Playwright's sync API; skips (fails under CI) without it or Chromium, saying how."""
     try:
         from playwright import sync_api
     except ImportError:
         sync_api = None
-    if sync_api is None or _chromium() is None:
-        reason = f"the browser test needs Chromium and Playwright: {INSTALL}"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    found = sync_api is not None and _chromium() is not None
+    require_tool(found, "the browser test needs Chromium and Playwright", INSTALL)
     return sync_api
 
 
