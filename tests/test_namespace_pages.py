@@ -142,8 +142,7 @@ def test_source_page_shows_worked_examples_versions_and_its_namespace(
     crumbs = [a.get("href") for a in nvd.iterfind(".//nav[@class='crumbs']//a")]
     assert crumbs == ["../../index.html", "../../advisory.html", "../nist.gov.html"]
     alternates = {
-        link.get("type"): link.get("href")
-        for link in nvd.iterfind(".//link[@rel='alternate']")
+        link.get("type"): link.get("href") for link in nvd.iterfind(".//link[@rel='alternate']")
     }
     assert alternates == {"application/ld+json": "nvd.jsonld", "text/turtle": "nvd.ttl"}
     iso = html_tree(out / "control" / "iso.org" / "27001.html")

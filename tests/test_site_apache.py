@@ -49,37 +49,10 @@ CONTRACT_FILES = [
     "ontology.ttl",
     "vocab/status.html",
 ]
-"""The site files these tests ask for (see the site layout in docs/publishing.md)."""
+"""The site files these tests ask for (see the site layout in docs/publishing.md): the
+export writes every one."""
 
 MODULE_NAMES = ["mpm_event", "authz_core", "rewrite", "headers", "mime", "dir", "alias"]
-
-
-def _stub(path: Path, iri: str) -> None:
-    """A minimal file of the kind ``path`` names, about ``iri``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    label = "http://www.w3.org/2000/01/rdf-schema#label"
-    data = {
-        ".html": "<!DOCTYPE html><html lang=en><title>stub</title><p>stub</p></html>\n",
-        ".ttl": f'<{iri}> <{label}> "stub" .\n',
-        ".jsonld": json.dumps({"@id": iri, label: "stub"}) + "\n",
-    }[path.suffix]
-    path.write_text(data, encoding="utf-8")
-
-
-def stub_missing(site: Path) -> list[str]:
-    """Write a stub for each file of :data:`CONTRACT_FILES` the export did not write.
-
-    Pages at these paths come with the site's page writers; until then the rules are
-    tested against stubs, and the list says which.
-    """
-    stubbed = []
-    for name in CONTRACT_FILES:
-        path = site / name
-        if not path.exists():
-            stem = name.rsplit(".", 1)[0]
-            _stub(path, BASE if stem == "index" else BASE + stem)
-            stubbed.append(name)
-    return stubbed
 
 
 @dataclass
@@ -148,7 +121,6 @@ def apache() -> Iterator[Apache]:
         site = root / "htdocs" / "secid"
         site_url = f"http://127.0.0.1:{port}/secid/"
         export_registry(bundled_registry_path(), site, ExportOptions(jobs=1, site_url=site_url))
-        stub_missing(site)
         redirects = root / "htdocs" / "w3id" / "secid"
         redirects.mkdir(parents=True)
         shutil.copyfile(site / W3ID_RULES, redirects / ".htaccess")
@@ -201,6 +173,10 @@ def _assert_serves(apache: Apache, path: str, accept: str, file: str) -> Respons
     assert answer.body == (apache.site / file).read_bytes(), f"{path} ({accept}) is not {file}"
     assert "Accept" in answer.headers.get("Vary", ""), f"{path} ({accept}): no Vary: Accept"
     return answer
+
+
+def test_the_export_writes_every_file_these_tests_ask_for(apache: Apache) -> None:
+    assert [name for name in CONTRACT_FILES if not (apache.site / name).is_file()] == []
 
 
 def test_a_source_iri_gets_turtle_json_ld_or_html_by_accept(apache: Apache) -> None:

@@ -51,7 +51,7 @@ def test_plain_lines_render_as_the_parser_renders_them(
     registry, _ = corpus_conversions[name]
     texts = sorted({text for ns in registry.namespaces for text in _texts(ns)})
     renderer = _renderer()
-    for text in texts + HOSTILE + ["a\tb", "  padded  ", "it's \"quoted\" — café"]:
+    for text in texts + HOSTILE + ["a\tb", "  padded  ", 'it\'s "quoted" — café']:
         parsed = renderer.renderer.render(renderer.parse(text), renderer.options, {})
         if "<h" not in parsed:
             assert render_markdown(text) == parsed, text
