@@ -24,6 +24,7 @@ import pyoxigraph as ox
 import pytest
 
 from secid_rdf.convert.builder import Conversion, registry_to_graph
+from secid_rdf.export.run import ExportOptions, ExportResult, export_registry
 from secid_rdf.model import Registry
 from secid_rdf.read.registry import read_registry
 from secid_rdf.resources import bundled_registry_path
@@ -136,6 +137,22 @@ class ByName(dict[str, V]):
 def _read_and_convert(name: str) -> tuple[Registry, Conversion]:
     registry = read_registry(registry_path(name))
     return registry, registry_to_graph(registry)
+
+
+@pytest.fixture(scope="session")
+def exported_sites(tmp_path_factory: pytest.TempPathFactory) -> ByName[ExportResult]:
+    """Each test registry exported (dumps and site) once per session, when a test asks for it.
+
+    Tests read these folders and never change them.
+    """
+    return ByName(
+        lambda name: export_registry(
+            registry_path(name),
+            tmp_path_factory.mktemp(f"site-{name}"),
+            ExportOptions(),
+            show_progress=False,
+        )
+    )
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,8 @@ from xml.etree.ElementTree import Element
 
 import html5lib
 import pytest
-from conftest import ByName, registry_path
-from pyoxigraph import NamedNode, RdfFormat, parse
+from conftest import ByName
+from pyoxigraph import RdfFormat
 from rdf_graphs import parse_graph, pyld_graph, rdflib_graph, statements
 
 from secid_rdf.export.output_folder import MANIFEST
@@ -27,20 +27,9 @@ from secid_rdf.model import Namespace
 from secid_rdf.secid import KNOWN_TYPES
 from secid_rdf.site.part_pages import page_stems
 from secid_rdf.site.paths import site_stem
-from secid_rdf.vocab import RDF, SECID
 
 REGISTRIES = ["bundled", "markdown", "json"]
 HOSTILE = Path(__file__).parent / "fixtures" / "registries" / "script-text"
-
-
-@pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> ByName[ExportResult]:
-    """Each registry exported once for the module."""
-    return ByName(
-        lambda name: export_registry(
-            registry_path(name), tmp_path_factory.mktemp(name), ExportOptions(jobs=2)
-        )
-    )
 
 
 def written_stems(out: Path) -> list[Path]:
@@ -49,39 +38,12 @@ def written_stems(out: Path) -> list[Path]:
     return sorted(path.with_suffix("") for path in found)
 
 
-def resources(out: Path) -> set[str]:
-    """The IRIs of the namespaces and sources in the export's graph."""
-    classes = {SECID.Namespace, SECID.Source}
-    with open(out / "secid.nt", "rb") as handle:
-        return {
-            quad.subject.value
-            for quad in parse(handle, RdfFormat.N_TRIPLES)
-            if quad.predicate == RDF.type
-            and quad.object in classes
-            and isinstance(quad.subject, NamedNode)
-        }
-
-
-@pytest.mark.parametrize("name", REGISTRIES)
-def test_every_namespace_and_source_iri_has_a_page_and_data_at_its_path(
-    name: str, sites: ByName[ExportResult]
-) -> None:
-    out = sites[name].out_dir
-    found = resources(out)
-    assert len(found) > sites[name].pages
-    for iri in sorted(found):
-        stem = site_stem(DEFAULT_BASE, iri)
-        assert stem is not None, iri
-        for suffix in (".html", ".jsonld", ".ttl"):
-            assert (out / f"{stem}{suffix}").is_file(), f"{iri}: no {stem}{suffix}"
-
-
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's own JSON-LD parser
 @pytest.mark.parametrize("name", REGISTRIES)
 def test_each_pages_jsonld_and_turtle_are_one_subgraph_of_the_export(
-    name: str, sites: ByName[ExportResult], no_network: None
+    name: str, exported_sites: ByName[ExportResult], no_network: None
 ) -> None:
-    out = sites[name].out_dir
+    out = exported_sites[name].out_dir
     whole = parse_graph((out / "secid.nt").read_bytes(), "secid.nt")
     stems = written_stems(out)
     # every page with pyoxigraph; pyld and rdflib (slower) on every page of the bundled
@@ -132,9 +94,9 @@ def test_hostile_registry_text_is_inert_on_every_page(tmp_path: Path) -> None:
 
 
 def test_source_page_shows_worked_examples_versions_and_its_namespace(
-    sites: ByName[ExportResult],
+    exported_sites: ByName[ExportResult],
 ) -> None:
-    out = sites["bundled"].out_dir
+    out = exported_sites["bundled"].out_dir
     nvd = html_tree(out / "advisory" / "nist.gov" / "nvd.html")
     examples = ".//section[@id='examples']//a[@class='lookup']"
     lookups = [a.get("href") for a in nvd.iterfind(examples)]
@@ -154,9 +116,9 @@ def test_source_page_shows_worked_examples_versions_and_its_namespace(
 
 
 def test_operator_and_references_link_to_pages_the_site_has(
-    sites: ByName[ExportResult],
+    exported_sites: ByName[ExportResult],
 ) -> None:
-    out = sites["json"].out_dir
+    out = exported_sites["json"].out_dir
     for page in sorted(out.rglob("*.html")):
         for link in html_tree(page).iter("a"):
             href = link.get("href") or ""

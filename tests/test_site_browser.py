@@ -23,15 +23,14 @@ from typing import Any, ClassVar
 
 import pytest
 import rdflib
-from conftest import require_tool
+from conftest import ByName, require_tool
 from pyld import jsonld
 from pyoxigraph import NamedNode, RdfFormat, parse
 from rdflib.compare import isomorphic
 
-from secid_rdf.export.run import ExportOptions, export_registry
+from secid_rdf.export.run import ExportResult
 from secid_rdf.formats.context import document_loader
 from secid_rdf.iris import DEFAULT_BASE
-from secid_rdf.resources import bundled_registry_path
 from secid_rdf.site.paths import site_stem
 
 INSTALL = "apt-get install -y chromium && pip install -e '.[test]' (Playwright)"
@@ -87,10 +86,8 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    export_registry(bundled_registry_path(), out, ExportOptions(), show_progress=False)
-    return out
+def site(exported_sites: ByName[ExportResult]) -> Path:
+    return exported_sites["bundled"].out_dir
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,9 @@ from xml.etree.ElementTree import Element
 
 import html5lib
 import pytest
+from conftest import ByName
 
-from secid_rdf.export.run import ExportOptions, export_registry
-from secid_rdf.resources import bundled_registry_path
+from secid_rdf.export.run import ExportOptions, ExportResult, export_registry
 
 FIXTURE = Path(__file__).parent / "fixtures" / "registries" / "script-text"
 
@@ -92,10 +92,8 @@ def pages(site: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("bundled-site")
-    export_registry(bundled_registry_path(), out, ExportOptions(), show_progress=False)
-    return out
+def bundled_site(exported_sites: ByName[ExportResult]) -> Path:
+    return exported_sites["bundled"].out_dir
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 import pytest
-from conftest import REGISTRY_NAMES, ByName, registry_path
+from conftest import REGISTRY_NAMES, ByName
 from pyoxigraph import NamedNode, RdfFormat, parse
 
-from secid_rdf.export.run import ExportOptions, ExportResult, export_registry
+from secid_rdf.export.run import ExportResult
 from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.site.links import BrokenLink, broken_links, unserved_iris
 from secid_rdf.vocab import RDF, SECID
@@ -114,17 +114,6 @@ def test_an_iri_without_its_page_or_data_files_is_reported(tmp_path: Path) -> No
 # -- the exported sites -----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> ByName[ExportResult]:
-    """Each registry's site, exported once for the module when a test first asks for it."""
-    options = ExportOptions(modified="2026-02-10")
-    return ByName(
-        lambda name: export_registry(
-            registry_path(name), tmp_path_factory.mktemp(name), options, show_progress=False
-        )
-    )
-
-
 def described(out: Path) -> list[str]:
     """The IRIs of every namespace and source of an export's graph."""
     kinds = {SECID.Namespace, SECID.Source}
@@ -138,8 +127,10 @@ def described(out: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("name", REGISTRY_NAMES)
-def test_the_site_has_no_broken_internal_link(name: str, sites: ByName[ExportResult]) -> None:
-    out = sites[name].out_dir
+def test_the_site_has_no_broken_internal_link(
+    name: str, exported_sites: ByName[ExportResult]
+) -> None:
+    out = exported_sites[name].out_dir
     assert (out / "index.html").is_file(), "the export folder is the site: index.html at the top"
     pages = list(out.rglob("*.html"))
     assert len(pages) > len(described(out)) // 2, "a page per namespace and source"
@@ -149,9 +140,9 @@ def test_the_site_has_no_broken_internal_link(name: str, sites: ByName[ExportRes
 
 @pytest.mark.parametrize("name", REGISTRY_NAMES)
 def test_every_namespace_and_source_iri_has_its_page_and_data(
-    name: str, sites: ByName[ExportResult]
+    name: str, exported_sites: ByName[ExportResult]
 ) -> None:
-    out = sites[name].out_dir
+    out = exported_sites[name].out_dir
     iris = described(out)
     assert iris
     unserved = list(unserved_iris(out, DEFAULT_BASE, iris))
