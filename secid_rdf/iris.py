@@ -38,6 +38,7 @@ __all__ = [
     "DATASET_GRAPH_IRI",
     "DEFAULT_BASE",
     "GRAPH_NAMESPACE",
+    "WEB_SCHEMES",
     "absolute_iri",
     "check_base",
     "commit_iri",
@@ -46,6 +47,7 @@ __all__ = [
     "encode_segment",
     "graph_iri",
     "iri_secid",
+    "is_web_url",
     "namespace_iri",
     "secid_iri",
     "status_iri",
@@ -70,6 +72,21 @@ DATASET_GRAPH_IRI = NamedNode(GRAPH_NAMESPACE + "void")
 SCHEME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 """An IRI scheme, RFC 3986 section 3.1: ``scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )``
 followed by ``:`` (https://www.rfc-editor.org/rfc/rfc3986#section-3.1)."""
+
+WEB_SCHEMES = frozenset({"http", "https", "ftp", "mailto"})
+"""The schemes of the registry's URLs (web pages, files, mail): the only ones the graph keeps
+and the site links to. ``javascript:``, ``data:``, ``file:`` and the rest are refused."""
+
+
+def is_web_url(value: str) -> bool:
+    """True when ``value`` starts with one of :data:`WEB_SCHEMES` (in any case).
+
+    >>> is_web_url("HTTPS://cve.org/"), is_web_url("javascript:alert(1)"), is_web_url("cve.org")
+    (True, False, False)
+    """
+    scheme = SCHEME_PATTERN.match(value.strip())
+    return scheme is not None and scheme.group()[:-1].lower() in WEB_SCHEMES
+
 
 _COMMIT_PATTERN = re.compile(r"[0-9a-f]{40}")
 

@@ -85,6 +85,14 @@ def url_not_a_url(registry: Path) -> int:
     )
 
 
+def url_javascript(registry: Path) -> int:
+    return edit(
+        registry,
+        '      research: "https://www.aisi.gov.uk/research"',
+        '      research: "JavaScript:alert(document.cookie)"',
+    )
+
+
 def example_in_other_namespace(registry: Path) -> int:
     return edit(
         registry, '      - "secid:reference/aisi/japan"', '      - "secid:reference/nist/japan"'
@@ -102,10 +110,11 @@ def full_name_removed(registry: Path) -> int:
     [
         (bogus_status, "secidsh:Namespace-status", "bogus"),
         (url_not_a_url, "convert-iri", "not a url"),
+        (url_javascript, "convert-iri", "is not a web URL (JavaScript: is not one of"),
         (example_in_other_namespace, "secidsh:Example-belongs", "secid:reference/nist/japan"),
         (full_name_removed, "secidsh:Source-label", "no name"),
     ],
-    ids=["status-bogus", "url-not-a-url", "example-moved", "full-name-removed"],
+    ids=["status-bogus", "url-not-a-url", "url-javascript", "example-moved", "full-name-removed"],
 )
 def test_one_mistake_fails_at_its_line(
     registry: Path, change: Change, rule: str, words: str

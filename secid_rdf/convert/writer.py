@@ -19,7 +19,15 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from secid_rdf.convert.regex import UntranslatableRegexError, XPathRegex, python_to_xpath
 from secid_rdf.findings import Finding, InvalidIriError, InvalidSecidError, Location, Severity
-from secid_rdf.iris import absolute_iri, commit_iri, graph_iri, secid_iri
+from secid_rdf.iris import (
+    SCHEME_PATTERN,
+    WEB_SCHEMES,
+    absolute_iri,
+    commit_iri,
+    graph_iri,
+    is_web_url,
+    secid_iri,
+)
 from secid_rdf.vocab import RDF, SECID, SKOS
 
 __all__ = [
@@ -193,8 +201,19 @@ class QuadWriter:
 
         A URL that only needs some characters percent-encoded (``[`` as ``%5B``) is kept,
         encoded (what a browser sends for it), with a warning; anything else (no scheme,
-        prose) is left out with an error.
+        prose, a scheme that is not a web one such as ``javascript:``) is left out with an
+        error.
         """
+        if SCHEME_PATTERN.match(value) and not is_web_url(value):
+            scheme = value.split(":", 1)[0]
+            self.report(
+                location,
+                Severity.ERROR,
+                RULE_INVALID_IRI,
+                f"{what} {value!r} is not a web URL ({scheme}: is not one of "
+                f"{', '.join(sorted(WEB_SCHEMES))}); left out",
+            )
+            return None
         try:
             return absolute_iri(value)
         except InvalidIriError as error:

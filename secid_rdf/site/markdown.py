@@ -10,28 +10,20 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
-from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
+from secid_rdf.iris import is_web_url
+
 __all__ = ["render_markdown"]
-
-_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
-
-
-def _valid_link(url: str) -> bool:
-    try:
-        return urlsplit(url.strip()).scheme.lower() in _LINK_SCHEMES
-    except ValueError:
-        return False
 
 
 @cache
 def _renderer() -> MarkdownIt:
     """One renderer per process: building one takes longer than rendering a page."""
     renderer = MarkdownIt("commonmark", {"html": False}).disable("image")
-    renderer.validateLink = _valid_link  # type: ignore[method-assign]
+    renderer.validateLink = is_web_url  # type: ignore[method-assign,assignment]
     return renderer
 
 

@@ -12,9 +12,9 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from urllib.parse import urlsplit
 
 from secid_rdf.formats.pages import script_json
+from secid_rdf.iris import is_web_url
 from secid_rdf.site.paths import href
 
 __all__ = [
@@ -32,9 +32,6 @@ HOME = PurePosixPath("index.html")
 STYLESHEET = PurePosixPath("style.css")
 SCRIPT = PurePosixPath("search.js")
 
-_LINK_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
-"""Schemes a page links to; ``javascript:``, ``data:`` and the rest stay text."""
-
 
 def text(value: str) -> str:
     """Registry text as HTML text or a double-quoted attribute: ``<>&"'`` escaped."""
@@ -49,14 +46,9 @@ def external_link(url: str, label: str | None = None) -> str:
     >>> external_link("javascript:alert(1)")
     '<code>javascript:alert(1)</code>'
     """
-    shown = text(label if label is not None else url)
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        scheme = ""
-    if scheme not in _LINK_SCHEMES:
+    if not is_web_url(url):
         return f"<code>{text(url)}</code>"
-    return f'<a href="{text(url)}">{shown}</a>'
+    return f'<a href="{text(url)}">{text(label if label is not None else url)}</a>'
 
 
 @dataclass(frozen=True)
