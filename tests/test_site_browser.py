@@ -269,3 +269,26 @@ def test_screenshots_of_three_pages_fit_the_width(
         assert overflow <= 0, f"{name} at {width} width scrolls sideways by {overflow}px"
     visit.page.close()
     assert visit.problems == []
+
+
+WORDS_SPLIT_ACROSS_LINES = """() => [...document.querySelectorAll('main th, main td.number')]
+  .filter(cell => !/\\s/.test(cell.textContent.trim()))
+  .filter(cell => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    return range.getClientRects().length > 1;
+  })
+  .map(cell => cell.textContent)"""
+"""The one-word header and number cells of a page's tables that wrap onto a second line."""
+
+
+def test_table_headers_and_counts_stay_whole_at_phone_width(browser: Any, server: str) -> None:
+    visit = Visit(browser, server, PHONE)
+    page = visit.open(None)
+    assert page.locator("main th").count() > 0
+    assert page.evaluate(WORDS_SPLIT_ACROSS_LINES) == []
+    page.goto(server + "void.html")
+    assert page.locator("main td.number").count() > 0
+    assert page.evaluate(WORDS_SPLIT_ACROSS_LINES) == []
+    visit.page.close()
+    assert visit.problems == []
