@@ -21,7 +21,7 @@ from rdf_graphs import parse_graph, pyld_graph, rdflib_graph, statements
 
 from secid_rdf.export.output_folder import MANIFEST
 from secid_rdf.export.run import ExportOptions, ExportResult, export_registry
-from secid_rdf.findings import Location
+from secid_rdf.findings import Location, Severity
 from secid_rdf.iris import DEFAULT_BASE, secid_iri
 from secid_rdf.model import Namespace
 from secid_rdf.secid import KNOWN_TYPES
@@ -69,7 +69,11 @@ def html_tree(path: Path) -> Element:
 
 def test_hostile_registry_text_is_inert_on_every_page(tmp_path: Path) -> None:
     result = export_registry(HOSTILE, tmp_path, ExportOptions(jobs=1))
-    assert not result.has_errors
+    # the one URL field that is not a web URL is an error; prose links are only text
+    errors = [str(f) for f in result.findings if f.severity is Severity.ERROR]
+    assert len(errors) == 1
+    assert errors[0].startswith("advisory/org/example.md:14: error: sources.ex.urls.docs:")
+    assert "'javascript:alert(4)' is not a web URL" in errors[0]
     pages = sorted((tmp_path / "advisory").rglob("*.html"))
     assert len(pages) == 2
     raw = b"".join(page.read_bytes() for page in pages)
