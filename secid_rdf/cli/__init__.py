@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -226,10 +227,9 @@ def export(
         raise click.exceptions.Exit(stopped.exit_code) from None
     echo_findings(result.findings, quiet=quiet)
     if result.removed:
-        shown = ", ".join(result.removed[:3]) + (", ..." if len(result.removed) > 3 else "")
         echo_note(
             f"removed {len(result.removed)} file(s) of the previous export that this one "
-            f"does not write: {shown}",
+            f"does not write: {removed_files(result.removed)}",
             quiet=quiet,
         )
     echo_note(
@@ -476,3 +476,32 @@ def resolve(
 main.add_command(diff)
 main.add_command(load)
 main.add_command(query)
+
+
+_REMOVED_SHOWN = 20
+"""Resources named in the line that says what an export removed; the rest are counted."""
+
+
+def removed_files(names: Sequence[str]) -> str:
+    """The removed files, one entry per resource: a page's three files are one entry.
+
+    >>> removed_files(["a/b.html", "a/b.jsonld", "a/b.ttl", "secid.nq"])
+    'a/b.{html,jsonld,ttl}, secid.nq'
+    >>> removed_files([f"p{n}.html" for n in range(22)]).endswith("p7.html and 2 more")
+    True
+    """
+    by_stem: dict[str, list[str]] = {}
+    for name in sorted(names):
+        stem, dot, suffix = name.rpartition(".")
+        if not dot or "/" in suffix:
+            stem, suffix = name, ""
+        by_stem.setdefault(stem, []).append(suffix)
+    shown = [_entry(stem, suffixes) for stem, suffixes in list(by_stem.items())[:_REMOVED_SHOWN]]
+    more = len(by_stem) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more else "")
+
+
+def _entry(stem: str, suffixes: list[str]) -> str:
+    if len(suffixes) == 1:
+        return f"{stem}.{suffixes[0]}" if suffixes[0] else stem
+    return f"{stem}.{{{','.join(suffixes)}}}"
