@@ -14,7 +14,15 @@ from pyoxigraph import Literal, NamedNode
 
 from secid_rdf.formats.dataset import MEDIA_TYPES
 from secid_rdf.site.paths import href
-from secid_rdf.site.skeleton import HOME, Alternate, Frame, external_link, render_page, text
+from secid_rdf.site.skeleton import (
+    HOME,
+    Alternate,
+    Frame,
+    definition_list,
+    external_link,
+    render_page,
+    text,
+)
 from secid_rdf.site.statements import Statements
 from secid_rdf.site.term_links import TermLinks
 from secid_rdf.vocab import DCAT, DCTERMS, FOAF, VOID
@@ -74,10 +82,6 @@ def dumps(graph: Statements) -> list[Dump]:
     return out
 
 
-def _row(label: str, value: str | None) -> str:
-    return f"<dt>{text(label)}</dt><dd>{value}</dd>" if value else ""
-
-
 def _shown(graph: Statements, links: TermLinks, subject: str, predicate: NamedNode) -> str:
     """Every value of a predicate: IRIs as links (an organisation by its name), else text."""
     shown = []
@@ -100,14 +104,14 @@ def dataset_page(graph: Statements, base: str) -> bytes:
     dataset = dataset_iri(graph) or ""
     title = graph.text(dataset, DCTERMS.title) or "SecID dataset"
     description = graph.text(dataset, DCTERMS.description) or ""
-    rows = [
-        _row("IRI", f"<code>{text(dataset)}</code>"),
-        _row("Publisher", _shown(graph, links, dataset, DCTERMS.publisher)),
-        _row("Licence", _shown(graph, links, dataset, DCTERMS.license)),
-        _row("Version", _shown(graph, links, dataset, DCAT.version)),
-        _row("Modified", _shown(graph, links, dataset, DCTERMS.modified)),
-        _row("Landing page", _shown(graph, links, dataset, DCAT.landingPage)),
-        _row("Vocabulary", _shown(graph, links, dataset, VOID.vocabulary)),
+    rows: list[tuple[str, str | None]] = [
+        ("IRI", f"<code>{text(dataset)}</code>"),
+        ("Publisher", _shown(graph, links, dataset, DCTERMS.publisher)),
+        ("Licence", _shown(graph, links, dataset, DCTERMS.license)),
+        ("Version", _shown(graph, links, dataset, DCAT.version)),
+        ("Modified", _shown(graph, links, dataset, DCTERMS.modified)),
+        ("Landing page", _shown(graph, links, dataset, DCAT.landingPage)),
+        ("Vocabulary", _shown(graph, links, dataset, VOID.vocabulary)),
     ]
     for label, predicate in (
         ("Triples", VOID.triples),
@@ -117,7 +121,7 @@ def dataset_page(graph: Statements, base: str) -> bytes:
         ("Properties", VOID.properties),
         ("Classes", VOID.classes),
     ):
-        rows.append(_row(label, _count(_integer(graph, dataset, predicate))))
+        rows.append((label, _count(_integer(graph, dataset, predicate))))
     partitions = sorted(
         (links.label(cls), cls, _integer(graph, partition, VOID.entities))
         for partition in graph.iris(dataset, VOID.classPartition)
@@ -137,7 +141,7 @@ def dataset_page(graph: Statements, base: str) -> bytes:
     body = [
         f"<h1>{text(title)}</h1>",
         f"<p>{text(description)}</p>",
-        "<dl>" + "".join(rows) + "</dl>",
+        definition_list(rows),
         '<h2 id="distributions">Downloads</h2>',
         (
             "<table><thead><tr><th>File</th><th>Distribution</th><th>Media type</th>"

@@ -20,7 +20,15 @@ from secid_rdf.iris import secid_iri
 from secid_rdf.model import Example, IdPattern, MatchNode, Namespace, Source, Url, Version
 from secid_rdf.site.markdown import render_markdown
 from secid_rdf.site.paths import href, site_stem
-from secid_rdf.site.skeleton import HOME, Alternate, Frame, external_link, render_page, text
+from secid_rdf.site.skeleton import (
+    HOME,
+    Alternate,
+    Frame,
+    definition_list,
+    external_link,
+    render_page,
+    text,
+)
 
 __all__ = [
     "PageLinks",
@@ -102,12 +110,6 @@ def first_paragraph(value: str, limit: int = 300) -> str:
     """The first paragraph of registry prose, on one line and at most ``limit`` characters."""
     first = _SPACE.sub(" ", value.strip().split("\n\n", 1)[0])
     return first if len(first) <= limit else first[: limit - 1] + "…"
-
-
-def _facts(rows: Iterable[tuple[str, str | None]]) -> str:
-    """A definition list of the rows that have a value (values already HTML)."""
-    items = "".join(f"<dt>{text(name)}</dt><dd>{value}</dd>" for name, value in rows if value)
-    return f"<dl>{items}</dl>\n" if items else ""
 
 
 def _prose(*parts: str | None) -> str:
@@ -270,7 +272,7 @@ def namespace_html(
         f"<h1>{text(title)}</h1>",
         f'<p class="secid"><code>{text(namespace.secid)}</code></p>',
         _prose(namespace.description),
-        _facts(facts),
+        definition_list(facts),
         _prose(namespace.prose, *namespace.notes),
     ]
     if namespace.urls:
@@ -341,7 +343,7 @@ def source_html(
         f"<h1>{text(title)}</h1>",
         f'<p class="secid"><code>{text(source.secid or label)}</code></p>',
         _prose(source.description, source.long_description),
-        _facts(facts),
+        definition_list(facts),
         _prose(source.prose, *source.notes),
     ]
     if source.urls:

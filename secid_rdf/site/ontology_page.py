@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pyoxigraph import Literal, NamedNode
 
 from secid_rdf.site.paths import href
-from secid_rdf.site.skeleton import HOME, Alternate, Frame, render_page, text
+from secid_rdf.site.skeleton import HOME, Alternate, Frame, definition_list, render_page, text
 from secid_rdf.site.statements import Statements
 from secid_rdf.site.term_links import ONTOLOGY_PAGE, TermLinks
 from secid_rdf.vocab import (
@@ -55,11 +55,9 @@ def _value(links: TermLinks, value: NamedNode | Literal) -> str:
     return text(value.value)
 
 
-def _row(label: str, items: Sequence[str]) -> str:
-    """One ``<dt>``/``<dd>`` pair, or nothing when there is no value."""
-    if not items:
-        return ""
-    return f"<dt>{text(label)}</dt><dd>{', '.join(items)}</dd>"
+def _row(label: str, items: Sequence[str]) -> tuple[str, str]:
+    """A row of :func:`definition_list`: the items joined (empty, and left out, when none)."""
+    return label, ", ".join(items)
 
 
 def _metadata(graph: Statements, links: TermLinks) -> str:
@@ -82,7 +80,7 @@ def _metadata(graph: Statements, links: TermLinks) -> str:
             rows.append(_row(label, [_value(links, v) for v in values]))
     turtle = text(href(ONTOLOGY_PAGE, ONTOLOGY_TURTLE))
     rows.append(_row("Turtle", [f'<a href="{turtle}" type="text/turtle">ontology.ttl</a>']))
-    return "<dl>" + "".join(rows) + "</dl>"
+    return definition_list(rows)
 
 
 def _term(graph: Statements, links: TermLinks, iri: str) -> str:
@@ -101,8 +99,7 @@ def _term(graph: Statements, links: TermLinks, iri: str) -> str:
         parts.append(f"<p>{text(comment)}</p>")
     rows = [_row(name, [_value(links, v) for v in graph.values(iri, p)]) for name, p in _FACTS]
     rows.append(_row("Status", [text(v.value) for v in graph.values(iri, VS.term_status)]))
-    if any(rows):
-        parts.append("<dl>" + "".join(rows) + "</dl>")
+    parts.append(definition_list(rows))
     parts.append("</section>")
     return "\n".join(parts)
 

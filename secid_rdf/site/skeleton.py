@@ -9,7 +9,7 @@ text goes through :func:`text` before it reaches the page.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -23,6 +23,7 @@ __all__ = [
     "STYLESHEET",
     "Alternate",
     "Frame",
+    "definition_list",
     "external_link",
     "render_page",
     "text",
@@ -36,6 +37,16 @@ SCRIPT = PurePosixPath("search.js")
 def text(value: str) -> str:
     """Registry text as HTML text or a double-quoted attribute: ``<>&"'`` escaped."""
     return html.escape(value, quote=True)
+
+
+def definition_list(rows: Iterable[tuple[str, str | None]]) -> str:
+    """A ``<dl>`` of the rows that have a value (values already HTML), or nothing.
+
+    >>> definition_list([("Status", "active"), ("Operator", None)])
+    '<dl><dt>Status</dt><dd>active</dd></dl>\\n'
+    """
+    items = "".join(f"<dt>{text(name)}</dt><dd>{value}</dd>" for name, value in rows if value)
+    return f"<dl>{items}</dl>\n" if items else ""
 
 
 def external_link(url: str, label: str | None = None) -> str:
