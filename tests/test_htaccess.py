@@ -118,7 +118,7 @@ def test_the_export_writes_both_files_owns_them_and_takes_the_site_url(tmp_path:
     out = tmp_path / "out"
     args = ["export", "--out", str(out), "--format", "turtle", "--site-url", SITE, "-q"]
     assert CliRunner().invoke(main, args).exit_code == 0
-    assert (out / SITE_RULES).read_bytes() == site_rules("https://w3id.org/secid/")
+    assert (out / SITE_RULES).read_bytes() == site_rules(SITE)  # served at the site URL
     assert (out / W3ID_RULES).read_bytes() == w3id_rules("https://w3id.org/secid/", SITE)
     listed = (out / MANIFEST).read_text().splitlines()
     assert SITE_RULES in listed and W3ID_RULES in listed

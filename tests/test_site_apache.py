@@ -1,10 +1,11 @@
 """The exported site under a real Apache httpd, with the rule files the export writes.
 
 Debian's ``apache2`` is started on a free loopback port with a minimal configuration of its
-own (a temporary server root, ``AllowOverride All``). ``/secid/`` serves an export of the
-bundled registry through its ``.htaccess``; ``/w3id/secid/`` holds the export's
-``w3id.htaccess`` made for that site, as w3id.org would. Without Apache the tests skip,
-saying how to install it, except in CI (``CI`` set), where they fail: ``.ci/run`` installs it.
+own (a temporary server root, ``AllowOverride All``). ``/kg/`` serves an export of the
+bundled registry through its ``.htaccess``: a path other than the base's, as for a site
+published at ``--site-url``. ``/w3id/secid/`` holds the export's ``w3id.htaccess`` made for
+that site, as w3id.org would. Without Apache the tests skip, saying how to install it,
+except in CI (``CI`` set), where they fail: ``.ci/run`` installs it.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ MODULES = Path("/usr/lib/apache2/modules")
 INSTALL = "apt-get install -y apache2"
 
 BASE = "https://w3id.org/secid/"
+SITE_PATH = "/kg/"
+"""Where the test serves the site: published away from the base's path (``--site-url``)."""
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
 ACCEPTS = {"text/turtle": ".ttl", "application/ld+json": ".jsonld", BROWSER: ".html"}
 
@@ -72,7 +75,7 @@ class Apache:
 
     @property
     def site(self) -> Path:
-        return self.root / "htdocs" / "secid"
+        return self.root / "htdocs" / SITE_PATH.strip("/")
 
     def get(self, path: str, accept: str) -> Response:
         """``GET path`` with ``Accept``, redirects not followed."""
@@ -118,8 +121,8 @@ def apache() -> Iterator[Apache]:
     try:
         root.chmod(0o755)  # the workers (nobody, when run as root) read the site
         port = free_port()
-        site = root / "htdocs" / "secid"
-        site_url = f"http://127.0.0.1:{port}/secid/"
+        site = root / "htdocs" / SITE_PATH.strip("/")
+        site_url = f"http://127.0.0.1:{port}{SITE_PATH}"
         export_registry(bundled_registry_path(), site, ExportOptions(jobs=1, site_url=site_url))
         redirects = root / "htdocs" / "w3id" / "secid"
         redirects.mkdir(parents=True)
@@ -181,16 +184,16 @@ def test_the_export_writes_every_file_these_tests_ask_for(apache: Apache) -> Non
 
 def test_a_source_iri_gets_turtle_json_ld_or_html_by_accept(apache: Apache) -> None:
     iri = BASE + SOURCE
-    turtle = _assert_serves(apache, f"/secid/{SOURCE}", "text/turtle", f"{SOURCE}.ttl")
+    turtle = _assert_serves(apache, f"{SITE_PATH}{SOURCE}", "text/turtle", f"{SOURCE}.ttl")
     assert turtle.headers.get_content_type() == "text/turtle"
     assert iri in _subjects_of_turtle(turtle.body)
 
-    data = _assert_serves(apache, f"/secid/{SOURCE}", "application/ld+json", f"{SOURCE}.jsonld")
+    data = _assert_serves(apache, f"{SITE_PATH}{SOURCE}", "application/ld+json", f"{SOURCE}.jsonld")
     assert data.headers.get_content_type() == "application/ld+json"
     assert iri in _subjects_of_jsonld(data.body)
-    _assert_serves(apache, f"/secid/{SOURCE}", "application/json", f"{SOURCE}.jsonld")
+    _assert_serves(apache, f"{SITE_PATH}{SOURCE}", "application/json", f"{SOURCE}.jsonld")
 
-    page = _assert_serves(apache, f"/secid/{SOURCE}", BROWSER, f"{SOURCE}.html")
+    page = _assert_serves(apache, f"{SITE_PATH}{SOURCE}", BROWSER, f"{SOURCE}.html")
     assert page.headers.get_content_type() == "text/html"
     assert page.headers.get_content_charset() == "utf-8"
 
@@ -198,14 +201,16 @@ def test_a_source_iri_gets_turtle_json_ld_or_html_by_accept(apache: Apache) -> N
 def test_a_namespace_iri_that_is_also_a_folder_gets_its_page(apache: Apache) -> None:
     assert (apache.site / "advisory" / "nist.gov").is_dir()  # holds the source's files
     for accept, suffix in ACCEPTS.items():
-        _assert_serves(apache, "/secid/advisory/nist.gov", accept, f"advisory/nist.gov{suffix}")
+        _assert_serves(
+            apache, f"{SITE_PATH}advisory/nist.gov", accept, f"advisory/nist.gov{suffix}"
+        )
 
 
 @pytest.mark.parametrize(
     "path",
     [
-        "/secid/control/iso.org/27001@2022",  # a version: its source
-        "/secid/control/iso.org/27001@2013",
+        f"{SITE_PATH}control/iso.org/27001@2022",  # a version: its source
+        f"{SITE_PATH}control/iso.org/27001@2013",
     ],
 )
 def test_a_version_iri_lands_on_its_source(apache: Apache, path: str) -> None:
@@ -215,32 +220,36 @@ def test_a_version_iri_lands_on_its_source(apache: Apache, path: str) -> None:
 
 def test_an_item_iri_lands_on_its_source_page(apache: Apache) -> None:
     # .../nvd#CVE-2021-44228: the fragment never reaches the server; a query is ignored
-    _assert_serves(apache, f"/secid/{SOURCE}?lang=ja", BROWSER, f"{SOURCE}.html")
-    _assert_serves(apache, f"/secid/{SOURCE}?lang=ja", "text/turtle", f"{SOURCE}.ttl")
+    _assert_serves(apache, f"{SITE_PATH}{SOURCE}?lang=ja", BROWSER, f"{SOURCE}.html")
+    _assert_serves(apache, f"{SITE_PATH}{SOURCE}?lang=ja", "text/turtle", f"{SOURCE}.ttl")
 
 
 def test_the_base_ontology_concepts_and_dumps_are_served(apache: Apache) -> None:
     for accept in ACCEPTS:
-        _assert_serves(apache, "/secid/", accept, "index.html")
-        _assert_serves(apache, "/secid/vocab/status/active", accept, "vocab/status.html")
-    _assert_serves(apache, "/secid/ontology", BROWSER, "ontology.html")
-    _assert_serves(apache, "/secid/ontology", "text/turtle", "ontology.ttl")
-    dump = _assert_serves(apache, "/secid/_dump/secid.ttl", BROWSER, "secid.ttl")
+        _assert_serves(apache, f"{SITE_PATH}", accept, "index.html")
+        _assert_serves(apache, f"{SITE_PATH}vocab/status/active", accept, "vocab/status.html")
+    _assert_serves(apache, f"{SITE_PATH}ontology", BROWSER, "ontology.html")
+    _assert_serves(apache, f"{SITE_PATH}ontology", "text/turtle", "ontology.ttl")
+    dump = _assert_serves(apache, f"{SITE_PATH}_dump/secid.ttl", BROWSER, "secid.ttl")
     assert dump.headers.get_content_type() == "text/turtle"
-    nquads = _assert_serves(apache, "/secid/_dump/secid.nq", "*/*", "secid.nq")
+    nquads = _assert_serves(apache, f"{SITE_PATH}_dump/secid.nq", "*/*", "secid.nq")
     assert nquads.headers.get_content_type() == "application/n-quads"
-    description = _assert_serves(apache, "/secid/_dump/void.ttl", "text/turtle", "void.ttl")
+    description = _assert_serves(apache, f"{SITE_PATH}_dump/void.ttl", "text/turtle", "void.ttl")
     assert BASE + "_dump/void.ttl#dataset" in _subjects_of_turtle(description.body)
 
 
 def test_what_the_site_does_not_hold_is_not_found(apache: Apache) -> None:
-    missing = ["/secid/advisory/nowhere.example", "/secid/advisory/a%0d%0ab", "/secid/.htaccess"]
+    missing = [
+        f"{SITE_PATH}advisory/nowhere.example",
+        f"{SITE_PATH}advisory/a%0d%0ab",
+        f"{SITE_PATH}.htaccess",
+    ]
     for path in missing:
         assert apache.get(path, BROWSER).status in (403, 404), path
 
 
 def test_w3id_rules_answer_303_to_the_right_file_for_each_accept(apache: Apache) -> None:
-    site_url = f"http://127.0.0.1:{apache.port}/secid/"
+    site_url = f"http://127.0.0.1:{apache.port}{SITE_PATH}"
     cases = {
         SOURCE: SOURCE,
         "advisory/nist.gov": "advisory/nist.gov",
@@ -268,5 +277,5 @@ def test_w3id_rules_send_nothing_odd_to_another_host(apache: Apache) -> None:
     for path in ["/w3id/secid//evil.example/x", "/w3id/secid/a%0d%0aSet-Cookie:%20x=1"]:
         answer = apache.get(path, BROWSER)
         location = answer.headers.get("Location", "")
-        assert location.startswith(f"http://127.0.0.1:{apache.port}/secid/") or not location
+        assert location.startswith(f"http://127.0.0.1:{apache.port}{SITE_PATH}") or not location
         assert "Set-Cookie" not in answer.headers

@@ -20,7 +20,8 @@ import re
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from secid_rdf.findings import InvalidIriError, SecidRdfError
+from secid_rdf.export.atomic_files import write_atomic
+from secid_rdf.findings import InvalidIriError
 from secid_rdf.formats.serialize import FORMATS
 from secid_rdf.iris import check_base
 
@@ -111,16 +112,19 @@ def _literal(url: str) -> str:
     return re.sub(r"([$%\\])", r"\\\1", url)
 
 
-def site_rules(base: str) -> bytes:
-    """The ``.htaccess`` of the site served at ``base`` (internal rewrites only).
+def site_rules(site_url: str) -> bytes:
+    """The ``.htaccess`` of the site served at ``site_url`` (internal rewrites only).
 
-    :raises InvalidIriError: when ``base`` is no http(s) base IRI.
+    The rules rewrite below the path the site is served at: the base's path when the site
+    is served at the base, ``--site-url``'s when it is published elsewhere.
+
+    :raises InvalidIriError: when ``site_url`` is no http(s) base IRI.
 
     >>> rules = site_rules("https://example.org/data/secid/").decode()
     >>> [line for line in rules.splitlines() if line.startswith("RewriteBase")]
     ['RewriteBase /data/secid/']
     """
-    path = urlsplit(_safe_url(base, "the base")).path
+    path = urlsplit(_safe_url(site_url, "the site URL")).path
     media_types = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"}
     media_types |= {Path(fmt.file_name).suffix: fmt.media_type for fmt in FORMATS.values()}
     types = "".join(f"AddType {media} {suffix}\n" for suffix, media in media_types.items())
@@ -194,10 +198,7 @@ def write_rules(site_dir: Path, base: str, site_url: str | None = None) -> list[
     :raises SecidRdfError: when a file cannot be written.
     """
     site = _safe_url(base if site_url is None else site_url, "the site URL")
-    files = {SITE_RULES: site_rules(base), W3ID_RULES: w3id_rules(base, site)}
+    files = {SITE_RULES: site_rules(site), W3ID_RULES: w3id_rules(base, site)}
     for name, data in files.items():
-        try:
-            (site_dir / name).write_bytes(data)
-        except OSError as error:
-            raise SecidRdfError(f"cannot write {site_dir / name}: {error.strerror}") from error
+        write_atomic(site_dir / name, data)
     return list(files)

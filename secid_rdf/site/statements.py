@@ -67,7 +67,3 @@ class Statements:
         return sorted(
             subject for subject, by in self._table.items() if cls in by.get(RDF.type.value, ())
         )
-
-    def __contains__(self, subject: object) -> bool:
-        """Whether ``subject`` (an IRI text) says anything."""
-        return subject in self._table

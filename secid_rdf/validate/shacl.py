@@ -438,7 +438,12 @@ def validate_registry(
     with Workers(jobs) as workers:  # files are read and checked in parallel, as export does
         parse = parse_in(workers, check=check_file)
         registry = read_registry(path, parse=parse, content_digest=False)
-    findings = part_findings(registry, base=base, engine=engine, shapes=shapes, jobs=jobs)
+    if workers.count == 1:  # no second process to share the groups with: one pass
+        findings = registry_findings(registry, base=base, engine=engine, shapes=shapes)
+    else:
+        findings = part_findings(
+            registry, base=base, engine=engine, shapes=shapes, jobs=workers.count
+        )
     return Validation(tuple(sort_findings(findings)))
 
 
