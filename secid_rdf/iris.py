@@ -39,6 +39,7 @@ __all__ = [
     "DEFAULT_BASE",
     "GRAPH_NAMESPACE",
     "WEB_SCHEMES",
+    "WIKIDATA_ITEM",
     "absolute_iri",
     "check_base",
     "commit_iri",
@@ -72,6 +73,9 @@ DATASET_GRAPH_IRI = NamedNode(GRAPH_NAMESPACE + "void")
 SCHEME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 """An IRI scheme, RFC 3986 section 3.1: ``scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )``
 followed by ``:`` (https://www.rfc-editor.org/rfc/rfc3986#section-3.1)."""
+
+WIKIDATA_ITEM = re.compile(r"Q[1-9][0-9]*")
+"""A Wikidata item id as the registry writes it (``Q173395``); anything else is a URL."""
 
 WEB_SCHEMES = frozenset({"http", "https", "ftp", "mailto"})
 """The schemes of the registry's URLs (web pages, files, mail): the only ones the graph keeps

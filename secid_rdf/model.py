@@ -225,6 +225,10 @@ class Namespace:
         """The namespace's canonical SecID, ``secid:<type>/<namespace>``."""
         return f"secid:{self.type}/{self.namespace}"
 
+    def example_secid(self, example: Example) -> str:
+        """What a namespace-level example names: itself, or a bare input under the namespace."""
+        return example.value if example.is_secid else f"{self.secid}/{example.value}"
+
 
 @dataclass(frozen=True, kw_only=True)
 class SecidType:

@@ -10,7 +10,6 @@ The ontology itself is not copied into the data.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
@@ -29,6 +28,7 @@ from secid_rdf.convert.writer import (
 from secid_rdf.findings import InvalidIriError, InvalidSecidError, Location, Severity
 from secid_rdf.iris import (
     DEFAULT_BASE,
+    WIKIDATA_ITEM,
     absolute_iri,
     check_base,
     content_key,
@@ -74,8 +74,6 @@ RULE_INVALID_REFERENCE = "convert-reference"
 
 RULE_DUPLICATE = "convert-duplicate"
 """Two namespaces or match nodes claim the same IRI (the same SecID, or the same content)."""
-
-_WIKIDATA_ITEM = re.compile(r"Q[1-9][0-9]*")
 
 
 def _country(key: str, value: str) -> NamedNode | None:
@@ -243,7 +241,7 @@ class _Builder(EntryWriter):
         for item in ns.wikidata:
             target = (
                 NamedNode(f"http://www.wikidata.org/entity/{item}")
-                if _WIKIDATA_ITEM.fullmatch(item)
+                if WIKIDATA_ITEM.fullmatch(item)
                 else self.iri(item, ns.location, "wikidata item")
             )
             if target is not None:
@@ -262,8 +260,7 @@ class _Builder(EntryWriter):
             self.add(subject, PROV.wasDerivedFrom, self.commit)
         self.patterns(subject, SECID.hasIdPattern, ns.id_patterns, "pattern")
         for example in ns.examples:
-            value = example.value
-            self.example(subject, example, value if example.is_secid else f"{ns.secid}/{value}")
+            self.example(subject, example, ns.example_secid(example))
         self.extras(subject, ns.extras)
         for source in ns.sources:
             self.source(subject, source, operator)

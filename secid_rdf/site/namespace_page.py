@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from secid_rdf.findings import InvalidSecidError
-from secid_rdf.iris import secid_iri
+from secid_rdf.iris import WIKIDATA_ITEM, secid_iri
 from secid_rdf.model import Example, IdPattern, MatchNode, Namespace, Source, Url, Version
 from secid_rdf.site.markdown import render_markdown
 from secid_rdf.site.paths import href, site_stem
@@ -150,11 +150,11 @@ def _patterns(patterns: Iterable[IdPattern]) -> str | None:
     return "<br>".join(shown) if shown else None
 
 
-def _example_secid(example: Example, source: MatchNode | None) -> str | None:
-    """The whole SecID of an example: a bare one is the item part under its source."""
+def _example_secid(example: Example, source: MatchNode) -> str | None:
+    """The whole SecID of a source's example: a bare one is the item part under it."""
     if example.is_secid:
         return example.value
-    if source is None or source.secid is None:
+    if source.secid is None:
         return None
     version = example.version or next((v.value for v in source.versions), None)
     if source.version_required and version:
@@ -162,11 +162,10 @@ def _example_secid(example: Example, source: MatchNode | None) -> str | None:
     return f"{source.secid}#{example.value}"
 
 
-def _examples(examples: Sequence[Example], source: MatchNode | None, links: PageLinks) -> str:
+def _examples(examples: Sequence[tuple[Example, str | None]], links: PageLinks) -> str:
     """Each example SecID and the URL it resolves to (a lookup link), as a list."""
     items = []
-    for example in examples:
-        full = _example_secid(example, source)
+    for example, full in examples:
         if full is None:
             continue
         url = links.resolve(full) or example.url
@@ -261,7 +260,10 @@ def namespace_html(
         (
             "Wikidata",
             _listed(
-                external_link(f"https://www.wikidata.org/wiki/{q}", q) for q in namespace.wikidata
+                external_link(f"https://www.wikidata.org/wiki/{q}", q)
+                if WIKIDATA_ITEM.fullmatch(q)
+                else external_link(q)
+                for q in namespace.wikidata
             ),
         ),
         ("Wikipedia", _listed(external_link(url) for url in namespace.wikipedia)),
@@ -277,8 +279,9 @@ def namespace_html(
     ]
     if namespace.urls:
         main += ["<h2>Links</h2>", _urls(namespace.urls)]
-    if namespace.examples:
-        main += ["<h2>Examples</h2>", _examples(namespace.examples, None, links)]
+    examples = _examples([(e, namespace.example_secid(e)) for e in namespace.examples], links)
+    if examples:
+        main += ["<h2>Examples</h2>", examples]
     if sources:
         main.append(f"<h2>Sources ({len(sources)})</h2>")
     for source, source_stem in sources:
@@ -309,7 +312,7 @@ def _source_section(
         f"<p><code>{text(source.secid or label)}</code></p>",
         _prose(source.description),
         _urls(source.urls),
-        _examples(source.examples[:1], source, links),
+        _examples([(e, _example_secid(e, source)) for e in source.examples[:1]], links),
         "</section>",
     ]
     return "\n".join(part for part in parts if part)
@@ -356,7 +359,7 @@ def source_html(
         main += [
             '<section id="examples">',
             "<h2>Examples</h2>",
-            _examples(source.examples, source, links),
+            _examples([(e, _example_secid(e, source)) for e in source.examples], links),
             "</section>",
         ]
     if source.versions:
