@@ -77,9 +77,10 @@ followed by ``:`` (https://www.rfc-editor.org/rfc/rfc3986#section-3.1)."""
 WIKIDATA_ITEM = re.compile(r"Q[1-9][0-9]*")
 """A Wikidata item id as the registry writes it (``Q173395``); anything else is a URL."""
 
-WEB_SCHEMES = frozenset({"http", "https", "ftp", "mailto"})
-"""The schemes of the registry's URLs (web pages, files, mail): the only ones the graph keeps
-and the site links to. ``javascript:``, ``data:``, ``file:`` and the rest are refused."""
+WEB_SCHEMES = frozenset({"http", "https"})
+"""The schemes of the registry's URLs, as the shapes ask for them (``^https?://``): the only
+ones the graph keeps and the site links to. ``javascript:``, ``data:``, ``ftp:``,
+``mailto:`` and the rest are refused."""
 
 
 def is_web_url(value: str) -> bool:

@@ -144,7 +144,9 @@ def check_modified(_ctx: click.Context, _param: click.Parameter, value: str | No
     help="Where the files will be published, for void:dataDump. Default: _dump/ under --base.",
 )
 @click.option(
-    "--no-pages", is_flag=True, help="Do not write pages/<type>/<namespace>.jsonld/.html."
+    "--no-pages",
+    is_flag=True,
+    help="Write no site: only the dumps, context.jsonld, void.ttl and the rules.",
 )
 @click.option(
     "--modified",

@@ -16,7 +16,8 @@ folder in turn (the dumps one by one, each type's folder of pages as a whole). E
 is always whole, but a reader during the swap, or a run killed in it, can see entries of
 two runs.
 
-The export owns its dumps, ``context.jsonld``, ``void.ttl``, the files its previous run
+The export owns its dumps, ``context.jsonld``, ``void.ttl``, ``.htaccess`` and
+``w3id.htaccess``, the files its previous run
 listed in the manifest :data:`MANIFEST`, and the hidden temporary files of earlier
 versions (``.NAME.TOKEN.tmp``): files the export no longer writes (the pages of a
 namespace that left the registry) go with the old folder, and

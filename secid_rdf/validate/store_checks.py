@@ -104,7 +104,7 @@ def iter_extra_findings(data: Store, locate: Locator) -> Iterator[Finding]:
 
 
 def select(data: Store, query: str) -> QuerySolutions:
-    """The solutions of one of this module's ``SELECT`` queries."""
+    """The solutions of a validation ``SELECT`` query (this module's or ``shacl.py``'s)."""
     solutions = data.query(query)
     if not isinstance(solutions, QuerySolutions):
         raise TypeError(f"expected a SELECT query, got {query!r}")
