@@ -2,8 +2,10 @@
 
 Each file is written to a new hidden temporary file in the same folder and renamed over
 its target, which is atomic on POSIX file systems: the old file or the complete new one.
-Paths are handled as plain strings inside: an export writes thousands of page files, and
-:mod:`pathlib` objects cost more per file than the file itself on a RAM disk.
+Files of a folder that no reader sees until it is complete (the export's new folder) are
+written in place. Paths are handled as plain strings inside: an export writes thousands
+of page files, and :mod:`pathlib` objects cost more per file than the file itself on a
+RAM disk.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ __all__ = [
     "temporary_path",
     "write_atomic",
     "write_or_link",
+    "write_unseen",
 ]
 
 StrPath = str | os.PathLike[str]
@@ -62,11 +65,33 @@ def write_atomic(path: StrPath, data: bytes) -> None:
         raise
 
 
-def write_or_link(path: StrPath, data: bytes, previous: str | None) -> None:
+def write_unseen(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` in a folder that no reader sees yet, in place.
+
+    The export writes its pages into a new hidden folder that replaces the output folder
+    only when complete (:mod:`~secid_rdf.export.output_folder`): a temporary file and a
+    rename per file would only double the file-system calls of thousands of pages.
+
+    :raises SecidRdfError: when the file cannot be written.
+    """
+    try:
+        try:
+            handle = open(path, "wb")
+        except FileNotFoundError:  # the folder is made only when missing: one call less per file
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+            handle = open(path, "wb")
+        with handle:
+            handle.write(data)
+    except OSError as error:
+        raise SecidRdfError(f"cannot write {path}: {error.strerror or error}") from error
+
+
+def write_or_link(path: str, data: bytes, previous: str | None) -> None:
     """Write ``data`` to ``path``, or hard-link ``previous`` there if it holds those bytes.
 
-    A page of an earlier export that has not changed keeps its inode and modification
-    time in the new export, so a publisher's sync sends only what changed.
+    ``path`` is in a folder no reader sees yet (see :func:`write_unseen`). A page of an
+    earlier export that has not changed keeps its inode and modification time in the new
+    export, so a publisher's sync sends only what changed.
 
     :raises SecidRdfError: when the file cannot be written.
     """
@@ -76,11 +101,11 @@ def write_or_link(path: StrPath, data: bytes, previous: str | None) -> None:
                 with open(previous, "rb") as handle:
                     same = handle.read() == data
                 if same:
-                    _link(previous, os.fspath(path))
+                    _link(previous, path)
                     return
         except OSError:
             pass  # unreadable, or no hard links here: write it
-    write_atomic(path, data)
+    write_unseen(path, data)
 
 
 def _link(source: str, target: str) -> None:
