@@ -256,6 +256,29 @@ def test_a_source_page_holds_the_source_and_what_is_minted_under_it() -> None:
     assert json.loads(page.jsonld)["@id"] == compact(GHSA)
 
 
+def test_a_namespace_page_links_to_a_source_page_and_every_triple_is_on_one_page() -> None:
+    roots = [GITHUB_ADVISORIES.value, GHSA.value, GITHUB.value]
+    pages = build_pages(sample_triples(), roots)
+    namespace = json.loads(pages["github.com/advisories"].jsonld)
+    assert namespace["hasSource"] == compact(GHSA)  # a reference: the source has its page
+    read = [statements(page.jsonld, RdfFormat.JSON_LD) for page in pages.values()]
+    assert sum(len(triples) for triples in read) == len(set().union(*read))  # no triple twice
+    assert set().union(*read) == whole() - {
+        f"<{ADVISORY.value}> <{RDF.type.value}> <{SECID.SecidType.value}>"  # the type's page
+    }
+
+
+def test_a_source_whose_path_is_taken_stays_on_its_namespaces_page() -> None:
+    # "%65" is "e": a server maps both IRIs to the file of advisories-archive
+    clash = NamedNode(GITHUB.value + "/advisories-archiv%65")
+    triples = [*sample_triples(), Triple(clash, RDF.type, SECID.Source)]
+    pages = build_pages(triples, [GITHUB.value, ADVISORIES_SOURCE.value, clash.value])
+    assert [page.iri for page in pages.values()] == [GITHUB.value, ADVISORIES_SOURCE.value]
+    assert f"<{clash.value}> <{RDF.type.value}> <{SECID.Source.value}>" in statements(
+        pages["github.com"].jsonld, RdfFormat.JSON_LD
+    )
+
+
 def test_a_later_resource_never_takes_an_earlier_ones_path() -> None:
     # the source "advisories" of github.com would sit where the namespace github.com/advisories is
     clash = secid_iri(DEFAULT_BASE, "secid:advisory/github.com/advisories")

@@ -2,11 +2,12 @@
 
 A page holds a resource (a namespace, a source, a SecID type) and everything minted under
 its IRI (sources, match nodes, URLs, patterns, examples, versions ...): ``<iri>/...``,
-``<iri>@...``, ``<iri>?...`` and ``<iri>#...``. In the JSON-LD, each of those is nested
-under the first resource that links to it, breadth first from the page's resource, so the
-document reads as a tree; links to anything else (the type, the operator, concepts) stay
-references. The Turtle holds the same triples, a block per subject as in the dump. Every
-triple of a page is a triple of the whole export.
+``<iri>@...``, ``<iri>?...`` and ``<iri>#...``, less what has a page of its own (a source
+with a page is a link on its namespace's page: each triple is on one page only). In the
+JSON-LD, each of those is nested under the first resource that links to it, breadth first
+from the page's resource, so the document reads as a tree; links to anything else (the
+type, the operator, concepts) stay references. The Turtle holds the same triples, a block
+per subject as in the dump. Every triple of a page is a triple of the whole export.
 
 Page paths are the resource IRI's path below the base (:func:`~secid_rdf.site.paths.site_stem`),
 which can only give relative paths of plain segments: no registry text can reach outside the
@@ -69,23 +70,24 @@ def _under(iri: str, subject: str) -> bool:
     return subject.startswith(iri) and (len(subject) == len(iri) or subject[len(iri)] in "/@?#")
 
 
-def _owned(root: str, subjects: list[str], namespaces: Sequence[str]) -> list[str]:
-    """The sorted subjects minted under the IRI ``root``, less a nested namespace's.
+def _owned(root: str, subjects: list[str], own_pages: Sequence[str]) -> list[str]:
+    """The sorted subjects minted under the IRI ``root``, less those of a page of their own.
 
-    ``github.com/advisories`` is a namespace of its own, not a source of ``github.com``:
-    what is minted under it goes on its own page. ``namespaces`` are sorted IRIs.
+    ``github.com/advisories`` is a namespace of its own, not a source of ``github.com``, and
+    what is minted under a source with a page goes on that page. ``own_pages`` are sorted
+    IRIs.
     """
-    nested = []
-    for index in range(bisect_left(namespaces, root + "/"), len(namespaces)):
-        if not namespaces[index].startswith(root + "/"):
+    below = []
+    for index in range(bisect_left(own_pages, root + "/"), len(own_pages)):
+        if not own_pages[index].startswith(root + "/"):
             break
-        nested.append(namespaces[index])
+        below.append(own_pages[index])
     owned = []
     for index in range(bisect_left(subjects, root), len(subjects)):
         subject = subjects[index]
         if not subject.startswith(root):
             break
-        if _under(root, subject) and not any(_under(iri, subject) for iri in nested):
+        if _under(root, subject) and not any(_under(iri, subject) for iri in below):
             owned.append(subject)
     return owned
 
@@ -139,38 +141,23 @@ def _frame(roots: list[str], by_subject: Subjects, layouts: _Layouts) -> list[di
     return [nodes[top] for top in tops]
 
 
-class _Mentions:
-    """What each node's object mentions (:func:`~secid_rdf.formats.context.mentions`).
+class _Contexts:
+    """The inline context of each page: the entries of the export's context its nodes use.
 
-    Made once per node: a node is on its namespace's page and on its source's.
+    Pages share a few dozen sets of entries: each set's context is made once.
     """
 
-    def __init__(self, layouts: _Layouts, context: dict[str, Any]) -> None:
-        self._layouts = layouts
+    def __init__(self, context: dict[str, Any]) -> None:
         self._context = context
-        self._made: dict[str, set[str]] = {}
-        self._contexts: dict[frozenset[str], dict[str, Any]] = {}
+        self._made: dict[frozenset[str], dict[str, Any]] = {}
 
-    def context(self, subjects: Iterable[str]) -> dict[str, Any]:
-        """The context entries the nodes of ``subjects`` use (pages share a few dozen sets)."""
-        names = frozenset(name for name in self._of(subjects) if name in self._context)
-        found = self._contexts.get(names)
+    def of(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The context of a page whose nodes are ``body``."""
+        names = frozenset(name for name in mentions(body) if name in self._context)
+        found = self._made.get(names)
         if found is None:
-            found = self._contexts[names] = context_for(self._context, names)
+            found = self._made[names] = context_for(self._context, names)
         return found
-
-    def _of(self, subjects: Iterable[str]) -> set[str]:
-        """The union of the mentions of the nodes of ``subjects``."""
-        union: set[str] = set()
-        for subject in subjects:
-            found = self._made.get(subject)
-            if found is None:
-                layout = self._layouts(subject)
-                values = [value for _, items in layout.entries for value, _ in items]
-                keys = [key for key, _ in layout.entries]
-                found = self._made[subject] = mentions([layout.id, keys, values])
-            union |= found
-        return union
 
 
 def _document(
@@ -178,19 +165,17 @@ def _document(
     owned: list[str],
     by_subject: Subjects,
     layouts: _Layouts,
-    node_mentions: _Mentions | str,
+    contexts: _Contexts | str,
 ) -> dict[str, Any]:
     """The framed page document: the root's tree, plus any owned resource it never links.
 
     Its context is the entries of the context its nodes use, or the context's URL (given as
-    ``node_mentions``).
+    ``contexts``).
     """
     roots = [root, *(subject for subject in owned if subject != root)]
     tree, *others = _frame(roots, by_subject, layouts)
     body = tree if not others else {"@graph": [tree, *others]}
-    if isinstance(node_mentions, str):
-        return {"@context": node_mentions, **body}
-    return {"@context": node_mentions.context(roots), **body}
+    return {"@context": contexts if isinstance(contexts, str) else contexts.of(body), **body}
 
 
 def script_json(text: str) -> str:
@@ -208,30 +193,34 @@ def script_json(text: str) -> str:
 def iter_pages(part: GraphPart, roots: Iterable[str], namespaces: Sequence[str]) -> Iterator[Page]:
     """The data files of each resource in ``roots``, in the order given, once per site path.
 
-    A page holds its root and what is minted under the root's IRI, less what a namespace in
-    ``namespaces`` (nested below the root) owns; a root that is no subject of the part, or
-    whose path an earlier root took, gets no page.
+    A page holds its root and what is minted under the root's IRI, less what a namespace of
+    ``namespaces`` or the root of another page below it holds (``github.com/advisories``
+    under ``github.com``, a source under its namespace): the page links to those. A root
+    that is no subject of the part, or whose path an earlier root took, gets no page.
 
     :param part: the triples (with the base they were minted under and their layouts).
     :param roots: resource IRIs: namespaces first, so a source never takes a namespace's path.
-    :param namespaces: the part's namespace IRIs, sorted.
+    :param namespaces: the part's namespace IRIs.
     """
     by_subject = part.by_subject
+    base = part.base or ""
+    paged: dict[PurePosixPath, str] = {}
+    for iri in roots:
+        path = site_stem(base, iri)
+        if path is not None and path not in paged and iri in by_subject:
+            paged[path] = iri
+    if not paged:
+        return
     layouts = part.layouts.__getitem__
     compactor = part.compactor
     url = compactor.context_url
-    node_mentions = _Mentions(layouts, compactor.context) if url is None else url
-    base = part.base or ""
+    contexts = _Contexts(compactor.context) if url is None else url
     subjects = sorted(by_subject)
+    own_pages = sorted({*namespaces, *paged.values()})
     header = turtle_header(part.base)
     blocks = dict(part_blocks(part))
-    done: set[PurePosixPath] = set()
-    for iri in roots:
-        path = site_stem(base, iri)
-        if path is None or path in done or iri not in by_subject:
-            continue
-        done.add(path)
-        owned = _owned(iri, subjects, namespaces)
-        document = _document(iri, owned, by_subject, layouts, node_mentions)
+    for path, iri in paged.items():
+        owned = _owned(iri, subjects, own_pages)
+        document = _document(iri, owned, by_subject, layouts, contexts)
         turtle = header + "".join(blocks[subject] for subject in owned)
         yield Page(iri, path, document_to_bytes(document), turtle.encode("utf-8"))
