@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Collection, Sequence
+from functools import cache, partial
 from pathlib import PurePosixPath
 
 from pyoxigraph import NamedNode, Triple
@@ -105,13 +106,12 @@ def part_pages(
     roots = [iris[id(ns)] for ns in writing]
     roots += [iri for ns in writing for _, iri in sources[id(ns)]]
     data = {page.iri: page for page in iter_pages(part, roots, sorted(iris.values()))}
-    table = _table(part)
-
+    table = cache(partial(_table, part))  # made when a page first shows an example
     resolved: dict[str, str | None] = {}
 
     def resolve(secid: str) -> str | None:
         if secid not in resolved:  # a source's first example is on two pages
-            answer = resolve_secids([secid], table)[0]
+            answer = resolve_secids([secid], table())[0]
             found = answer.status == "found" and answer.urls
             resolved[secid] = answer.urls[0].url if found else None
         return resolved[secid]
