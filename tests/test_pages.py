@@ -18,9 +18,10 @@ from secid_rdf.findings import Severity
 from secid_rdf.formats.context import read_context, used_context, with_base
 from secid_rdf.formats.dump_format import GraphPart
 from secid_rdf.formats.jsonld import Compactor
-from secid_rdf.formats.pages import Page, iter_pages, script_json
+from secid_rdf.formats.pages import Page, iter_pages
 from secid_rdf.iris import DEFAULT_BASE, namespace_iri, secid_iri, step_iri, type_iri
 from secid_rdf.site.paths import site_stem
+from secid_rdf.site.skeleton import script_json
 from secid_rdf.vocab import DCTERMS, RDF, RDFS, SECID, SKOS
 
 ADVISORY = type_iri(DEFAULT_BASE, "advisory")

@@ -12,11 +12,10 @@ from pathlib import PurePosixPath
 
 import orjson
 
-from secid_rdf.formats.pages import script_json
 from secid_rdf.resources import site_script_path
 from secid_rdf.secid import SECID_SCHEME
 from secid_rdf.site.paths import href
-from secid_rdf.site.skeleton import HOME
+from secid_rdf.site.skeleton import HOME, script_json
 from secid_rdf.site.summary import NamespaceSummary
 
 __all__ = ["MAX_DESCRIPTION", "index_rows", "search_script"]

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from secid_rdf.formats.pages import script_json
 from secid_rdf.iris import is_web_url
 from secid_rdf.site.paths import href
 
@@ -26,6 +25,7 @@ __all__ = [
     "definition_list",
     "external_link",
     "render_page",
+    "script_json",
     "text",
 ]
 
@@ -37,6 +37,32 @@ SCRIPT = PurePosixPath("search.js")
 def text(value: str) -> str:
     """Registry text as HTML text or a double-quoted attribute: ``<>&"'`` escaped."""
     return html.escape(value, quote=True)
+
+
+_SCRIPT_ESCAPES = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
+"""JSON escapes that keep text inside ``<script>``: no ``</script>``, ``<!--`` or entity.
+
+Applied with ``str.replace``, one character at a time (no replacement brings back a
+character replaced earlier): fifty times faster than ``str.translate`` with a table that
+maps to several characters."""
+
+
+def script_json(json_text: str) -> str:
+    """JSON text made safe inside ``<script type="application/ld+json">``; same JSON value.
+
+    >>> script_json('{"note": "</script><b>"}')
+    '{"note": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
+    """
+    for character, escape in _SCRIPT_ESCAPES:
+        if character in json_text:
+            json_text = json_text.replace(character, escape)
+    return json_text
 
 
 def definition_list(rows: Iterable[tuple[str, str | None]]) -> str:
