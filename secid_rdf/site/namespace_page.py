@@ -15,11 +15,10 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from secid_rdf.findings import InvalidSecidError
-from secid_rdf.iris import WIKIDATA_ITEM, secid_iri
+from secid_rdf.iris import WIKIDATA_ITEM
 from secid_rdf.model import Example, IdPattern, MatchNode, Namespace, Source, Url, Version
 from secid_rdf.site.markdown import render_markdown
-from secid_rdf.site.paths import href, site_stem
+from secid_rdf.site.paths import href, secid_stem
 from secid_rdf.site.skeleton import (
     HOME,
     Alternate,
@@ -76,13 +75,10 @@ class PageLinks:
 
     def secid_link(self, here: PurePosixPath, secid: str) -> str:
         """A SecID as a relative link to its page when the site has one, else as code."""
-        try:
-            stem = site_stem(self.base, secid_iri(self.base, secid).value)
-        except InvalidSecidError:
-            stem = None
-        if stem is None or str(stem) not in self.stems:
+        stem = secid_stem(self.base, secid)
+        if stem is None or stem not in self.stems:
             return f"<code>{text(secid)}</code>"
-        return f'<a href="{text(href(here, html_path(stem)))}">{text(secid)}</a>'
+        return f'<a href="{text(href(here, html_path(PurePosixPath(stem))))}">{text(secid)}</a>'
 
 
 def _frame(

@@ -9,7 +9,6 @@ the resolver builds from a graph, here from the part's statements without a stor
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Collection, Sequence
 from functools import cache, partial
 from pathlib import PurePosixPath
@@ -31,7 +30,7 @@ from secid_rdf.site.namespace_page import (
     source_html,
     title_of,
 )
-from secid_rdf.site.paths import MAX_SEGMENT, site_stem
+from secid_rdf.site.paths import secid_stem
 from secid_rdf.site.summary import NamespaceSummary, SourceSummary
 
 __all__ = ["page_stems", "part_pages", "source_iri"]
@@ -47,29 +46,12 @@ def source_iri(base: str, source: Source) -> str | None:
         return None
 
 
-_PLAIN_SECID = re.compile(r"secid:[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)+")
-"""A SecID whose path is its site stem as it is (every name of both corpora is one)."""
-
-
-def _stem(base: str, secid: str) -> str | None:
-    """The site stem of a namespace's or source's SecID (quick for a plain one)."""
-    path = secid[len("secid:") :]
-    parts = path.split("/")
-    if _PLAIN_SECID.fullmatch(secid) and all(p.strip(".") and len(p) <= MAX_SEGMENT for p in parts):
-        return path
-    try:
-        stem = site_stem(base, secid_iri(base, secid).value)
-    except InvalidSecidError:
-        return None
-    return None if stem is None else str(stem)
-
-
 def page_stems(base: str, namespaces: Sequence[Namespace]) -> frozenset[str]:
     """The stems of every namespace's and named source's page: what a page may link to."""
     stems: set[str | None] = set()
     for namespace in namespaces:
-        stems.add(_stem(base, namespace.secid))
-        stems.update(_stem(base, source.secid) for source in namespace.sources if source.secid)
+        stems.add(secid_stem(base, namespace.secid))
+        stems.update(secid_stem(base, s.secid) for s in namespace.sources if s.secid)
     return frozenset(stem for stem in stems if stem is not None)
 
 

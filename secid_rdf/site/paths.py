@@ -15,9 +15,10 @@ import re
 from pathlib import PurePosixPath
 from urllib.parse import quote, unquote
 
-from secid_rdf.iris import encode_segment
+from secid_rdf.findings import InvalidSecidError
+from secid_rdf.iris import encode_segment, secid_iri
 
-__all__ = ["MAX_SEGMENT", "file_segment", "href", "site_stem"]
+__all__ = ["MAX_SEGMENT", "file_segment", "href", "secid_stem", "site_stem"]
 
 MAX_SEGMENT = 200
 """Longest file-name segment kept as is (file systems allow 255 bytes per name)."""
@@ -73,6 +74,32 @@ def site_stem(base: str, iri: str) -> PurePosixPath | None:
     if "@" in last and last.index("@") > 0:
         parts[-1] = last[: last.index("@")]
     return PurePosixPath(*(file_segment(unquote(part)) for part in parts))
+
+
+_PLAIN_SECID = re.compile(r"secid:[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)+")
+"""A SecID whose path is its site stem as it is (every name of both corpora is one)."""
+
+
+def secid_stem(base: str, secid: str) -> str | None:
+    """The site stem of the page of what ``secid`` names, or None when it names nothing.
+
+    Quick for a plain SecID (pages link to thousands): its path is its stem.
+
+    >>> secid_stem("https://w3id.org/secid/", "secid:advisory/mitre.org/cve")
+    'advisory/mitre.org/cve'
+    >>> secid_stem("https://w3id.org/secid/", "secid:control/iso.org/27001@2022#A.1")
+    'control/iso.org/27001'
+    """
+    path = secid[len("secid:") :]
+    if _PLAIN_SECID.fullmatch(secid) and all(
+        part.strip(".") and len(part) <= MAX_SEGMENT for part in path.split("/")
+    ):
+        return path
+    try:
+        stem = site_stem(base, secid_iri(base, secid).value)
+    except InvalidSecidError:
+        return None
+    return None if stem is None else str(stem)
 
 
 def href(here: PurePosixPath, target: PurePosixPath, fragment: str = "") -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from secid_rdf.iris import DEFAULT_BASE, secid_iri
-from secid_rdf.site.paths import site_stem
+from secid_rdf.iris import DEFAULT_BASE
+from secid_rdf.site.paths import secid_stem
 from secid_rdf.site.summary import NamespaceSummary, SourceSummary
 from secid_rdf.testing.synthetic_content import build_content, iter_synthetic_namespaces
 
@@ -18,10 +18,10 @@ __all__ = ["synthetic_summaries"]
 
 def _page(base: str, secid: str) -> PurePosixPath:
     """The page of a SecID's resource below the site root."""
-    stem = site_stem(base, secid_iri(base, secid).value)
-    if stem is None:  # every SecID IRI is below its base
+    stem = secid_stem(base, secid)
+    if stem is None:  # every SecID of the plan names a page
         raise ValueError(secid)
-    return stem.with_name(stem.name + ".html")
+    return PurePosixPath(stem + ".html")
 
 
 def synthetic_summaries(
