@@ -15,6 +15,7 @@ from pyoxigraph import NamedNode, RdfFormat, parse
 from secid_rdf.export.run import ExportResult
 from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.site.links import BrokenLink, broken_links, unserved_iris
+from secid_rdf.site.search import SCRIPT_HEAD
 from secid_rdf.vocab import RDF, SECID
 
 
@@ -84,6 +85,18 @@ def test_each_kind_of_broken_link_is_reported_with_its_page(tmp_path: Path) -> N
         BrokenLink(home, "advisory/mitre.org.html#nope", "no id 'nope' on advisory/mitre.org.html"),
     ]
     assert str(broken_links(site)[0]) == "index.html: #also-nope: no id 'also-nope' on index.html"
+
+
+def test_a_filter_result_that_leads_nowhere_is_reported(tmp_path: Path) -> None:
+    rows = b'["secid:advisory/mitre.org","MITRE"],\n["secid:advisory/gone.org"],\n'
+    rows += b'["secid:advisory/x","X","advisory/also-gone.html"]'
+    site = write(tmp_path, {"index.html": page(""), "advisory/mitre.org.html": page("")})
+    (site / "search.js").write_bytes(SCRIPT_HEAD + rows + b"\n];\n" + b"// filter\n")
+    script = PurePosixPath("search.js")
+    assert broken_links(site) == [
+        BrokenLink(script, "advisory/also-gone.html", "no file advisory/also-gone.html"),
+        BrokenLink(script, "advisory/gone.org.html", "no file advisory/gone.org.html"),
+    ]
 
 
 def test_an_iri_without_its_page_or_data_files_is_reported(tmp_path: Path) -> None:

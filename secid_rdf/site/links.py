@@ -15,6 +15,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from secid_rdf.site.paths import site_stem
+from secid_rdf.site.search import index_links
+from secid_rdf.site.skeleton import SCRIPT
 
 __all__ = ["TWINS", "BrokenLink", "PageLinks", "broken_links", "page_links", "unserved_iris"]
 
@@ -103,6 +105,8 @@ def _target(page: PurePosixPath, link: str) -> tuple[PurePosixPath | None, str, 
 def broken_links(site: Path) -> list[BrokenLink]:
     """Every broken relative ``href``/``src`` of every ``.html`` file under ``site``, sorted.
 
+    The links of the home page's filter (each row of ``search.js``) are checked too.
+
     A link is broken when the file it names is missing, when it leaves the site root or
     starts at the server root, or when its fragment is no ``id`` of the target page (a
     fragment on a file that is not HTML is not checked).
@@ -111,9 +115,12 @@ def broken_links(site: Path) -> list[BrokenLink]:
     for file in sorted(site.rglob("*.html")):
         path = PurePosixPath(file.relative_to(site).as_posix())
         pages[path] = page_links(file.read_text(encoding="utf-8", errors="replace"))
+    linking = {page: found.links for page, found in pages.items()}
+    if (site / SCRIPT).is_file():  # the filter's results link from the home page's folder
+        linking[SCRIPT] = tuple(index_links((site / SCRIPT).read_bytes()))
     broken: list[BrokenLink] = []
-    for page, found in pages.items():
-        for link in found.links:
+    for page, links in linking.items():
+        for link in links:
             target, fragment, reason = _target(page, link)
             if reason:
                 broken.append(BrokenLink(page, link, reason))

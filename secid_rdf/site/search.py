@@ -18,7 +18,10 @@ from secid_rdf.site.paths import href
 from secid_rdf.site.skeleton import HOME, script_json
 from secid_rdf.site.summary import NamespaceSummary
 
-__all__ = ["MAX_DESCRIPTION", "index_rows", "search_script"]
+__all__ = ["MAX_DESCRIPTION", "SCRIPT_HEAD", "index_links", "index_rows", "search_script"]
+
+SCRIPT_HEAD = b"var SECID_INDEX = [\n"
+"""How ``search.js`` begins: the index rows follow, then ``];`` and the filter's code."""
 
 MAX_DESCRIPTION = 120
 """Characters of a namespace's description the index keeps: the index of 100,000
@@ -64,4 +67,22 @@ def search_script(summaries: Iterable[NamespaceSummary]) -> bytes:
         for row in index_rows(summaries)
     )
     code = site_script_path().read_bytes()
-    return b"var SECID_INDEX = [\n" + rows + b"\n];\n" + code
+    return SCRIPT_HEAD + rows + b"\n];\n" + code
+
+
+def index_links(script: bytes) -> list[str]:
+    """The link of each row of a ``search.js``, relative to the home page.
+
+    As the filter makes it: the row's own link, else the SecID's path plus ``.html``.
+
+    >>> index_links(SCRIPT_HEAD + b'["secid:a/b"],\\n["secid:c","C","x.html"]\\n];\\n')
+    ['a/b.html', 'x.html']
+    """
+    end = script.find(b"\n];\n")
+    if not script.startswith(SCRIPT_HEAD) or end < 0:
+        return []
+    rows = orjson.loads(b"[" + script[len(SCRIPT_HEAD) : end] + b"]")
+    return [
+        row[2] if len(row) > 2 and row[2] else row[0].partition(":")[2] + ".html"
+        for row in rows
+    ]
