@@ -155,3 +155,37 @@ def test_no_javascript_url_becomes_a_link_anywhere_in_the_site(hostile_site: Pat
                 assert not scheme.startswith(("javascript:", "data:", "vbscript:")), (
                     f"{page.relative_to(hostile_site)}: <{element.tag} {name}={value!r}>"
                 )
+
+
+_HEADING = re.compile(rb"<h([1-6])[\s>]")
+
+
+def outline_problems(html: bytes) -> list[str]:
+    """Where a page's heading outline fails a screen reader: not one ``<h1>``, a skipped level."""
+    levels = [int(level) for level in _HEADING.findall(html)]
+    problems = [] if levels.count(1) == 1 else [f"{levels.count(1)} h1"]
+    problems += [
+        f"h{before} -> h{after}" for before, after in zip(levels, levels[1:]) if after > before + 1
+    ]
+    return problems
+
+
+def test_outline_check_sees_a_skipped_level() -> None:
+    assert outline_problems(b"<h1>a</h1><h2 id=x>b</h2><h4>c</h4><h1>d</h1>") == [
+        "2 h1",
+        "h2 -> h4",
+    ]
+
+
+@pytest.mark.parametrize("name", ["bundled", "json-sample", "markdown-sample", "json", "markdown"])
+def test_every_page_has_one_h1_and_headings_that_never_skip_a_level(
+    name: str, exported_sites: ByName[ExportResult]
+) -> None:
+    # registry prose brings its own headings (# ... ###): they go under the page's own
+    site = exported_sites[name].out_dir
+    bad = {
+        str(page.relative_to(site)): problems
+        for page in pages(site)
+        if (problems := outline_problems(page.read_bytes()))
+    }
+    assert bad == {}

@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
 
 from secid_rdf.iris import is_web_url
 
@@ -34,26 +35,35 @@ starts an emphasis, code, link, HTML, entity, escape or table, nothing at its st
 begins a list, heading, quote or thematic break, no line break. Most registry text is such
 a line, and needs no parser (the tests compare both ways on every text of the corpora)."""
 
-_HEADING_SHIFT = 2
-"""Prose headings go two levels down (``#`` is ``<h3>``): the page has its own ``<h1>``
-and ``<h2>`` sections."""
-
-
 @lru_cache(maxsize=512)
-def render_markdown(text: str) -> str:
-    """``text`` as HTML block content, its headings under the page's own.
+def render_markdown(text: str, level: int = 1) -> str:
+    """``text`` as HTML block content that sits under a heading of ``level``.
 
-    Cached: a source's description is on its namespace's page and on its own.
+    Its headings go below that one and never skip a level (a screen reader's outline has
+    no holes): the text's highest heading becomes ``level + 1``, and each heading is at
+    most one level deeper than the one before it. Cached: a source's description is on
+    its namespace's page and on its own.
 
     >>> render_markdown("[CVE](https://cve.org) <b>x</b> [bad](javascript:x)")
     '<p><a href="https://cve.org">CVE</a> &lt;b&gt;x&lt;/b&gt; [bad](javascript:x)</p>\\n'
+    >>> render_markdown("# A\\n### B\\n## C", level=3)
+    '<h4>A</h4>\\n<h5>B</h5>\\n<h5>C</h5>\\n'
     """
     if _PLAIN.fullmatch(text.strip(" ")):
         return f"<p>{escapeHtml(text.strip(' '))}</p>\n"
     renderer = _renderer()
     tokens = renderer.parse(text)
-    for token in tokens:
-        if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(6, int(token.tag[1:]) + _HEADING_SHIFT)}"
+    _place_headings([t for t in tokens if t.type in ("heading_open", "heading_close")], level)
     rendered: str = renderer.renderer.render(tokens, renderer.options, {})
     return rendered
+
+
+def _place_headings(marks: list[Token], level: int) -> None:
+    """Set the tags of the heading tokens ``marks`` (opening and closing, in order)."""
+    top = min((int(mark.tag[1:]) for mark in marks), default=1)
+    previous = level
+    for mark in marks:
+        if mark.type == "heading_open":
+            wanted = level + 1 + int(mark.tag[1:]) - top
+            previous = min(6, max(level + 1, min(wanted, previous + 1)))
+        mark.tag = f"h{previous}"

@@ -108,8 +108,9 @@ def first_paragraph(value: str, limit: int = 300) -> str:
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
-def _prose(*parts: str | None) -> str:
-    return "".join(render_markdown(part) for part in parts if part)
+def _prose(*parts: str | None, level: int = 1) -> str:
+    """Registry prose placed under a heading of ``level`` (the page's ``<h1>``, else a card's)."""
+    return "".join(render_markdown(part, level) for part in parts if part)
 
 
 def _listed(values: Iterable[str]) -> str | None:
@@ -306,7 +307,7 @@ def _source_section(
         f'<section class="source card" id="{text(html_id(label))}">',
         f"<h3>{heading}</h3>",
         f"<p><code>{text(source.secid or label)}</code></p>",
-        _prose(source.description),
+        _prose(source.description, level=3),
         _urls(source.urls),
         _examples([(e, _example_secid(e, source)) for e in source.examples[:1]], links),
         "</section>",
