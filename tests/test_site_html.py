@@ -8,6 +8,7 @@ operator): none of it may become an element, an attribute or a script, and no
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -164,9 +165,7 @@ def outline_problems(html: bytes) -> list[str]:
     """Where a page's heading outline fails a screen reader: not one ``<h1>``, a skipped level."""
     levels = [int(level) for level in _HEADING.findall(html)]
     problems = [] if levels.count(1) == 1 else [f"{levels.count(1)} h1"]
-    problems += [
-        f"h{before} -> h{after}" for before, after in zip(levels, levels[1:]) if after > before + 1
-    ]
+    problems += [f"h{a} -> h{b}" for a, b in itertools.pairwise(levels) if b > a + 1]
     return problems
 
 
