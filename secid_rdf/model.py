@@ -229,6 +229,14 @@ class Namespace:
         """What a namespace-level example names: itself, or a bare input under the namespace."""
         return example.value if example.is_secid else f"{self.secid}/{example.value}"
 
+    def field_location(self, name: str) -> Location:
+        """Where field ``name`` was read: its key's line when kept, else the namespace's.
+
+        A finding about one field belongs at that key, in the file that wrote it (for a
+        merged twin, the file whose value is used).
+        """
+        return dict(self.field_locations).get(name, self.location)
+
 
 @dataclass(frozen=True, kw_only=True)
 class SecidType:

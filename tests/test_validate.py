@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import registry_path
+from conftest import JSON_CORPUS, registry_path, require_corpus
 
 from secid_rdf.cli import main
 from secid_rdf.findings import Severity, sort_findings
@@ -350,6 +350,34 @@ def test_the_action_uploads_sarif_and_annotates_the_pull_request() -> None:
         s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif")
     )
     assert upload["with"]["sarif_file"] == "secid-rdf.sarif"
+
+
+@pytest.fixture
+def mitre_twin(tmp_path: Path) -> Path:
+    """A registry of corpus copies: ``advisory/org/mitre.json`` and its Markdown twin."""
+    corpus = require_corpus(JSON_CORPUS)
+    root = tmp_path / "registry"
+    for rel in ("advisory/org/mitre.json", "advisory/org/mitre.md", "entity/org/mitre.json"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(corpus / rel, root / rel)
+    return root
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """Replace the one occurrence of ``old`` in a file."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} is not once in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_an_operator_of_another_type_is_named_with_its_article(mitre_twin: Path) -> None:
+    replace_in(
+        mitre_twin / "advisory/org/mitre.md",
+        'operator: "secid:entity/mitre.org"',
+        'operator: "secid:advisory/mitre.org"',
+    )
+    (finding,) = [f for f in validate_registry(mitre_twin).findings if f.rule == "operator-type"]
+    assert "names an advisory namespace" in finding.message
 
 
 def test_long_values_cost_linear_time_and_are_located(registry: Path) -> None:

@@ -94,3 +94,25 @@ def test_a_namespace_repeated_in_a_new_file_is_reported_there(registry: Path) ->
     messages = [f.message for f in validate_registry(registry, only={rel}).findings]
     assert any("already defined in advisory/org/mitre.json" in m for m in messages)
     assert validate_registry(registry, only={"advisory/org/mitre.json"}).findings == ()
+
+
+def test_an_operator_that_is_not_a_secid_is_found_in_the_twin_that_writes_it(
+    registry: Path,
+) -> None:
+    rel = "advisory/org/mitre.md"
+    text = (require_corpus(JSON_CORPUS) / rel).read_text(encoding="utf-8")
+    line = text[: text.index("operator:")].count("\n") + 1
+    (registry / rel).write_text(
+        text.replace('operator: "secid:entity/mitre.org"', 'operator: "MITRE Corporation"'),
+        encoding="utf-8",
+    )
+    full = validate_registry(registry).findings
+    (finding,) = [f for f in full if f.rule == "convert-reference"]
+    assert finding.location is not None
+    assert (finding.location.file, finding.location.line, finding.location.field) == (
+        rel,
+        line,
+        "operator",
+    )
+    assert "secid:entity/<domain>" in finding.message  # nothing of this registry
+    assert finding in validate_registry(registry, only={rel}).findings

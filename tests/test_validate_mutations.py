@@ -126,6 +126,13 @@ MUTATIONS = {
         "link-http",
         W,
     ),
+    "markdown operator that is not a SecID": Mutation(
+        ALONE,
+        'operator: "secid:entity/various"',
+        'operator: "Various"',
+        "convert-reference",
+        E,
+    ),
     "markdown HTML entity in a URL": Mutation(
         ALONE,
         'website: "https://modelcards.withgoogle.com"\nstatus',
@@ -197,6 +204,13 @@ MUTATIONS = {
         'operator: "secid:entity/mitre.org"',
         'operator: "secid:advisory/mitre.org"',
         "operator-type",
+        E,
+    ),
+    "twin operator that is not a SecID": Mutation(
+        TWIN,
+        'operator: "secid:entity/mitre.org"',
+        'operator: "MITRE Corporation"',
+        "convert-reference",
         E,
     ),
     "twin operator names no entity": Mutation(

@@ -66,6 +66,8 @@ __all__ = [
     "convert_part",
     "convert_types",
     "linked_nodes",
+    "reference_problem",
+    "reference_target",
     "registry_to_graph",
 ]
 
@@ -74,6 +76,35 @@ RULE_INVALID_REFERENCE = "convert-reference"
 
 RULE_DUPLICATE = "convert-duplicate"
 """Two namespaces or match nodes claim the same IRI (the same SecID, or the same content)."""
+
+
+def reference_target(base: str, text: str) -> NamedNode | None:
+    """The IRI a SecID reference (or a plain IRI) names; ``None`` when it is neither.
+
+    The converter and the checks of each file judge a reference by this one rule.
+
+    >>> reference_target(DEFAULT_BASE, "secid:entity/mitre.org") is not None
+    True
+    >>> reference_target(DEFAULT_BASE, "MITRE Corporation") is None
+    True
+    """
+    try:
+        return secid_iri(base, text)
+    except InvalidSecidError:
+        try:
+            return absolute_iri(text)
+        except InvalidIriError:
+            return None
+
+
+def reference_problem(what: str, text: str) -> str:
+    """The message for a ``what`` (``operator`` ...) that names nothing: what to write.
+
+    >>> reference_problem("operator", "MITRE")
+    "operator 'MITRE' is neither a SecID nor an IRI; write a SecID such as secid:entity/<domain>"
+    """
+    example = "secid:entity/<domain>" if what == "operator" else "secid:<type>/<namespace>"
+    return f"{what} {text!r} is neither a SecID nor an IRI; write a SecID such as {example}"
 
 
 def _country(key: str, value: str) -> NamedNode | None:
@@ -234,7 +265,9 @@ class _Builder(EntryWriter):
         self.text(subject, SECID.statusNote, ns.status_notes)
         operator = None
         if ns.operator is not None:
-            operator = self.reference(subject, SECID.operator, ns.operator, ns.location, "operator")
+            operator = self.reference(
+                subject, SECID.operator, ns.operator, ns.field_location("operator"), "operator"
+            )
         self.add(subject, RDF.type, SCHEMA.Collection)
         self.for_search(subject, ns.official_name or ns.namespace, ns.description, operator)
         self.links(subject, ns.urls)
@@ -332,20 +365,11 @@ class _Builder(EntryWriter):
 
         Returns the target, or ``None`` when the text names none (a finding).
         """
-        try:
-            target = secid_iri(self.base, text)
-        except InvalidSecidError:
-            try:
-                target = absolute_iri(text)
-            except InvalidIriError:
-                self.report(
-                    location,
-                    Severity.ERROR,
-                    RULE_INVALID_REFERENCE,
-                    f"{what} {text!r} is neither a SecID nor an IRI; "
-                    "write a SecID such as secid:entity/mitre.org",
-                )
-                return None
+        target = reference_target(self.base, text)
+        if target is None:
+            message = reference_problem(what, text)
+            self.report(location, Severity.ERROR, RULE_INVALID_REFERENCE, message)
+            return None
         self.add(subject, predicate, target)
         return target
 

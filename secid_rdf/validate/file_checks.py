@@ -20,7 +20,9 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING
 
+from secid_rdf.convert.builder import RULE_INVALID_REFERENCE, reference_problem, reference_target
 from secid_rdf.findings import Finding, Location, Severity, shorten
+from secid_rdf.iris import DEFAULT_BASE
 from secid_rdf.model import Namespace
 from secid_rdf.read.fields import FileContext
 from secid_rdf.read.located import KeyPath
@@ -184,18 +186,27 @@ def _link_findings(location: Location, url: str) -> Iterator[Finding]:
 
 
 def _operator_findings(namespace: Namespace) -> Iterator[Finding]:
-    """``operator`` must be a SecID of the ``entity`` type."""
+    """``operator`` must be a SecID of the ``entity`` type.
+
+    Text that names nothing is reported here too, at the file that wrote it: the converter
+    sees only the value a twin's merge uses, at the same place (one line is shown).
+    """
     operator = namespace.operator
     if operator is None:
         return
+    where = namespace.field_location("operator")
+    if reference_target(DEFAULT_BASE, operator) is None:
+        message = reference_problem("operator", operator)
+        yield Finding(where, Severity.ERROR, RULE_INVALID_REFERENCE, message)
+        return
     match = SECID_PATTERN.match(operator)
     if match is None or match["type"] == "entity":
-        return  # not a SecID at all: the converter reports it
-    where = dict(namespace.field_locations).get("operator", namespace.location)
+        return  # a plain IRI, or an entity
+    kind = match["type"]
     yield Finding(
         where,
         Severity.ERROR,
         RULE_ENTITY,
-        f"operator {operator} names a {match['type']} namespace: an operator is an "
-        "organisation, secid:entity/<namespace>",
+        f"operator {operator} names {'an' if kind[0] in 'aeiou' else 'a'} {kind} namespace: "
+        "an operator is an organisation, secid:entity/<namespace>",
     )
