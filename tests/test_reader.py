@@ -174,15 +174,15 @@ def test_same_namespace_twice_in_one_format_is_an_error(tmp_path: Path) -> None:
     twice = md("type: advisory", "namespace: mitre.org", "full_name: MITRE")
     root = make_registry(tmp_path, {"advisory/mitre.org.md": twice, "advisory/org/mitre.md": twice})
     code, errors = run_stats(root)
-    assert errors == [
+    assert errors == [  # the reverse-DNS path, the registry's layout, holds the original
         (
-            "advisory/org/mitre.md:3: error: namespace: advisory namespace 'mitre.org' is already"
-            " defined in advisory/mitre.org.md; this file is not used"
+            "advisory/mitre.org.md:3: error: namespace: advisory namespace 'mitre.org' is already"
+            " defined in advisory/org/mitre.md; this file is not used"
         )
     ]
     assert code == 1
     registry = read_registry(root)
-    assert namespace(registry, "advisory", "mitre.org").files == ("advisory/mitre.org.md",)
+    assert namespace(registry, "advisory", "mitre.org").files == ("advisory/org/mitre.md",)
 
 
 def test_a_copy_that_repeats_a_namespace_is_reported_not_the_original(tmp_path: Path) -> None:

@@ -96,6 +96,26 @@ def test_a_namespace_repeated_in_a_new_file_is_reported_there(registry: Path) ->
     assert validate_registry(registry, only={"advisory/org/mitre.json"}).findings == ()
 
 
+def test_a_copy_that_is_not_used_is_not_told_where_it_belongs(registry: Path) -> None:
+    rel = "advisory/org/mitre-copy.json"
+    shutil.copyfile(registry / "advisory/org/mitre.json", registry / rel)
+    (finding,) = in_files(validate_registry(registry).findings, {rel})
+    assert finding.message.endswith("this file is not used")
+
+
+def test_a_copy_at_the_flat_path_is_reported_not_the_original(registry: Path) -> None:
+    original, copy = "advisory/org/mitre.json", "advisory/mitre.org.json"
+    shutil.copyfile(registry / original, registry / copy)
+    full = validate_registry(registry).findings
+    assert in_files(full, {original}) == []
+    (finding,) = in_files(full, {copy})
+    assert finding.message.startswith(
+        f"advisory namespace 'mitre.org' is already defined in {original}"
+    )
+    assert list(validate_registry(registry, only={copy}).findings) == [finding]
+    assert validate_registry(registry, only={original}).findings == ()
+
+
 def test_an_operator_that_is_not_a_secid_is_found_in_the_twin_that_writes_it(
     registry: Path,
 ) -> None:

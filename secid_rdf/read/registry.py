@@ -410,7 +410,6 @@ def _read_namespace_file(
         context.findings.append(_parse_failure(file, error))
     findings += context.findings
     if namespace is not None:
-        _check_layout(file.rel, namespace, findings)
         _check_source_names(namespace, findings)
     return namespace
 
@@ -432,15 +431,19 @@ def _check_source_names(namespace: Namespace, findings: list[Finding]) -> None:
             )
 
 
-def _in_place(rel: str, namespace: Namespace) -> bool:
-    """True when the file sits where the flat or the reverse-DNS layout puts its namespace."""
-    suffix = os.path.splitext(rel)[1]
-    return rel in expected_paths(namespace.type, namespace.namespace, suffix)
+def _placement(rel: str, namespace: Namespace) -> int:
+    """How far a file sits from where its namespace belongs, as a rank.
+
+    0 at the reverse-DNS path (the one the registry uses), 1 at the flat path, 2 elsewhere:
+    of two files that define one namespace, the better placed is the original.
+    """
+    flat, reverse = expected_paths(namespace.type, namespace.namespace, os.path.splitext(rel)[1])
+    return 0 if rel == reverse else 1 if rel == flat else 2
 
 
 def _check_layout(rel: str, namespace: Namespace, findings: list[Finding]) -> None:
     """Warn when a file sits where neither layout puts its namespace (the field wins)."""
-    if _in_place(rel, namespace):
+    if _placement(rel, namespace) < 2:
         return
     flat, reverse = expected_paths(namespace.type, namespace.namespace, os.path.splitext(rel)[1])
     line = namespace.location.line
@@ -463,9 +466,10 @@ def _read_namespaces(
     """Read namespace files, reject repeats within one format, and merge twins.
 
     Each (JSON record, Markdown twin) pair merged is added to ``twins``, unmerged. Of two
-    files of one format that define the same namespace, the one where the layout
-    puts that namespace is used and the other is reported (the copy, not the original);
-    when neither or both sit there, the first in path order is used.
+    files of one format that define the same namespace, the one where the layout puts that
+    namespace is used (the reverse-DNS path before the flat one, see :func:`_placement`)
+    and the other is reported (the copy, not the original); of files placed alike, the
+    first in path order is used. Only a file used is told where it belongs.
     """
     claims: dict[tuple[str, str, str], list[tuple[_File, Namespace]]] = {}
     parsed, parse_findings = parse([(file.rel, file.path) for file in files])
@@ -476,7 +480,8 @@ def _read_namespaces(
             claims.setdefault(key, []).append((file, namespace))
     records: dict[tuple[str, str], dict[str, Namespace]] = {}
     for (_, type_name, name), claimed in claims.items():
-        kept, namespace = min(claimed, key=lambda pair: not _in_place(pair[0].rel, pair[1]))
+        kept, namespace = min(claimed, key=lambda pair: _placement(pair[0].rel, pair[1]))
+        _check_layout(kept.rel, namespace, findings)
         for file, repeat in claimed:
             if file is kept:
                 continue
