@@ -304,10 +304,36 @@ def test_given_files_get_exactly_the_findings_a_full_run_gives_them(
         only = validate_registry(registry, only={rel}).findings
         assert only == tuple(f for f in full if f.location and f.location.file == rel)
     monkeypatch.chdir(registry.parent)
-    result = run("registry", f"registry/{SEED}", "README.md")
+    result = run("registry", f"registry/{SEED}")
     assert result.exit_code == 1
     assert result.output.startswith(f"{SEED}:7: error: status: Unknown status")
     assert run("registry", "registry/entity/aisi.md").exit_code == 0
+
+
+def test_a_given_file_that_does_not_exist_exits_2_in_one_line(
+    registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(registry.parent)
+    missing = run("registry", "registry/nonexistent.json")
+    assert missing.exit_code == 2
+    assert missing.output == "Error: registry/nonexistent.json: no such file\n"
+    registry_relative = run("registry", SEED)  # from the registry, not the working folder
+    assert registry_relative.exit_code == 2
+    assert registry_relative.output == (
+        f"Error: {SEED}: no such file; paths are taken from the working folder: registry/{SEED}\n"
+    )
+
+
+def test_a_given_file_outside_the_registry_is_named_as_not_checked(
+    registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (registry.parent / "README.md").write_text("# a checkout\n", encoding="utf-8")
+    (registry.parent / "setup.cfg").write_text("[metadata]\n", encoding="utf-8")
+    monkeypatch.chdir(registry.parent)
+    result = CliRunner().invoke(main, ["validate", "registry", "README.md", "setup.cfg"])
+    assert result.exit_code == 0  # pre-commit passes such files: they fail nothing
+    assert result.stderr == "README.md: not in the registry folder registry; not checked\n"
+    assert result.stdout == "0 errors, 0 warnings, 0 info\n"
 
 
 def test_files_with_data_instead_of_a_registry_is_a_usage_error(tmp_path: Path) -> None:

@@ -275,6 +275,29 @@ def registry_relative(folder: Path, files: tuple[Path, ...]) -> frozenset[str]:
     return frozenset(found)
 
 
+def files_to_check(folder: Path, files: tuple[Path, ...]) -> frozenset[str]:
+    """The registry-relative paths of the files ``validate REGISTRY FILE...`` checks.
+
+    A Markdown or JSON file outside the registry (pre-commit passes every changed one) is
+    named on stderr as not checked, so that a mistyped path is not taken for a pass.
+
+    :raises UnusableInputError: for a path that does not exist (pre-commit never passes a
+        deleted file), with the path it may have meant when it is registry-relative.
+    """
+    found: set[str] = set()
+    for file in files:
+        if not file.exists():
+            hint = ""
+            if (folder / file).is_file():
+                hint = f"; paths are taken from the working folder: {folder / file}"
+            raise UnusableInputError(f"{file}: no such file{hint}")
+        inside = registry_relative(folder, (file,))
+        if not inside and file.suffix in {".md", ".json"}:
+            click.echo(f"{file}: not in the registry folder {folder}; not checked", err=True)
+        found |= inside
+    return frozenset(found)
+
+
 @main.command()
 @REGISTRY_ARGUMENT
 @click.argument(
@@ -333,9 +356,10 @@ def validate(
     and reports each result at the registry file and line it came from. Reading errors
     count as violations. With FILE..., only those files of REGISTRY are checked (what a
     pre-commit hook passes: the changed files), with the findings a full run gives them;
-    the rest of REGISTRY is known from an index cached by content. Files outside REGISTRY
-    are ignored. Exit code 0: no violations (warnings allowed); 1: violations (or warnings,
-    with --strict); 2: usage or internal error.
+    the rest of REGISTRY is known from an index cached by content. A FILE that does not
+    exist is a usage error; one outside REGISTRY is named as not checked. Exit code 0: no
+    violations (warnings allowed); 1: violations (or warnings, with --strict); 2: usage or
+    internal error.
 
     \b
     Examples:
@@ -357,7 +381,7 @@ def validate(
         prefix = ""
     else:
         folder = resolve_registry(registry)
-        only = registry_relative(folder, files) if files else None
+        only = files_to_check(folder, files) if files else None
         result = validate_registry(
             folder, base=base, engine=engine, only=only, use_cache=not no_cache
         )
