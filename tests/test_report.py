@@ -120,10 +120,14 @@ def test_sarif_validates_against_the_sarif_schema_with_awkward_paths() -> None:
         Finding(Location("advisory/com/a b#c/Grüße.json", 3), Severity.ERROR, "read", "x"),
         *FINDINGS,
     ]
-    log = json.loads(render_findings(findings, "sarif", path_prefix=awkward))
+    root = Path("/home/runner/work/my registry")
+    log = json.loads(render_findings(findings, "sarif", path_prefix=awkward, root=root))
     schema = json.loads(SARIF_SCHEMA_FILE.read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker()).validate(log)
     run_ = log["runs"][0]
+    assert run_["originalUriBaseIds"] == {
+        "%SRCROOT%": {"uri": "file:///home/runner/work/my%20registry/"}
+    }
     read = next(r for r in run_["results"] if r["ruleId"] == "read")
     artifact = read["locations"][0]["physicalLocation"]["artifactLocation"]
     assert artifact == {

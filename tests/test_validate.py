@@ -177,6 +177,8 @@ def test_github_and_sarif_paths_are_relative_to_the_checkout(
     location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "registry/reference/aisi.md"
     assert location["region"]["startLine"] == 7
+    root = sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert root == registry.parent.as_uri() + "/"  # what the relative URIs start from
 
 
 def test_report_can_go_to_a_file(registry: Path, tmp_path: Path) -> None:

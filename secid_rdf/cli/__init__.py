@@ -243,19 +243,20 @@ def export(
         raise click.exceptions.Exit(1)
 
 
-def checkout_relative(path: Path) -> str:
-    """``path`` as CI annotations need it: relative to the working folder.
+def checkout_relative(path: Path) -> tuple[Path, str]:
+    """``path`` as CI annotations need it: the folder paths start from, and ``path`` in it.
 
-    The path is tried as given (a symbolic link inside the checkout that leads out of it
-    still names a place inside), then resolved; a folder outside the working folder gives
-    ``""``, so findings keep their registry-relative paths, never absolute ones.
+    That folder is the working folder (the checkout). The path is tried as given (a
+    symbolic link inside the checkout that leads out of it still names a place inside),
+    then resolved; a folder outside the working folder is its own start, with ``""``, so
+    findings keep their registry-relative paths, never absolute ones.
     """
     cwd = os.getcwd()
     for candidate in (os.path.abspath(path), str(path.resolve())):
         relative = os.path.relpath(candidate, cwd)
         if relative != ".." and not relative.startswith("../"):
-            return "" if relative == "." else Path(relative).as_posix()
-    return ""
+            return Path(cwd), "" if relative == "." else Path(relative).as_posix()
+    return Path(os.path.abspath(path)), ""
 
 
 def registry_relative(folder: Path, files: tuple[Path, ...]) -> frozenset[str]:
@@ -378,15 +379,15 @@ def validate(
         raise click.UsageError("give the REGISTRY folder before the FILEs to check")
     if data_files:
         result = validate_data(data_files, engine=engine)
-        prefix = ""
+        root, prefix = Path.cwd(), ""
     else:
         folder = resolve_registry(registry)
         only = files_to_check(folder, files) if files else None
         result = validate_registry(
             folder, base=base, engine=engine, only=only, use_cache=not no_cache
         )
-        prefix = checkout_relative(folder) if fmt in {"github", "sarif"} else ""
-    report = render_findings(result.findings, fmt, path_prefix=prefix)
+        root, prefix = checkout_relative(folder) if fmt in {"github", "sarif"} else (folder, "")
+    report = render_findings(result.findings, fmt, path_prefix=prefix, root=root)
     if output is None:
         click.echo(report, nl=False)
     else:

@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 from urllib.parse import quote
 
 from secid_rdf.findings import (
@@ -160,19 +161,27 @@ def findings_to_github(findings: Sequence[Finding], *, path_prefix: str = "") ->
     return "".join(line + "\n" for line in lines)
 
 
-def findings_to_sarif(findings: Sequence[Finding], *, path_prefix: str = "") -> str:
+def findings_to_sarif(
+    findings: Sequence[Finding], *, path_prefix: str = "", root: Path | None = None
+) -> str:
     """A SARIF 2.1.0 log with one run, for upload to GitHub code scanning.
 
     Each distinct rule becomes a ``reportingDescriptor`` with a ``fullDescription`` and a
     ``helpUri``; each finding a ``result`` with ``ruleId``, ``ruleIndex``, ``level`` and, when
     its file is known, a ``physicalLocation``: a relative URI reference (percent-encoded, so
-    a space, ``#`` or ``ü`` in a path survives) resolved against ``%SRCROOT%``, the checkout
-    root code scanning knows.
+    a space, ``#`` or ``ü`` in a path survives) resolved against ``%SRCROOT%``. Code
+    scanning resolves it against the checkout root; other readers of the log find the
+    folder in the run's ``originalUriBaseIds``.
+
+    :param root: the folder the paths start from, ``%SRCROOT%`` (default: the working
+        folder).
 
     >>> import json
-    >>> log = json.loads(findings_to_sarif([]))
+    >>> log = json.loads(findings_to_sarif([], root=Path("/work/checkout")))
     >>> log["version"], log["runs"][0]["tool"]["driver"]["name"]
     ('2.1.0', 'secid-rdf')
+    >>> log["runs"][0]["originalUriBaseIds"]
+    {'%SRCROOT%': {'uri': 'file:///work/checkout/'}}
     """
     # the shapes' descriptions need rdflib, which the other formats (and the commands that
     # only list REPORT_FORMATS) should not pay for at import
@@ -226,6 +235,7 @@ def findings_to_sarif(findings: Sequence[Finding], *, path_prefix: str = "") -> 
                         "rules": rules,
                     }
                 },
+                "originalUriBaseIds": {SARIF_ROOT: {"uri": _folder_uri(root or Path.cwd())}},
                 "results": results,
             }
         ],
@@ -242,9 +252,13 @@ REPORT_FORMATS: dict[str, Callable[..., str]] = {
 """Renderer per ``--format`` name; each takes the findings and ``path_prefix=``."""
 
 
-def render_findings(findings: Sequence[Finding], fmt: str, *, path_prefix: str = "") -> str:
+def render_findings(
+    findings: Sequence[Finding], fmt: str, *, path_prefix: str = "", root: Path | None = None
+) -> str:
     r"""Render findings in the named format (a key of :data:`REPORT_FORMATS`).
 
+    :param root: the folder the paths start from; SARIF, the one format that names it,
+        defaults to the working folder.
     :raises UnsupportedFormatError: when ``fmt`` is not a known format.
 
     >>> render_findings([], "text")
@@ -254,7 +268,19 @@ def render_findings(findings: Sequence[Finding], fmt: str, *, path_prefix: str =
         renderer = REPORT_FORMATS[fmt]
     except KeyError:
         raise UnsupportedFormatError(fmt, tuple(REPORT_FORMATS)) from None
+    if renderer is findings_to_sarif:
+        return findings_to_sarif(findings, path_prefix=path_prefix, root=root)
     return renderer(findings, path_prefix=path_prefix)
+
+
+def _folder_uri(folder: Path) -> str:
+    """A folder's absolute ``file:`` URI, ending in ``/`` as a SARIF base URI must.
+
+    >>> _folder_uri(Path("/srv/a b"))
+    'file:///srv/a%20b/'
+    """
+    uri = folder.absolute().as_uri()
+    return uri if uri.endswith("/") else uri + "/"
 
 
 def _join(prefix: str, file: str) -> str:
