@@ -398,6 +398,19 @@ def replace_in(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def test_a_twin_disagreement_names_the_key_each_file_writes(mitre_twin: Path) -> None:
+    replace_in(
+        mitre_twin / "advisory/org/mitre.md",
+        'full_name: "MITRE Corporation"',
+        'full_name: "Mitre Labs"',
+    )
+    (finding,) = [f for f in validate_registry(mitre_twin).findings if f.rule == "twin-disagrees"]
+    assert finding.message.startswith(
+        "full_name is 'Mitre Labs' here but official_name is 'MITRE Corporation' in "
+        "advisory/org/mitre.json:"
+    )
+
+
 def test_an_operator_of_another_type_is_named_with_its_article(mitre_twin: Path) -> None:
     replace_in(
         mitre_twin / "advisory/org/mitre.md",

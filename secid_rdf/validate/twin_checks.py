@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from secid_rdf.findings import Finding, Location, Severity, shorten
+from secid_rdf.findings import Finding, Severity, shorten
 from secid_rdf.model import Namespace
 from secid_rdf.vocab import SECID_STATUSES
 
@@ -33,18 +33,13 @@ def twin_findings(record: Namespace, twin: Namespace) -> Iterator[Finding]:
     if record.status is not None and twin.status is not None:
         if twin.status not in SECID_STATUSES:
             yield Finding(
-                _where(twin, "status"),
+                twin.field_location("status"),
                 Severity.ERROR,
                 RULE_STATUS,
                 f"{_STATUS_MESSAGE} (found {shorten(twin.status)!r})",
             )
     yield from _differs(record, twin, "official_name", record.official_name, twin.official_name)
     yield from _differs(record, twin, "website", _website(record), _website(twin))
-
-
-def _where(namespace: Namespace, field: str) -> Location:
-    """Where a namespace's field was read (its own line when the reader kept one)."""
-    return dict(namespace.field_locations).get(field, namespace.location)
 
 
 def _folded(text: str) -> str:
@@ -68,19 +63,23 @@ def _website(namespace: Namespace) -> str | None:
 def _differs(
     record: Namespace, twin: Namespace, field: str, ours: str | None, theirs: str | None
 ) -> Iterator[Finding]:
-    """A warning at the twin's line when both files give ``field`` and the values differ."""
+    """A warning at the twin's line when both files give ``field`` and the values differ.
+
+    Each file is named with the key it writes (``full_name`` in Markdown, ``official_name``
+    in JSON), so that the reader finds both.
+    """
     if ours is None or theirs is None or _folded(ours) == _folded(theirs):
         return
     if field == "website":
         record_at = next(u.location for u in record.urls if u.kind == "website")
         twin_at = next(u.location for u in twin.urls if u.kind == "website")
     else:
-        record_at, twin_at = _where(record, field), _where(twin, field)
+        record_at, twin_at = record.field_location(field), twin.field_location(field)
     yield Finding(
         twin_at,
         Severity.WARNING,
         RULE_TWIN,
-        f"{field} is {shorten(theirs)!r} here but {shorten(ours)!r} in "
-        f"{record_at.file}:{record_at.line}; "
+        f"{twin_at.field or field} is {shorten(theirs)!r} here but {record_at.field or field} "
+        f"is {shorten(ours)!r} in {record_at.file}:{record_at.line}; "
         "the JSON value is used: make the two files agree",
     )
