@@ -380,6 +380,27 @@ def test_the_action_uploads_sarif_and_annotates_the_pull_request() -> None:
     assert upload["with"]["sarif_file"] == "secid-rdf.sarif"
 
 
+def test_the_action_uploads_violations_and_stops_on_unusable_input(tmp_path: Path) -> None:
+    import yaml
+
+    root = Path(__file__).parents[1]
+    steps = yaml.safe_load((root / "action.yml").read_text(encoding="utf-8"))["runs"]["steps"]
+    names = [step.get("name") for step in steps]
+    upload = steps[names.index("Upload to code scanning")]
+    assert names.index("Annotate the pull request") < names.index("Upload to code scanning")
+    assert "!cancelled()" in upload["if"]  # after annotations that failed on violations
+    sarif = steps[names.index("SARIF report")]["run"]
+    fake = tmp_path / "secid-rdf"
+    for code, step_fails in ((0, False), (1, False), (2, True)):
+        fake.write_text(f"#!/bin/sh\nexit {code}\n", encoding="utf-8")
+        fake.chmod(0o755)
+        env = {**os.environ, "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}"}
+        done = subprocess.run(
+            ["bash", "-e", "-o", "pipefail", "-c", sarif], env=env, check=False
+        )  # GitHub runs a bash step with -e -o pipefail
+        assert (done.returncode != 0) is step_fails, code
+
+
 @pytest.fixture
 def mitre_twin(tmp_path: Path) -> Path:
     """A registry of corpus copies: ``advisory/org/mitre.json`` and its Markdown twin."""
