@@ -21,9 +21,9 @@ from conftest import JSON_CORPUS, MARKDOWN_CORPUS, OxigraphServer
 
 from secid_rdf.cli import main
 from secid_rdf.convert.builder import Conversion
-from secid_rdf.diff.examples import node_example_secid
 from secid_rdf.model import MatchNode, Namespace, Registry, Source
 from secid_rdf.read.registry import read_registry
+from secid_rdf.resolve.examples import node_example_secid
 from secid_rdf.resolve.resolver import Resolution, resolve_secids, table_from_store
 from secid_rdf.resolve.sources import quads_table
 from secid_rdf.secid import SecID, format_secid, parse_secid

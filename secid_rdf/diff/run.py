@@ -19,7 +19,6 @@ from pyoxigraph import Quad
 
 from secid_rdf.convert.builder import convert_concepts, convert_part, convert_types
 from secid_rdf.diff.changes import GroupChange, RegistryDiff
-from secid_rdf.diff.examples import example_secids
 from secid_rdf.diff.file_cache import CachedParser
 from secid_rdf.diff.graph_diff import group_change
 from secid_rdf.diff.resolution_diff import example_check_changes, resolution_changes
@@ -27,6 +26,7 @@ from secid_rdf.findings import Finding
 from secid_rdf.iris import DEFAULT_BASE, check_base
 from secid_rdf.model import Namespace, Registry
 from secid_rdf.read.registry import cyclic_gc_paused, parse_namespace_files, read_registry
+from secid_rdf.resolve.examples import example_secids
 
 __all__ = ["CONCEPTS_GROUP", "TYPES_GROUP", "DiffResult", "diff_registries"]
 

@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 
 from secid_rdf.iris import WIKIDATA_ITEM
 from secid_rdf.model import Example, IdPattern, MatchNode, Namespace, Source, Url, Version
+from secid_rdf.resolve.examples import source_example_secid
 from secid_rdf.site.markdown import render_markdown
 from secid_rdf.site.paths import href, secid_stem
 from secid_rdf.site.skeleton import (
@@ -147,16 +148,10 @@ def _patterns(patterns: Iterable[IdPattern]) -> str | None:
     return "<br>".join(shown) if shown else None
 
 
-def _example_secid(example: Example, source: MatchNode) -> str | None:
-    """The whole SecID of a source's example: a bare one is the item part under it."""
-    if example.is_secid:
-        return example.value
-    if source.secid is None:
-        return None
-    version = example.version or next((v.value for v in source.versions), None)
-    if source.version_required and version:
-        return f"{source.secid}@{version}#{example.value}"
-    return f"{source.secid}#{example.value}"
+def _source_examples(
+    namespace: Namespace, source: Source, examples: Sequence[Example]
+) -> list[tuple[Example, str | None]]:
+    return [(example, source_example_secid(namespace, source, example)) for example in examples]
 
 
 def _examples(examples: Sequence[tuple[Example, str | None]], links: PageLinks) -> str:
@@ -309,7 +304,7 @@ def _source_section(
         f"<p><code>{text(source.secid or label)}</code></p>",
         _prose(source.description, level=3),
         _urls(source.urls),
-        _examples([(e, _example_secid(e, source)) for e in source.examples[:1]], links),
+        _examples(_source_examples(namespace, source, source.examples[:1]), links),
         "</section>",
     ]
     return "\n".join(part for part in parts if part)
@@ -356,7 +351,7 @@ def source_html(
         main += [
             '<section id="examples">',
             "<h2>Examples</h2>",
-            _examples([(e, _example_secid(e, source)) for e in source.examples], links),
+            _examples(_source_examples(namespace, source, source.examples), links),
             "</section>",
         ]
     if source.versions:

@@ -1,8 +1,10 @@
-"""The SecIDs a namespace's examples stand for: what a diff resolves on both sides.
+"""The SecIDs a namespace's examples stand for: what pages show resolved, diffs compare.
 
 A Markdown example is a SecID already. A JSON example is a bare input on a node: on a
-source with no literal name it is the name; deeper, it is the subpath (or version) under
-the source, with the version of the nearest literal version node above it.
+source with no literal name it is the name; on a source with a name, the name itself (with
+``@version``) names the source, and anything else is the subpath under it; deeper, it is
+the subpath (or version) under the source, with the version of the nearest literal version
+node above it. A source that requires a version is given its first one when none is said.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from secid_rdf.findings import InvalidSecidError
 from secid_rdf.model import Example, MatchNode, Namespace, Source
 from secid_rdf.secid import SecID, format_secid, parse_secid
 
-__all__ = ["example_secids", "node_example_secid"]
+__all__ = ["example_secids", "node_example_secid", "source_example_secid"]
 
 
 def example_secids(namespace: Namespace) -> list[str]:
@@ -50,11 +52,21 @@ def node_example_secid(
     """
     if node.secid is not None and node.secid.endswith(("@" + example.value, "#" + example.value)):
         return node.secid
-    if not above and source.name is None:
+    name, _, named_version = example.value.partition("@")
+    if not above and source.name is not None and name.casefold() == source.name.casefold():
+        parts = SecID(
+            type=namespace.type,
+            namespace=namespace.namespace,
+            name=source.name,
+            version=named_version or None,
+        )
+    elif not above and source.name is None:
         parts = SecID(type=namespace.type, namespace=namespace.namespace, name=example.value)
     else:
-        version = example.version or next(
-            (v for v in map(_version_of, above[1:]) if v is not None), None
+        version = (
+            example.version
+            or next((v for v in map(_version_of, above[1:]) if v is not None), None)
+            or (source.versions[0].value if source.version_required and source.versions else None)
         )
         parts = SecID(
             type=namespace.type,
@@ -64,6 +76,13 @@ def node_example_secid(
             subpath=example.value,
         )
     return format_secid(parts)
+
+
+def source_example_secid(namespace: Namespace, source: Source, example: Example) -> str:
+    """The SecID an example of ``source`` itself stands for (a full SecID as it is)."""
+    if example.is_secid:
+        return example.value
+    return node_example_secid(namespace, source, source, (), example)
 
 
 def _node_secids(
