@@ -55,3 +55,15 @@ def test_plain_lines_render_as_the_parser_renders_them(
         parsed = renderer.renderer.render(renderer.parse(text), renderer.options, {})
         if "<h" not in parsed:
             assert render_markdown(text) == parsed, text
+
+
+def test_tables_and_strikethrough_render_as_the_registry_writes_them() -> None:
+    # control/iso.org's 27001 page lists the 2022 control themes as a table
+    text = "Themes:\n\n| Theme | Prefix |\n|-------|:-----:|\n| Organizational | A.5 |\n\n~~2013~~"
+    fragment = html5lib.parseFragment(
+        render_markdown(text), treebuilder="etree", namespaceHTMLElements=False
+    )
+    cells = [cell.text for cell in fragment.iter() if cell.tag in {"th", "td"}]
+    assert cells == ["Theme", "Prefix", "Organizational", "A.5"]
+    assert [s.text for s in fragment.iter("s")] == ["2013"]
+    assert "|" not in "".join(fragment.itertext())

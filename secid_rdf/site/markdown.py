@@ -1,9 +1,10 @@
 """Registry prose (descriptions, notes) as HTML: CommonMark with no way out of the page.
 
-Raw HTML in the text stays text (``html`` off), images are not rendered (the site loads
-nothing from elsewhere: an image becomes a link to it), and a link is made only to an
-``http``/``https``/``mailto`` URL: anything else, ``javascript:``, ``data:`` and relative
-paths included, is left as the Markdown it was written in.
+CommonMark with the two extensions of GitHub's Markdown the registry writes: tables and
+``~~strikethrough~~``. Raw HTML in the text stays text (``html`` off), images are not
+rendered (the site loads nothing from elsewhere: an image becomes a link to it), and a link
+is made only to an ``http``/``https``/``mailto`` URL: anything else, ``javascript:``,
+``data:`` and relative paths included, is left as the Markdown it was written in.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ __all__ = ["render_markdown"]
 def _renderer() -> MarkdownIt:
     """One renderer per process: building one takes longer than rendering a page."""
     renderer = MarkdownIt("commonmark", {"html": False}).disable("image")
+    renderer.enable(["table", "strikethrough"])
     renderer.validateLink = is_web_url  # type: ignore[method-assign,assignment]
     return renderer
 
