@@ -83,6 +83,7 @@ def _run(tmp_path: Path, summaries: list[NamespaceSummary], listed: list[str], t
 
 
 def _summary(namespace: str, title: str, description: str, *sources: str) -> NamespaceSummary:
+    """A namespace with sources named ``sources``; a source's description is ``About <name>``."""
     secid = f"secid:advisory/{namespace}"
     return NamespaceSummary(
         "advisory",
@@ -94,7 +95,10 @@ def _summary(namespace: str, title: str, description: str, *sources: str) -> Nam
         "active",
         tuple(
             SourceSummary(
-                f"{secid}/{s}", s.upper(), PurePosixPath(f"advisory/{namespace}/{s}.html")
+                f"{secid}/{s}",
+                s.upper(),
+                PurePosixPath(f"advisory/{namespace}/{s}.html"),
+                f"About {s}",
             )
             for s in sources
         ),
@@ -128,6 +132,11 @@ def test_listed_entries_are_hidden_unless_every_word_matches(tmp_path: Path) -> 
     assert _run(tmp_path, SMALL, SMALL_SECIDS, "enriches")["count"] == "1 of 6 entries match."
 
 
+def test_a_source_is_found_by_its_description(tmp_path: Path) -> None:
+    result = _run(tmp_path, SMALL, [], "about nvd")
+    assert [secid for secid, _ in result["shown"]] == ["secid:advisory/nist.gov/nvd"]
+
+
 def test_entries_are_built_from_the_index_as_text(tmp_path: Path) -> None:
     """With no entry in the page, matching ones are built; hostile titles stay text."""
     result = _run(tmp_path, SMALL, [], "evil")
@@ -136,7 +145,7 @@ def test_entries_are_built_from_the_index_as_text(tmp_path: Path) -> None:
             "secid:advisory/evil.example",
             "<img src=x onerror=alert(1)>\u2028 secid:advisory/evil.example </script>",
         ],
-        ["secid:advisory/evil.example/db", "DB secid:advisory/evil.example/db"],
+        ["secid:advisory/evil.example/db", "DB secid:advisory/evil.example/db About db"],
     ]
 
 

@@ -136,6 +136,7 @@ def _summary(
                 secid=source.secid or "",
                 title=title_of(source, source.name or ""),
                 page=html_path(page.path),
+                description=first_paragraph(source.description or ""),
             )
             for source, page in own
         ),

@@ -56,7 +56,7 @@ def index_rows(summaries: Iterable[NamespaceSummary]) -> Iterator[list[str]]:
     for summary in summaries:
         yield _row(summary.secid, summary.title, summary.page, _short(summary.description))
         for source in summary.sources:
-            yield _row(source.secid, source.title, source.page, "")
+            yield _row(source.secid, source.title, source.page, _short(source.description))
 
 
 def search_script(summaries: Iterable[NamespaceSummary]) -> bytes:

@@ -15,11 +15,16 @@ __all__ = ["NamespaceSummary", "SourceSummary"]
 
 @dataclass(frozen=True, order=True)
 class SourceSummary:
-    """A source as listed under its namespace: its SecID, title and page."""
+    """A source as listed under its namespace: its SecID, title, page and description.
+
+    :param description: the first paragraph of the description, plain text (the filter of
+        the home page searches it).
+    """
 
     secid: str
     title: str
     page: PurePosixPath
+    description: str = ""
 
 
 @dataclass(frozen=True, order=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from secid_rdf.iris import DEFAULT_BASE
+from secid_rdf.site.namespace_page import first_paragraph
 from secid_rdf.site.paths import secid_stem
 from secid_rdf.site.summary import NamespaceSummary, SourceSummary
 from secid_rdf.testing.synthetic_content import build_content, iter_synthetic_namespaces
@@ -37,6 +38,7 @@ def synthetic_summaries(
                 f"{secid}/{node.literal}",
                 str(node.data.get("official_name") or node.literal),
                 _page(base, f"{secid}/{node.literal}"),
+                first_paragraph(str(node.data.get("description") or "")),
             )
             for node in content.nodes
             if node.literal
