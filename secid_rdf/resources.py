@@ -37,6 +37,11 @@ def site_stylesheet_path() -> Path:
     return _data_dir() / "site.css"
 
 
+def site_icon_path() -> Path:
+    """The site's icon, copied to ``icon.svg``: a browser asks every site for one."""
+    return _data_dir() / "site-icon.svg"
+
+
 def ontology_path() -> Path:
     """The SecID ontology in Turtle."""
     return _data_dir() / "ontology" / "secid.ttl"

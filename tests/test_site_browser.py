@@ -118,10 +118,13 @@ class Visit:
             ),
         )
         self.page.on("pageerror", lambda error: self.problems.append(f"script: {error}"))
-        self.page.on(
-            "requestfailed", lambda request: self.problems.append(f"failed: {request.url}")
-        )
+        self.page.on("requestfailed", self._failed)
         self.page.route("**/*", self._local_only)
+
+    def _failed(self, request: Any) -> None:
+        # a load the browser gave up because the page moved on (the icon) is no fault
+        if request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"failed: {request.url} ({request.failure})")
 
     def _local_only(self, route: Any) -> None:
         if route.request.url.startswith(self.root):

@@ -50,6 +50,7 @@ TOP_FILES = {fmt.file_name for fmt in FORMATS.values()} | {
     "context.jsonld",
     "void.ttl",
     "style.css",
+    "icon.svg",
 }
 TOP_FILES |= {f"{name}{suffix}" for name in KNOWN_TYPES for suffix in (".jsonld", ".ttl")}
 """Files the site-wide pages link to that the export writes with the data files."""

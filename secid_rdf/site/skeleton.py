@@ -18,6 +18,7 @@ from secid_rdf.site.paths import href
 
 __all__ = [
     "HOME",
+    "ICON",
     "SCRIPT",
     "STYLESHEET",
     "Alternate",
@@ -31,6 +32,7 @@ __all__ = [
 
 HOME = PurePosixPath("index.html")
 STYLESHEET = PurePosixPath("style.css")
+ICON = PurePosixPath("icon.svg")
 SCRIPT = PurePosixPath("search.js")
 
 
@@ -143,6 +145,7 @@ def render_page(frame: Frame, main: str) -> bytes:
     if frame.description:
         head.append(f'<meta name="description" content="{text(frame.description)}">')
     head.append(f'<link rel="stylesheet" href="{text(href(here, STYLESHEET))}">')
+    head.append(f'<link rel="icon" type="image/svg+xml" href="{text(href(here, ICON))}">')
     for twin in frame.alternates:
         head.append(
             f'<link rel="alternate" type="{text(twin.media_type)}" '
