@@ -186,3 +186,15 @@ def test_the_stems_pages_link_to_are_the_paths_pages_are_written_at(secid: str) 
     )
     stem = site_stem(DEFAULT_BASE, secid_iri(DEFAULT_BASE, secid).value)
     assert page_stems(DEFAULT_BASE, [namespace]) == {str(stem)}
+
+
+def test_a_nested_namespace_has_the_enclosing_namespace_in_its_breadcrumbs(
+    exported_sites: ByName[ExportResult],
+) -> None:
+    out = exported_sites["json"].out_dir  # entity/github.com and entity/github.com/nyu-mll
+    nested = html_tree(out / "entity" / "github.com" / "nyu-mll.html")
+    crumbs = [a.get("href") for a in nested.iterfind(".//nav[@class='crumbs']//a")]
+    assert crumbs == ["../../index.html", "../../entity.html", "../github.com.html"]
+    alone = html_tree(out / "control" / "github.com" / "nyu-mll.html")  # no control/github.com
+    crumbs = [a.get("href") for a in alone.iterfind(".//nav[@class='crumbs']//a")]
+    assert crumbs == ["../../index.html", "../../control.html"]

@@ -278,8 +278,24 @@ def namespace_html(
         main.append(f"<h2>Sources ({len(sources)})</h2>")
     for source, source_stem in sources:
         main.append(_source_section(namespace, source, source_stem, here, links))
-    frame = _frame(title, stem, jsonld, [(namespace.type, type_page)], namespace.description)
+    crumbs = [(namespace.type, type_page), *_enclosing(namespace, links)]
+    frame = _frame(title, stem, jsonld, crumbs, namespace.description)
     return render_page(frame, "\n".join(part for part in main if part))
+
+
+def _enclosing(namespace: Namespace, links: PageLinks) -> list[tuple[str, PurePosixPath]]:
+    """Breadcrumbs of the pages a nested namespace sits under, outermost first.
+
+    ``entity/github.com`` is above ``entity/github.com/nyu-mll`` when the site has its page.
+    """
+    crumbs = []
+    parts = namespace.namespace.split("/")
+    for end in range(1, len(parts)):
+        name = "/".join(parts[:end])
+        stem = secid_stem(links.base, f"secid:{namespace.type}/{name}")
+        if stem is not None and stem in links.stems:
+            crumbs.append((name, html_path(PurePosixPath(stem))))
+    return crumbs
 
 
 def _source_label(source: Source) -> str:
@@ -365,6 +381,7 @@ def source_html(
         main += ["<h2>Match entries</h2>", _children(source.children)]
     crumbs = [
         (namespace.type, PurePosixPath(namespace.type + ".html")),
+        *_enclosing(namespace, links),
         (namespace_title, html_path(namespace_stem)),
     ]
     frame = _frame(title, stem, jsonld, crumbs, source.description)
