@@ -62,6 +62,8 @@ def test_only_files_of_the_previous_run_are_removed(
     for name, data in theirs.items():
         (out / name).parent.mkdir(exist_ok=True)
         (out / name).write_bytes(data)
+    (out / "empty-of-mine").mkdir()
+    assert (out / "advisory" / "nist.gov").is_dir()  # the gone namespace's source pages
 
     result = export_registry(smaller, out, OPTIONS)
 
@@ -69,6 +71,8 @@ def test_only_files_of_the_previous_run_are_removed(
     assert {name: files.get(name) for name in theirs} == theirs, "their files are kept"
     assert page in result.removed and page not in files, "the gone namespace's page is removed"
     assert not set(theirs) & set(result.removed)
+    assert not (out / "advisory" / "nist.gov").exists(), "no empty folder is left behind"
+    assert (out / "empty-of-mine").is_dir(), "their empty folder is kept"
     assert (out / MANIFEST).read_text().splitlines() == sorted(result.files)
 
 

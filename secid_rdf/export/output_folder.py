@@ -237,14 +237,17 @@ class OutputFolder:
         """Hard-link (or copy) into the new folder what the old one holds and is not ours.
 
         Symbolic links are carried as links (a link to a folder too), and every folder
-        keeps its mode, set once its files are in.
+        keeps its mode, set once its files are in. A folder left empty because all it held
+        was the export's and is gone (a namespace's folder of source pages) goes too; an
+        empty folder of the user's stays.
         """
         modes = []
         for root, folders, names in os.walk(self.path):
             inside = os.path.relpath(root, self.path)
             inside = "" if inside == "." else inside.replace(os.sep, "/") + "/"
             target = os.path.join(self.staging, inside)
-            modes.append((target, stat.S_IMODE(os.stat(root).st_mode)))
+            held = bool(inside) and bool(folders or names)
+            modes.append((target, stat.S_IMODE(os.stat(root).st_mode), held))
             if not inside and self.staging.name in folders:
                 folders.remove(self.staging.name)
             for folder in list(folders):
@@ -255,8 +258,11 @@ class OutputFolder:
                     os.makedirs(os.path.join(target, folder), exist_ok=True)
             for name in names:
                 self._carry_file(os.path.join(root, name), inside + name, target)
-        for target, mode in reversed(modes):
-            os.chmod(target, mode)
+        for target, mode, held in reversed(modes):  # a folder's own folders come first
+            if held and not os.listdir(target):
+                os.rmdir(target)
+            else:
+                os.chmod(target, mode)
         self.removed.sort()
 
     def _carry_file(self, source: str, relative: str, target: str) -> None:
