@@ -48,6 +48,7 @@ __all__ = [
     "encode_segment",
     "graph_iri",
     "iri_secid",
+    "is_web_template",
     "is_web_url",
     "namespace_iri",
     "secid_iri",
@@ -91,6 +92,19 @@ def is_web_url(value: str) -> bool:
     """
     scheme = SCHEME_PATTERN.match(value.strip())
     return scheme is not None and scheme.group()[:-1].lower() in WEB_SCHEMES
+
+
+def is_web_template(template: str) -> bool:
+    """True when a URL template starts with ``http://`` or ``https://`` (in any case).
+
+    A template is filled in and followed as it stands, so the rule of :func:`is_web_url`
+    holds for its text, with the ``//`` the shapes ask for: ``javascript:alert(1)//{id}``
+    is refused, and so is ``{scheme}://...``, whose scheme a placeholder would choose.
+
+    >>> is_web_template("https://cve.org/{id}"), is_web_template("javascript:x//{id}")
+    (True, False)
+    """
+    return template.lower().startswith(tuple(f"{scheme}://" for scheme in WEB_SCHEMES))
 
 
 _COMMIT_PATTERN = re.compile(r"[0-9a-f]{40}")

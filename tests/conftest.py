@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -100,6 +101,52 @@ def json_corpus() -> Path:
 def bundled_registry() -> Path:
     """The registry that ships with secid-rdf."""
     return bundled_registry_path()
+
+
+@dataclass(frozen=True)
+class PlantedTemplate:
+    """A ``javascript:`` URL template put into a copy of the bundled registry."""
+
+    registry: Path
+    where: str  # the finding's start: ``file:line: error: field:``
+    secid: str  # a SecID the template would resolve
+
+
+JAVASCRIPT_TEMPLATE = "javascript:alert(24)//"
+"""The text every planted template starts with; no output may hold it."""
+
+_PLANTS = {
+    "markdown": (
+        "advisory/gov/nist.md",
+        "https://nvd.nist.gov/vuln/detail/{id}",
+        "{id}",
+        "14: error: sources.nvd.urls.lookup:",
+        "secid:advisory/nist.gov/nvd#CVE-2021-44228",
+    ),
+    "json": (
+        "weakness/org/mitre.json",
+        "https://cwe.mitre.org/data/definitions/{num}.html",
+        "{num}",
+        "49: error: match_nodes[0].children[0].data.url:",
+        "secid:weakness/mitre.org/cwe#CWE-79",
+    ),
+}
+
+
+def plant_javascript_template(folder: Path, layout: str) -> PlantedTemplate:
+    """Copy the bundled registry into ``folder`` with one template of ``layout`` replaced.
+
+    :param layout: ``markdown`` (a source's ``urls.lookup``) or ``json`` (a match node's
+        ``data.url``).
+    """
+    name, template, placeholder, where, secid = _PLANTS[layout]
+    registry = folder / "registry"
+    shutil.copytree(bundled_registry_path(), registry)
+    path = registry / name
+    text = path.read_text(encoding="utf-8")
+    assert template in text
+    path.write_text(text.replace(template, JAVASCRIPT_TEMPLATE + placeholder), encoding="utf-8")
+    return PlantedTemplate(registry, f"{name}:{where}", secid)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REGISTRY_NAMES
+from conftest import JAVASCRIPT_TEMPLATE, REGISTRY_NAMES, plant_javascript_template
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, parse
 
 from secid_rdf.convert.builder import (
@@ -275,6 +275,18 @@ def test_fixed_resolution_url_is_a_template_entry_with_a_target_iri() -> None:
     assert objects(result, entry, SECID.target) == ["<https://example.org/doc.pdf>"]
     assert objects(result, entry, SECID.template) == []
     assert objects(result, f"{ID}advisory/example.org/doc", SECID.hasUrlTemplate) == [f"<{entry}>"]
+
+
+@pytest.mark.parametrize("layout", ["markdown", "json"])
+def test_a_javascript_template_is_reported_at_its_line_and_left_out(
+    tmp_path: Path, layout: str
+) -> None:
+    planted = plant_javascript_template(tmp_path, layout)
+    result = registry_to_graph(read_registry(planted.registry))
+    (finding,) = result.findings
+    assert str(finding).startswith(planted.where)
+    assert f"'{JAVASCRIPT_TEMPLATE}" in finding.message and "is not a web URL" in finding.message
+    assert not [quad for quad in result.quads if JAVASCRIPT_TEMPLATE in str(quad)]
 
 
 def test_regex_named_and_repeated_sources_are_named_by_their_content() -> None:

@@ -16,7 +16,13 @@ from pathlib import Path
 import pytest
 import rdflib
 from click.testing import CliRunner
-from conftest import REGISTRY_NAMES, ByName, registry_path
+from conftest import (
+    JAVASCRIPT_TEMPLATE,
+    REGISTRY_NAMES,
+    ByName,
+    plant_javascript_template,
+    registry_path,
+)
 from pyld.jsonld import JsonLdError
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 from rdf_graphs import SYNTAX, inline_context, parse_graph, pyld_graph, rdflib_graph, statements
@@ -452,6 +458,20 @@ def test_registry_with_errors_exits_1_and_exports_the_rest(
     read = parse_graph((out / "secid.nt").read_bytes(), "secid.nt")
     iri = namespace_iri(DEFAULT_BASE, "reference", "aisi").value
     assert any(line.startswith(f"<{iri}> ") for line in read)
+
+
+@pytest.mark.parametrize("layout", ["markdown", "json"])
+def test_a_javascript_template_reaches_no_file_of_the_export(tmp_path: Path, layout: str) -> None:
+    planted = plant_javascript_template(tmp_path, layout)
+    out = tmp_path / "out"
+    result = export_registry(planted.registry, out, ExportOptions(jobs=1))
+    assert [str(f).startswith(planted.where) for f in result.findings] == [True]
+    holding = [
+        str(path.relative_to(out))
+        for path in out.rglob("*")
+        if path.is_file() and JAVASCRIPT_TEMPLATE.encode() in path.read_bytes()
+    ]
+    assert holding == []
 
 
 def test_failed_run_leaves_earlier_files_whole(

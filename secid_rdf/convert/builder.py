@@ -34,6 +34,7 @@ from secid_rdf.iris import (
     content_key,
     country_iri,
     graph_iri,
+    is_web_template,
     secid_iri,
     status_iri,
     step_iri,
@@ -317,7 +318,7 @@ class _Builder(EntryWriter):
     def url_kinds(self, urls: Iterable[Url]) -> None:
         """Declare the kind of each link or template that is written (a link needs an IRI)."""
         for url in urls:
-            if url.is_template or is_absolute_iri(url.value):
+            if is_web_template(url.value) if url.is_template else is_absolute_iri(url.value):
                 concept = url_kind_iri(url.kind)
                 self.declare(concept, URL_KIND_SCHEME, url.kind, url.kind, url.location)
 

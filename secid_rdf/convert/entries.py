@@ -39,13 +39,17 @@ class EntryWriter(QuadWriter):
     """The writers for what an owner (namespace, source, match node) points at."""
 
     def links(self, owner: NamedNode, urls: tuple[Url, ...]) -> tuple[Url, ...]:
-        """URL links and URL templates of an owner; returns the templates written."""
+        """URL links and URL templates of an owner; returns the templates written.
+
+        Only written templates give examples their URLs (:func:`example_urls`).
+        """
         templates = []
         for url in urls:
             subject = step_iri(owner, "url", url.kind, url.value)
             if url.is_template:
-                self.template(owner, subject, url)
-                templates.append(url)
+                if self.is_kept_template(url.value, url.location, f"urls.{url.kind}"):
+                    self.template(owner, subject, url)
+                    templates.append(url)
                 continue
             target = self.iri(url.value, url.location, f"urls.{url.kind}")
             if target is None:
@@ -91,7 +95,8 @@ class EntryWriter(QuadWriter):
         """JSON ``data.url``: the node's resolution URL, a template or a fixed IRI."""
         subject = step_iri(owner, "template")
         if url.is_template:
-            self.template(owner, subject, url)
+            if self.is_kept_template(url.value, url.location, "data.url"):
+                self.template(owner, subject, url)
             return
         target = self.iri(url.value, url.location, "data.url")
         if target is not None:

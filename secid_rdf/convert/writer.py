@@ -25,6 +25,7 @@ from secid_rdf.iris import (
     absolute_iri,
     commit_iri,
     graph_iri,
+    is_web_template,
     is_web_url,
     secid_iri,
 )
@@ -206,13 +207,8 @@ class QuadWriter:
         """
         if SCHEME_PATTERN.match(value) and not is_web_url(value):
             scheme = value.split(":", 1)[0]
-            self.report(
-                location,
-                Severity.ERROR,
-                RULE_INVALID_IRI,
-                f"{what} {value!r} is not a web URL ({scheme}: is not one of "
-                f"{', '.join(sorted(WEB_SCHEMES))}); left out",
-            )
+            reason = f"{scheme}: is not one of {', '.join(sorted(WEB_SCHEMES))}"
+            self.report_not_web(value, location, what, reason)
             return None
         try:
             return absolute_iri(value)
@@ -235,6 +231,27 @@ class QuadWriter:
                 "write a full URL such as https://example.org/",
             )
             return None
+
+    def is_kept_template(self, value: str, location: Location, what: str) -> bool:
+        """True for a URL template with a web scheme; else False and an error.
+
+        A template is followed once filled in, so it obeys the rule of :meth:`iri`: one
+        that is not a web URL stays out of the graph, and so do the URLs made from it.
+        """
+        if is_web_template(value):
+            return True
+        schemes = " or ".join(f"{scheme}://" for scheme in sorted(WEB_SCHEMES))
+        self.report_not_web(value, location, what, f"a template must start with {schemes}")
+        return False
+
+    def report_not_web(self, value: str, location: Location, what: str, reason: str) -> None:
+        """Report a URL or template left out because it would not lead to a web page."""
+        self.report(
+            location,
+            Severity.ERROR,
+            RULE_INVALID_IRI,
+            f"{what} {value!r} is not a web URL ({reason}); left out",
+        )
 
     def declare(
         self, concept: NamedNode, scheme: NamedNode, notation: str, label: str, where: Location

@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from secid_rdf.iris import WIKIDATA_ITEM
+from secid_rdf.iris import WIKIDATA_ITEM, is_web_template
 from secid_rdf.model import Example, IdPattern, MatchNode, Namespace, Source, Url, Version
 from secid_rdf.resolve.examples import source_example_secid
 from secid_rdf.site.markdown import render_markdown
@@ -128,7 +128,7 @@ def _url_kind(url: Url) -> str:
 def _urls(urls: Sequence[Url]) -> str:
     """The registry's links, each with its kind; templates shown as code, not followed."""
     items = []
-    for url in urls:
+    for url in filter(_is_kept, urls):
         if url.is_template:
             shown = f"<code>{text(url.value)}</code>"
         else:
@@ -138,6 +138,11 @@ def _urls(urls: Sequence[Url]) -> str:
         note = f' <span class="muted">{text(url.note)}</span>' if url.note else ""
         items.append(f"<li>{text(url.kind.replace('_', ' '))}: {shown}{note}</li>")
     return f"<ul>{''.join(items)}</ul>\n" if items else ""
+
+
+def _is_kept(url: Url) -> bool:
+    """False for a template the graph leaves out (not a web URL): pages show the graph's."""
+    return not url.is_template or is_web_template(url.value)
 
 
 def _patterns(patterns: Iterable[IdPattern]) -> str | None:
@@ -177,7 +182,7 @@ def _templates(node: MatchNode) -> list[str]:
     while stack:
         current = stack.pop(0)
         for url in (current.url_template, *current.urls):
-            if url is not None and url.is_template:
+            if url is not None and url.is_template and _is_kept(url):
                 found.setdefault(url.value)
         stack.extend(current.children)
     return list(found)
@@ -394,7 +399,8 @@ def _children(children: Sequence[MatchNode]) -> str:
     for child in children:
         what = _patterns(child.patterns) or ""
         described = f" {text(child.description)}" if child.description else ""
-        template = f" → <code>{text(child.url_template.value)}</code>" if child.url_template else ""
+        kept = child.url_template if child.url_template and _is_kept(child.url_template) else None
+        template = f" → <code>{text(kept.value)}</code>" if kept else ""
         nested = _children(child.children) if child.children else ""
         items.append(f"<li>{what}{described}{template}{nested}</li>")
     return f"<ul>{''.join(items)}</ul>\n"

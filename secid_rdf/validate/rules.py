@@ -20,8 +20,9 @@ __all__ = ["OTHER_RULES", "help_uri", "rule_descriptions"]
 OTHER_RULES: dict[str, str] = {
     "read": "The file cannot be read as a registry file, or a value in it has the wrong form "
     "(not UTF-8, not YAML or JSON, a key of the wrong type, a repeated namespace or source).",
-    "convert-iri": "A URL is not an absolute IRI. When only some characters need "
-    "percent-encoding it is kept, encoded, with a warning; otherwise it is left out.",
+    "convert-iri": "A URL is not an absolute IRI, or a URL or template is not a web URL "
+    "(http or https). When only some characters need percent-encoding it is kept, encoded, "
+    "with a warning; otherwise it is left out.",
     "convert-reference": "An operator, cross reference or deprecated_by is neither a SecID "
     "nor an IRI.",
     "convert-regex": "A pattern has no XPath form; the original is kept.",
