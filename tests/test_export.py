@@ -404,8 +404,7 @@ def test_cli_format_subset_and_no_pages(tmp_path: Path) -> None:
         "secid.jsonld",
         "secid.ttl",
         "void.ttl",
-        "w3id.htaccess",
-    ]
+    ]  # no --site-url: no w3id.htaccess (tests/test_htaccess.py)
     void = void_graph(ExportResult(out, (), 0, 0, ()))
     assert len(objects(void, DATASET, VOID.dataDump)) == 2
 

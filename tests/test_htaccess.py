@@ -130,12 +130,20 @@ def test_the_export_writes_both_files_owns_them_and_takes_the_site_url(tmp_path:
         out,
         ExportOptions(formats=("turtle",), base="https://example.org/kg/", jobs=1),
     )
-    assert SITE_RULES in result.files and W3ID_RULES in result.files
     assert (out / SITE_RULES).read_bytes() == site_rules("https://example.org/kg/")
-    # no --site-url: the site is at the base
-    assert (out / W3ID_RULES).read_bytes() == w3id_rules(
-        "https://example.org/kg/", "https://example.org/kg/"
-    )
+    # no --site-url: the site is at the base, where redirects to itself would loop; the
+    # previous export's w3id.htaccess goes, as any file the export no longer writes
+    assert SITE_RULES in result.files and W3ID_RULES not in result.files
+    assert W3ID_RULES in result.removed and not (out / W3ID_RULES).exists()
+    assert W3ID_RULES not in (out / MANIFEST).read_text().splitlines()
+
+
+@pytest.mark.parametrize("site_url", [None, "https://w3id.org/secid/"])
+def test_a_site_at_the_base_gets_no_redirects_to_itself(
+    tmp_path: Path, site_url: str | None
+) -> None:
+    assert write_rules(tmp_path, "https://w3id.org/secid/", site_url) == [SITE_RULES]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [SITE_RULES]
 
 
 def test_a_bad_site_url_stops_the_export_before_it_reads(tmp_path: Path) -> None:

@@ -177,8 +177,9 @@ def check_modified(_ctx: click.Context, _param: click.Parameter, value: str | No
 @click.option(
     "--site-url",
     metavar="URL",
-    help="Where the output folder is published, for the redirects in w3id.htaccess. "
-    "Default: --base (the site is served at the base itself).",
+    help="Where the output folder is published, when not at the base: the export then also "
+    "writes w3id.htaccess, redirects from the base to it. Default: --base (the site is "
+    "served at the base itself, by its .htaccess alone).",
 )
 @QUIET_OPTION
 def export(
@@ -198,9 +199,10 @@ def export(
     """Write the graph as Turtle, N-Triples, N-Quads and JSON-LD, with a page per namespace.
 
     Also writes context.jsonld (the JSON-LD context), void.ttl (the dataset description) and
-    the rules that serve the folder at the base IRI: .htaccess (Apache) and w3id.htaccess
-    (redirects to --site-url; see docs/publishing.md). Exit code 1 when some registry files
-    had errors (the rest is exported).
+    the rules that serve the folder at the base IRI: .htaccess (Apache) and, with a
+    --site-url other than the base, w3id.htaccess (redirects there; see
+    docs/publishing.md). Exit code 1 when some registry files had errors (the rest is
+    exported).
 
     \b
     Example:

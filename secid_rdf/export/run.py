@@ -100,7 +100,8 @@ class ExportOptions:
     ``modified`` to the registry's commit date when the registry is in a git work tree;
     ``jobs`` (processes converting parts) to one per available core. JSON-LD documents
     carry their context inline unless ``context_url`` says where it is published. The site
-    is published at ``site_url`` (the base by default): the redirect rules point there.
+    is published at ``site_url`` (the base by default): the redirect rules, written only
+    when it is not the base, point there.
     """
 
     formats: tuple[str, ...] = tuple(FORMATS)
@@ -256,7 +257,7 @@ def _write(
         folder.commit()
     except SecidRdfError as error:
         raise folder.public(error) from error
-    files = [fmt.file_name for fmt in selected] + [CONTEXT_FILE, DATASET_FILE, *RULE_FILES]
+    files = [fmt.file_name for fmt in selected] + [CONTEXT_FILE, DATASET_FILE]
     files += written.pages
     findings = sort_findings([*registry.findings, *written.findings])
     return ExportResult(
@@ -293,7 +294,7 @@ def _write_files(
             writer.discard()
     write_atomic(staging / CONTEXT_FILE, context)
     write_atomic(staging / DATASET_FILE, description)
-    write_rules(staging, options.base, options.site_url)
+    written.pages += write_rules(staging, options.base, options.site_url)
     if options.include_pages:
         written.pages += write_site_pages(
             staging,
@@ -311,8 +312,9 @@ def _write_files(
 class _Written:
     """What writing the dumps and pages gave: unfinished dumps, counts, findings, pages.
 
-    ``pages`` are the site's files written; ``summaries`` the namespaces with a page;
-    ``vocabulary`` the quads of no part (the types and the concepts) the type pages read.
+    ``pages`` are the site's files written (its rule files too); ``summaries`` the
+    namespaces with a page; ``vocabulary`` the quads of no part (the types and the
+    concepts) the type pages read.
     """
 
     dumps: list[DumpWriter]

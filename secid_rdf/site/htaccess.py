@@ -4,9 +4,10 @@
 inside the server to the file a client asked for by ``Accept`` (``text/turtle`` to ``.ttl``,
 ``application/ld+json`` or ``application/json`` to ``.jsonld``, anything else to ``.html``).
 ``w3id.htaccess`` is the file a permanent-identifier service such as w3id.org keeps for the
-base: it answers ``303 See Other`` with the same file on the site URL. Both send
-``Vary: Accept``, map a version (``@`` in the last segment) to its source, a concept to its
-scheme's page, ``_dump/X`` to ``X`` and the base to the home page.
+base: it answers ``303 See Other`` with the same file on the site URL, so it is written only
+for a site published elsewhere than the base (at the base it would redirect to itself). Both
+send ``Vary: Accept``, map a version (``@`` in the last segment) to its source, a concept to
+its scheme's page, ``_dump/X`` to ``X`` and the base to the home page.
 
 The rules are generic (no rule per namespace) and only the base IRI and the site URL reach
 them, percent-encoded to a safe set of characters: no registry text does. A request path
@@ -190,15 +191,21 @@ def w3id_rules(base: str, site_url: str) -> bytes:
 
 
 def write_rules(site_dir: Path, base: str, site_url: str | None = None) -> list[str]:
-    """Write both rule files at the top of ``site_dir``; the site is at ``site_url``.
+    """Write the rule files at the top of ``site_dir``; the site is at ``site_url``.
+
+    ``w3id.htaccess`` only when the site is published elsewhere than the base: redirects
+    from the base to itself would loop (``nvd`` to ``nvd.html``, then ``nvd.html.html``),
+    and ``.htaccess`` alone serves a site at the base.
 
     :param site_url: where the site is published; ``None`` for the base itself.
-    :returns: the names of the files written (:data:`RULE_FILES`).
+    :returns: the names of the files written (of :data:`RULE_FILES`).
     :raises InvalidIriError: when ``base`` or ``site_url`` is no http(s) base IRI.
     :raises SecidRdfError: when a file cannot be written.
     """
     site = _safe_url(base if site_url is None else site_url, "the site URL")
-    files = {SITE_RULES: site_rules(site), W3ID_RULES: w3id_rules(base, site)}
+    files = {SITE_RULES: site_rules(site)}
+    if site != _safe_url(base, "the base"):
+        files[W3ID_RULES] = w3id_rules(base, site)
     for name, data in files.items():
         write_atomic(site_dir / name, data)
     return list(files)
