@@ -108,7 +108,7 @@ def test_the_rules_are_generic_and_name_only_the_base_and_site() -> None:
     site = site_rules("https://w3id.org/secid/").decode()
     redirects = w3id_rules("https://w3id.org/secid/", SITE).decode()
     assert site.count("RewriteRule") == 7
-    assert redirects.count("RewriteRule") == 6
+    assert redirects.count("RewriteRule") == 8
     urls = set(re.findall(r"https?://[^\s$]+", redirects))
     assert "https://w3id.org/secid/" in urls
     assert all(url.startswith(SITE) for url in urls - {"https://w3id.org/secid/"})

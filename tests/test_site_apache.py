@@ -273,6 +273,36 @@ def test_w3id_rules_answer_303_to_the_right_file_for_each_accept(apache: Apache)
         assert (answer.status, answer.headers["Location"]) == (303, location)
 
 
+SITE_IRIS = [
+    "",
+    "_dump/secid.nt",
+    "ontology",
+    "vocab/status",
+    "vocab/status/active",
+    "advisory",
+    "advisory/nist.gov",
+    SOURCE,
+    "control/iso.org/27001@2022",
+]
+"""An IRI for each rule of both files: the base, a dump, the ontology, a concept scheme and
+a concept, a type, a namespace, a source, a version."""
+
+
+def test_every_rule_sends_each_accept_to_a_file_the_export_wrote(apache: Apache) -> None:
+    """Through ``.htaccess`` a 200, through ``w3id.htaccess`` a 303 to a 200: never a 404."""
+    failures = []
+    for prefix in (SITE_PATH, "/w3id/secid/"):
+        for path in SITE_IRIS:
+            for accept in [*ACCEPTS, "application/json", "*/*"]:
+                answer = apache.get(prefix + path, accept)
+                if answer.status == 303:
+                    location = answer.headers["Location"]
+                    answer = apache.get(location.split(str(apache.port), 1)[1], accept)
+                if answer.status != 200:
+                    failures.append(f"{prefix}{path} ({accept}): {answer.status}")
+    assert failures == [], "\n".join(failures)
+
+
 def test_w3id_rules_send_nothing_odd_to_another_host(apache: Apache) -> None:
     for path in ["/w3id/secid//evil.example/x", "/w3id/secid/a%0d%0aSet-Cookie:%20x=1"]:
         answer = apache.get(path, BROWSER)

@@ -25,6 +25,8 @@ from secid_rdf.export.atomic_files import write_atomic
 from secid_rdf.findings import InvalidIriError
 from secid_rdf.formats.serialize import FORMATS
 from secid_rdf.iris import check_base
+from secid_rdf.site.ontology_page import ONTOLOGY_TURTLE
+from secid_rdf.site.term_links import ONTOLOGY_PAGE
 
 __all__ = [
     "RULE_FILES",
@@ -173,14 +175,19 @@ def w3id_rules(base: str, site_url: str) -> bytes:
     site = _literal(checked_site)
     flags = "[R=303,NE,QSD,L]"
     source = f"^({_SOURCE})(?:@{SEGMENT})?$"
+    ontology = f"^{ONTOLOGY_PAGE.stem}$"
     text = (
         _HEADER.format(segment=SEGMENT)
         + f"# Redirects {checked_base} to the site at {checked_site}\n"
         + _VARY
-        + "# the base: the home page; _dump/X: the file X; a concept: its scheme's page\n"
+        + "# the base: the home page; _dump/X: the file X; a scheme or concept: the scheme's\n"
+        + "# page (.htaccess finds it by the file; here it has no data file to send to)\n"
         + f"RewriteRule ^$ {site} {flags}\n"
         + f"RewriteRule ^_dump/({SEGMENT})$ {site}$1 {flags}\n"
-        + f"RewriteRule ^vocab/({SEGMENT})(?:/{SEGMENT})+$ {site}vocab/$1.html {flags}\n"
+        + f"RewriteRule ^vocab/({SEGMENT})(?:/{SEGMENT})*$ {site}vocab/$1.html {flags}\n"
+        + "# the ontology: Turtle, else its page (the site has no JSON-LD of it)\n"
+        + f"{_TURTLE}RewriteRule {ontology} {site}{ONTOLOGY_TURTLE} {flags}\n"
+        + f"RewriteRule {ontology} {site}{ONTOLOGY_PAGE} {flags}\n"
         + "# a version (@ in the last segment) is its source;\n"
         + "# text/turtle: P.ttl; application/ld+json or application/json: P.jsonld; else P.html\n"
         + f"{_TURTLE}RewriteRule {source} {site}$1.ttl {flags}\n"
