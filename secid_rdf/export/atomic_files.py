@@ -39,6 +39,17 @@ def temporary_path(path: Path) -> Path:
     return Path(_temporary_name(os.fspath(path)))
 
 
+def _write_new(path: str, data: bytes, mode: str) -> None:
+    """Write ``data`` to ``path``, making its folder only when missing: one call less per file."""
+    try:
+        handle = open(path, mode)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        handle = open(path, mode)
+    with handle:
+        handle.write(data)
+
+
 def write_atomic(path: StrPath, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
@@ -49,13 +60,7 @@ def write_atomic(path: StrPath, data: bytes) -> None:
     target = os.fspath(path)
     temporary = _temporary_name(target)
     try:
-        try:
-            handle = open(temporary, "xb")
-        except FileNotFoundError:  # the folder is made only when missing: one call less per file
-            os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
-            handle = open(temporary, "xb")
-        with handle:
-            handle.write(data)
+        _write_new(temporary, data, "xb")
         os.replace(temporary, target)
     except BaseException as error:
         with contextlib.suppress(OSError):
@@ -75,13 +80,7 @@ def write_unseen(path: str, data: bytes) -> None:
     :raises SecidRdfError: when the file cannot be written.
     """
     try:
-        try:
-            handle = open(path, "wb")
-        except FileNotFoundError:  # the folder is made only when missing: one call less per file
-            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-            handle = open(path, "wb")
-        with handle:
-            handle.write(data)
+        _write_new(path, data, "wb")
     except OSError as error:
         raise SecidRdfError(f"cannot write {path}: {error.strerror or error}") from error
 
