@@ -34,7 +34,7 @@ DIRECTIVE = re.compile(
     r"|Options -MultiViews -Indexes|AddType [a-z]+/[a-z+-]+ \.[a-z]+|AddCharset utf-8( \.[a-z]+)+"
     r"|</?IfModule( mod_[a-z]+\.c)?>|DirectorySlash Off|Header always merge Vary Accept"
     r"|RewriteEngine On|RewriteBase /\S*"
-    r"|RewriteCond %\{[A-Z_]+\}\S* \S+( \[NC\])?"
+    r"|RewriteCond (%\{[A-Z_]+\}\S*|%1\.html) \S+( \[NC\])?"
     r"|RewriteRule \^\S*\$ \S+( \[[A-Z=0-9,]+\])?)"
 )
 """Every line the rule files may hold: a comment or one of the directives with its arguments
@@ -107,8 +107,8 @@ def test_an_international_host_is_written_in_ascii() -> None:
 def test_the_rules_are_generic_and_name_only_the_base_and_site() -> None:
     site = site_rules("https://w3id.org/secid/").decode()
     redirects = w3id_rules("https://w3id.org/secid/", SITE).decode()
-    assert site.count("RewriteRule") == 7
-    assert redirects.count("RewriteRule") == 8
+    assert site.count("RewriteRule") == 10
+    assert redirects.count("RewriteRule") == 10
     urls = set(re.findall(r"https?://[^\s$]+", redirects))
     assert "https://w3id.org/secid/" in urls
     assert all(url.startswith(SITE) for url in urls - {"https://w3id.org/secid/"})
@@ -144,6 +144,36 @@ def test_a_site_at_the_base_gets_no_redirects_to_itself(
 ) -> None:
     assert write_rules(tmp_path, "https://w3id.org/secid/", site_url) == [SITE_RULES]
     assert sorted(path.name for path in tmp_path.iterdir()) == [SITE_RULES]
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    [
+        "https://W3ID.org/secid/",
+        "HTTPS://w3id.org/secid/",
+        "https://w3id.org:443/secid/",
+        "https://w3id.org/%73ecid/",
+        "https://w3id.org/%73%65cid/",
+    ],
+)
+def test_another_spelling_of_the_base_is_the_base(tmp_path: Path, site_url: str) -> None:
+    # redirects from the base to another spelling of itself would loop as well
+    assert write_rules(tmp_path, "https://w3id.org/secid/", site_url) == [SITE_RULES]
+    assert (tmp_path / SITE_RULES).read_bytes() == site_rules("https://w3id.org/secid/")
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    [
+        "https://w3id.org/secid/site/",
+        "https://w3id.org:8443/secid/",
+        "http://w3id.org/secid/",
+        "https://w3id.org/Secid/",
+        "https://w3id.org/%2Fsecid/",
+    ],
+)
+def test_a_site_elsewhere_gets_redirects(tmp_path: Path, site_url: str) -> None:
+    assert write_rules(tmp_path, "https://w3id.org/secid/", site_url) == [SITE_RULES, W3ID_RULES]
 
 
 def test_a_bad_site_url_stops_the_export_before_it_reads(tmp_path: Path) -> None:

@@ -51,6 +51,9 @@ CONTRACT_FILES = [
     "ontology.html",
     "ontology.ttl",
     "vocab/status.html",
+    "void.html",
+    "void.ttl",
+    "icon.svg",
 ]
 """The site files these tests ask for (see the site layout in docs/publishing.md): the
 export writes every one."""
@@ -238,9 +241,60 @@ def test_the_base_ontology_concepts_and_dumps_are_served(apache: Apache) -> None
     assert BASE + "_dump/void.ttl#dataset" in _subjects_of_turtle(description.body)
 
 
+def test_graphs_and_ontology_versions_land_on_their_descriptions(apache: Apache) -> None:
+    for path in ("_graph/advisory", "_graph/void"):
+        _assert_serves(apache, f"{SITE_PATH}{path}", "text/turtle", "void.ttl")
+        _assert_serves(apache, f"{SITE_PATH}{path}", BROWSER, "void.html")
+    for path in ("ontology/0.2.0", "ontology/0.1.0"):
+        _assert_serves(apache, f"{SITE_PATH}{path}", "text/turtle", "ontology.ttl")
+        _assert_serves(apache, f"{SITE_PATH}{path}", "application/ld+json", "ontology.html")
+
+
+def test_the_icon_is_served_as_svg(apache: Apache) -> None:
+    icon = _assert_serves(apache, f"{SITE_PATH}icon.svg", BROWSER, "icon.svg")
+    assert icon.headers.get_content_type() == "image/svg+xml"
+
+
+def _follow(apache: Apache, path: str, accept: str) -> tuple[list[str], Response]:
+    """``GET path`` and the redirects after it (at most four): the paths asked, the answer."""
+    asked = [path]
+    answer = apache.get(path, accept)
+    while answer.status in (301, 302, 303) and len(asked) < 5:
+        asked.append(answer.headers["Location"].split(str(apache.port), 1)[1])
+        answer = apache.get(asked[-1], accept)
+    return asked, answer
+
+
+@pytest.mark.parametrize(
+    "secid",
+    [
+        "advisory/nist.gov/unlisted-name",  # a name a source would match by its pattern
+        "advisory/nist.gov/unlisted-name@2",  # ... with a version
+        "advisory/nist.gov/unlisted-name.html",  # what w3id.htaccess sends a browser to
+    ],
+)
+def test_a_secid_without_a_file_lands_on_its_namespace_by_303(apache: Apache, secid: str) -> None:
+    for prefix in (SITE_PATH, "/w3id/secid/"):
+        for accept, suffix in ACCEPTS.items():
+            asked, answer = _follow(apache, f"{prefix}{secid}?lang=ja", accept)
+            assert asked[-1] == f"{SITE_PATH}advisory/nist.gov", asked
+            assert answer.status == 200, asked
+            assert answer.body == (apache.site / f"advisory/nist.gov{suffix}").read_bytes()
+
+
+def test_a_path_below_a_source_lands_on_the_source(apache: Apache) -> None:
+    # the source has a page but no folder: the server sees the last segment as PATH_INFO
+    assert not (apache.site / SOURCE).exists()
+    asked, answer = _follow(apache, f"{SITE_PATH}{SOURCE}/CVE-2021-44228", "text/turtle")
+    assert asked[1:] == [f"{SITE_PATH}{SOURCE}"]
+    assert answer.body == (apache.site / f"{SOURCE}.ttl").read_bytes()
+
+
 def test_what_the_site_does_not_hold_is_not_found(apache: Apache) -> None:
     missing = [
         f"{SITE_PATH}advisory/nowhere.example",
+        f"{SITE_PATH}advisory/nowhere.example/a-name",
+        f"{SITE_PATH}advisory/nist.gov/nvd/nowhere/deeper",
         f"{SITE_PATH}advisory/a%0d%0ab",
         f"{SITE_PATH}.htaccess",
     ]
@@ -276,7 +330,9 @@ def test_w3id_rules_answer_303_to_the_right_file_for_each_accept(apache: Apache)
 SITE_IRIS = [
     "",
     "_dump/secid.nt",
+    "_graph/advisory",
     "ontology",
+    "ontology/0.2.0",
     "vocab/status",
     "vocab/status/active",
     "advisory",
@@ -284,8 +340,8 @@ SITE_IRIS = [
     SOURCE,
     "control/iso.org/27001@2022",
 ]
-"""An IRI for each rule of both files: the base, a dump, the ontology, a concept scheme and
-a concept, a type, a namespace, a source, a version."""
+"""An IRI for each rule of both files: the base, a dump, a named graph, the ontology and its
+version IRI, a concept scheme and a concept, a type, a namespace, a source, a version."""
 
 
 def test_every_rule_sends_each_accept_to_a_file_the_export_wrote(apache: Apache) -> None:
