@@ -107,7 +107,7 @@ def test_an_international_host_is_written_in_ascii() -> None:
 def test_the_rules_are_generic_and_name_only_the_base_and_site() -> None:
     site = site_rules("https://w3id.org/secid/").decode()
     redirects = w3id_rules("https://w3id.org/secid/", SITE).decode()
-    assert site.count("RewriteRule") == 10
+    assert site.count("RewriteRule") == 13
     assert redirects.count("RewriteRule") == 10
     urls = set(re.findall(r"https?://[^\s$]+", redirects))
     assert "https://w3id.org/secid/" in urls

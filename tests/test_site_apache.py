@@ -21,13 +21,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import rdflib
-from conftest import free_port, require_tool, wait_until_listening
+from conftest import REGISTRY_NAMES, ByName, free_port, require_tool, wait_until_listening
 from pyld import jsonld
+from pyoxigraph import NamedNode, RdfFormat, parse
 
-from secid_rdf.export.run import ExportOptions, export_registry
+from secid_rdf.export.run import ExportOptions, ExportResult, export_registry
 from secid_rdf.resources import bundled_registry_path
 from secid_rdf.site.htaccess import W3ID_RULES
 
@@ -80,15 +82,28 @@ class Apache:
     def site(self) -> Path:
         return self.root / "htdocs" / SITE_PATH.strip("/")
 
+    connection: http.client.HTTPConnection | None = None
+
     def get(self, path: str, accept: str) -> Response:
-        """``GET path`` with ``Accept``, redirects not followed."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        """``GET path`` with ``Accept``, redirects not followed (on a kept-alive connection)."""
         try:
-            connection.request("GET", path, headers={"Accept": accept})
-            answer = connection.getresponse()
-            return Response(answer.status, answer.headers, answer.read())
-        finally:
-            connection.close()
+            return self._get(path, accept)
+        except (http.client.HTTPException, ConnectionError):  # it closed an idle connection
+            self.close()
+            return self._get(path, accept)
+
+    def _get(self, path: str, accept: str) -> Response:
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        self.connection.request("GET", path, headers={"Accept": accept})
+        answer = self.connection.getresponse()
+        return Response(answer.status, answer.headers, answer.read())
+
+    def close(self) -> None:
+        """Close the kept-alive connection, if any."""
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
 
     def error_log(self) -> str:
         """What Apache wrote on starting, and its error log."""
@@ -146,6 +161,7 @@ def apache() -> Iterator[Apache]:
                 pytest.fail(f"apache2 did not listen on port {port}")
             yield server
         finally:
+            server.close()
             process.terminate()
             try:
                 process.wait(timeout=20)
@@ -271,6 +287,8 @@ def _follow(apache: Apache, path: str, accept: str) -> tuple[list[str], Response
         "advisory/nist.gov/unlisted-name",  # a name a source would match by its pattern
         "advisory/nist.gov/unlisted-name@2",  # ... with a version
         "advisory/nist.gov/unlisted-name.html",  # what w3id.htaccess sends a browser to
+        "advisory/nist.gov/10.1145/3319535",  # a name with slashes (a DOI)
+        "advisory/nist.gov/conf/ccs/SmithJ23@2",  # (a DBLP key), with a version
     ],
 )
 def test_a_secid_without_a_file_lands_on_its_namespace_by_303(apache: Apache, secid: str) -> None:
@@ -290,11 +308,43 @@ def test_a_path_below_a_source_lands_on_the_source(apache: Apache) -> None:
     assert answer.body == (apache.site / f"{SOURCE}.ttl").read_bytes()
 
 
+@pytest.mark.parametrize("name", REGISTRY_NAMES)
+def test_every_iri_the_graph_describes_dereferences(
+    apache: Apache, name: str, exported_sites: ByName[ExportResult]
+) -> None:
+    """Every subject below the base: a 200 for Turtle and for a browser, after any 303."""
+    out = exported_sites[name].out_dir
+    served = apache.root / "htdocs" / urlsplit(BASE).path.strip("/")  # exported at the base
+    shutil.copytree(out, served)
+    try:
+        for path in [served, *served.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        subjects = sorted(
+            {
+                quad.subject.value
+                for quad in parse(path=out / "secid.nt", format=RdfFormat.N_TRIPLES)
+                if isinstance(quad.subject, NamedNode) and quad.subject.value.startswith(BASE)
+            }
+        )
+        failures = []
+        for iri in subjects:
+            asked_path = urlsplit(BASE).path + iri.removeprefix(BASE).split("#")[0]
+            for accept in ("text/turtle", BROWSER):
+                asked, answer = _follow(apache, asked_path, accept)
+                if answer.status != 200:
+                    failures.append(f"{iri} ({accept}): {answer.status} at {asked[-1]}")
+    finally:
+        shutil.rmtree(served)
+    assert len(subjects) > 10
+    assert failures == [], f"{len(failures)} of {len(subjects)}: {failures[:5]}"
+
+
 def test_what_the_site_does_not_hold_is_not_found(apache: Apache) -> None:
     missing = [
         f"{SITE_PATH}advisory/nowhere.example",
         f"{SITE_PATH}advisory/nowhere.example/a-name",
-        f"{SITE_PATH}advisory/nist.gov/nvd/nowhere/deeper",
+        f"{SITE_PATH}advisory/nowhere.example/a/b/c/d",
+        f"{SITE_PATH}advisory/nist.gov/a/b/c/d/e",  # deeper than a name goes
         f"{SITE_PATH}advisory/a%0d%0ab",
         f"{SITE_PATH}.htaccess",
     ]

@@ -145,6 +145,22 @@ def _literal(url: str) -> str:
     return re.sub(r"([$%\\])", r"\\\1", url)
 
 
+_NAME_DEPTH = 4
+"""The most segments a name may have for its SecID to land on its namespace (``.htaccess``):
+names with ``/`` are DOIs and DBLP keys (``conf/ccs/SmithJ23``: three)."""
+
+
+def _up_rule(negotiated: str, depth: int) -> str:
+    """The rule that sends a path with no file ``depth`` segments up, to a page it finds."""
+    cut = f"(?:/{SEGMENT}){{{depth}}}"
+    return (
+        f"RewriteCond {negotiated} !-f\n"
+        f"RewriteCond {negotiated} ^(.+)(/[^/]+){{{depth}}}$\n"
+        "RewriteCond %1.html -f\n"
+        f"RewriteRule ^((?:{SEGMENT}/)+{SEGMENT}){cut}$ $1 [R=303,NE,QSD,END]\n"
+    )
+
+
 def site_rules(site_url: str) -> bytes:
     """The ``.htaccess`` of the site served at ``site_url`` (internal rewrites only).
 
@@ -188,11 +204,9 @@ def site_rules(site_url: str) -> bytes:
         + f"{_JSONLD}RewriteCond {negotiated}.jsonld -f\n{rule}.jsonld [END]\n"
         + f"RewriteCond {negotiated}.html -f\n{rule}.html [END]\n"
         + "# a SecID with no file of its own (a name its source matches by pattern, as most\n"
-        + "# examples): 303 to the IRI one segment up when that has a page (its namespace)\n"
-        + f"RewriteCond {negotiated} !-f\n"
-        + f"RewriteCond {negotiated} ^(.+)/[^/]+$\n"
-        + "RewriteCond %1.html -f\n"
-        + f"RewriteRule ^((?:{SEGMENT}/)+{SEGMENT})/{SEGMENT}$ $1 [R=303,NE,QSD,END]\n"
+        + f"# examples): 303 to the nearest IRI up to {_NAME_DEPTH} segments up that has a page\n"
+        + "# (its namespace, as a SecID's namespace is its longest prefix that exists)\n"
+        + "".join(_up_rule(negotiated, depth) for depth in range(1, _NAME_DEPTH + 1))
     )
     return text.encode("ascii")
 
