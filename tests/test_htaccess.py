@@ -66,6 +66,9 @@ def _assert_well_formed(data: bytes) -> None:
         "https://user@evil.example@example.org/secid/",
         "file:///etc/",
         "https://\u2603" + "x" * 80 + ".example/secid/",
+        "https://example.org/secid/./",  # Apache resolves these: another spelling of /secid/
+        "https://example.org/x/../secid/",
+        "https://example.org//secid/",
     ],
 )
 def test_a_base_that_could_break_out_of_the_rules_is_refused(base: str) -> None:
@@ -154,6 +157,7 @@ def test_a_site_at_the_base_gets_no_redirects_to_itself(
         "https://w3id.org:443/secid/",
         "https://w3id.org/%73ecid/",
         "https://w3id.org/%73%65cid/",
+        "https://w3id.org./secid/",
     ],
 )
 def test_another_spelling_of_the_base_is_the_base(tmp_path: Path, site_url: str) -> None:

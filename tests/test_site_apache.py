@@ -31,7 +31,7 @@ from pyoxigraph import NamedNode, RdfFormat, parse
 
 from secid_rdf.export.run import ExportOptions, ExportResult, export_registry
 from secid_rdf.resources import bundled_registry_path
-from secid_rdf.site.htaccess import W3ID_RULES
+from secid_rdf.site.htaccess import W3ID_RULES, write_rules
 
 APACHE = Path("/usr/sbin/apache2")
 MODULES = Path("/usr/lib/apache2/modules")
@@ -272,10 +272,14 @@ def test_the_icon_is_served_as_svg(apache: Apache) -> None:
 
 
 def _follow(apache: Apache, path: str, accept: str) -> tuple[list[str], Response]:
-    """``GET path`` and the redirects after it (at most four): the paths asked, the answer."""
+    """``GET path`` and the 303s after it (at most four): the paths asked, the last answer.
+
+    Only ``303 See Other`` is followed: a 301 or 302 would be kept by caches as the IRI's
+    own answer, and ends the walk like any other status.
+    """
     asked = [path]
     answer = apache.get(path, accept)
-    while answer.status in (301, 302, 303) and len(asked) < 5:
+    while answer.status == 303 and len(asked) < 5:
         asked.append(answer.headers["Location"].split(str(apache.port), 1)[1])
         answer = apache.get(asked[-1], accept)
     return asked, answer
@@ -308,16 +312,36 @@ def test_a_path_below_a_source_lands_on_the_source(apache: Apache) -> None:
     assert answer.body == (apache.site / f"{SOURCE}.ttl").read_bytes()
 
 
+def _turtle_subjects(body: bytes) -> set[str]:
+    return {
+        quad.subject.value
+        for quad in parse(body, format=RdfFormat.TURTLE)
+        if isinstance(quad.subject, NamedNode)
+    }
+
+
 @pytest.mark.parametrize("name", REGISTRY_NAMES)
-def test_every_iri_the_graph_describes_dereferences(
+def test_every_iri_the_graph_describes_dereferences_to_its_description(
     apache: Apache, name: str, exported_sites: ByName[ExportResult]
 ) -> None:
-    """Every subject below the base: a 200 for Turtle and for a browser, after any 303."""
+    """Every subject below the base, through both rule files, for Turtle and a browser.
+
+    The export is served at the base's path, with the ``.htaccess`` and ``w3id.htaccess``
+    an export at this server's URL writes. Each IRI answers 200 after at most one 303
+    (``.htaccess``) or two (``w3id.htaccess``, then the site), and the Turtle it lands on
+    describes it, when it lands on Turtle (a concept scheme's page has none).
+    """
     out = exported_sites[name].out_dir
-    served = apache.root / "htdocs" / urlsplit(BASE).path.strip("/")  # exported at the base
+    base_path = urlsplit(BASE).path
+    site_url = f"http://127.0.0.1:{apache.port}{base_path}"
+    served = apache.root / "htdocs" / base_path.strip("/")
+    redirects = apache.root / "htdocs" / "redirects" / base_path.strip("/")
     shutil.copytree(out, served)
     try:
-        for path in [served, *served.rglob("*")]:
+        write_rules(served, BASE, site_url)  # the rules of this export, had it this site URL
+        redirects.mkdir(parents=True)
+        shutil.move(served / W3ID_RULES, redirects / ".htaccess")
+        for path in [apache.root / "htdocs", *(apache.root / "htdocs").rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
         subjects = sorted(
             {
@@ -326,17 +350,39 @@ def test_every_iri_the_graph_describes_dereferences(
                 if isinstance(quad.subject, NamedNode) and quad.subject.value.startswith(BASE)
             }
         )
+        described: dict[str, set[str]] = {}
         failures = []
         for iri in subjects:
-            asked_path = urlsplit(BASE).path + iri.removeprefix(BASE).split("#")[0]
-            for accept in ("text/turtle", BROWSER):
-                asked, answer = _follow(apache, asked_path, accept)
-                if answer.status != 200:
-                    failures.append(f"{iri} ({accept}): {answer.status} at {asked[-1]}")
+            rest = iri.removeprefix(BASE).split("#")[0]
+            for prefix, hops in ((base_path, 1), (f"/redirects{base_path}", 2)):
+                for accept in ("text/turtle", BROWSER):
+                    asked, answer = _follow(apache, prefix + rest, accept)
+                    where = f"{iri} ({accept}) at {' -> '.join(asked)}"
+                    if answer.status != 200 or len(asked) > hops + 1:
+                        failures.append(f"{where}: {answer.status}")
+                    elif answer.headers.get_content_type() == "text/turtle":
+                        if asked[-1] not in described:
+                            described[asked[-1]] = _turtle_subjects(answer.body)
+                        if iri not in described[asked[-1]]:
+                            failures.append(f"{where}: does not describe it")
     finally:
         shutil.rmtree(served)
-    assert len(subjects) > 10
+        shutil.rmtree(redirects.parent)
+    assert len(subjects) > 10 and described
     assert failures == [], f"{len(failures)} of {len(subjects)}: {failures[:5]}"
+
+
+def test_a_303_names_the_site_whatever_host_the_client_names(apache: Apache) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", apache.port, timeout=10)
+    try:
+        path = f"{SITE_PATH}advisory/nist.gov/unlisted-name"
+        connection.request("GET", path, headers={"Host": "evil.example", "Accept": BROWSER})
+        answer = connection.getresponse()
+        answer.read()
+    finally:
+        connection.close()
+    site_url = f"http://127.0.0.1:{apache.port}{SITE_PATH}"
+    assert (answer.status, answer.headers["Location"]) == (303, f"{site_url}advisory/nist.gov")
 
 
 def test_what_the_site_does_not_hold_is_not_found(apache: Apache) -> None:
@@ -371,10 +417,17 @@ def test_w3id_rules_answer_303_to_the_right_file_for_each_accept(apache: Apache)
         "": site_url,
         "vocab/status/active": f"{site_url}vocab/status.html",
         "_dump/secid.nt": f"{site_url}secid.nt",
+        "_graph/advisory": f"{site_url}void.ttl",
+        "ontology": f"{site_url}ontology.ttl",
+        "ontology/0.1.0": f"{site_url}ontology.ttl",
     }
     for path, location in redirects.items():
         answer = apache.get(f"/w3id/secid/{path}", "text/turtle")
         assert (answer.status, answer.headers["Location"]) == (303, location)
+    pages = {"_graph/advisory": "void.html", "ontology/0.2.0": "ontology.html"}
+    for path, page in pages.items():  # a static host has no .htaccess to serve the IRI
+        answer = apache.get(f"/w3id/secid/{path}", BROWSER)
+        assert (answer.status, answer.headers["Location"]) == (303, f"{site_url}{page}")
 
 
 SITE_IRIS = [

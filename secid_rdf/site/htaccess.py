@@ -98,9 +98,11 @@ _JSONLD = r"RewriteCond %{HTTP_ACCEPT} application/(ld\+)?json [NC]" + "\n"
 def _safe_url(url: str, what: str) -> str:
     """``url`` normalised (RFC 3986 6.2.2) with every character the rules read as syntax encoded.
 
-    Normalised so that two spellings of one URL (``HTTPS://W3ID.org:443/%73ecid/``) compare
-    equal: scheme and host in lower case, no default port, unreserved characters decoded and
-    the hex of other escapes in upper case.
+    Normalised so that two spellings of one URL (``HTTPS://W3ID.org.:443/%73ecid/``) compare
+    equal: scheme and host in lower case, no default port or final dot of the host,
+    unreserved characters decoded and the hex of other escapes in upper case. A path with
+    an empty, ``.`` or ``..`` segment is refused: Apache merges or resolves those, so such a
+    URL would be another spelling of a shorter one.
 
     :raises InvalidIriError: when it is no ``http``/``https`` base (see :func:`check_base`).
     """
@@ -109,7 +111,7 @@ def _safe_url(url: str, what: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidIriError(url, f"{what} must be an http or https URL")
     try:
-        host = parts.hostname
+        host = parts.hostname.removesuffix(".")
         host = host if host.isascii() else host.encode("idna").decode()
         port = parts.port
     except (UnicodeError, ValueError):
@@ -121,6 +123,8 @@ def _safe_url(url: str, what: str) -> str:
     if parts.username is not None or not re.fullmatch(r"[a-z0-9.:\[\]-]+", host):
         raise InvalidIriError(url, f"{what} must name a plain host (no user or odd characters)")
     path = _ESCAPE.sub(_normal_escape, quote(parts.path, safe=_URL_SAFE))
+    if {"", ".", ".."} & set(path.split("/")[1:-1]):
+        raise InvalidIriError(url, f"{what} must hold no empty, '.' or '..' path segment")
     return f"{parts.scheme}://{host}{path}"
 
 
@@ -150,19 +154,22 @@ _NAME_DEPTH = 4
 names with ``/`` are DOIs and DBLP keys (``conf/ccs/SmithJ23``: three)."""
 
 
-def _up_rule(negotiated: str, depth: int) -> str:
-    """The rule that sends a path with no file ``depth`` segments up, to a page it finds."""
+def _up_rule(negotiated: str, site: str, depth: int) -> str:
+    """The rule that sends a path with no file ``depth`` segments up, to a page it finds.
+
+    The target is absolute, on ``site``: a ``Host`` header a client sends never reaches it.
+    """
     cut = f"(?:/{SEGMENT}){{{depth}}}"
     return (
         f"RewriteCond {negotiated} !-f\n"
         f"RewriteCond {negotiated} ^(.+)(/[^/]+){{{depth}}}$\n"
         "RewriteCond %1.html -f\n"
-        f"RewriteRule ^((?:{SEGMENT}/)+{SEGMENT}){cut}$ $1 [R=303,NE,QSD,END]\n"
+        f"RewriteRule ^((?:{SEGMENT}/)+{SEGMENT}){cut}$ {site}$1 [R=303,NE,QSD,END]\n"
     )
 
 
 def site_rules(site_url: str) -> bytes:
-    """The ``.htaccess`` of the site served at ``site_url`` (internal rewrites only).
+    """The ``.htaccess`` of the site served at ``site_url`` (internal rewrites, and 303s).
 
     The rules rewrite below the path the site is served at: the base's path when the site
     is served at the base, ``--site-url``'s when it is published elsewhere.
@@ -173,7 +180,8 @@ def site_rules(site_url: str) -> bytes:
     >>> [line for line in rules.splitlines() if line.startswith("RewriteBase")]
     ['RewriteBase /data/secid/']
     """
-    path = urlsplit(_safe_url(site_url, "the site URL")).path
+    site = _safe_url(site_url, "the site URL")
+    path = urlsplit(site).path
     media_types = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"}
     media_types[".svg"] = "image/svg+xml"
     media_types |= {Path(fmt.file_name).suffix: fmt.media_type for fmt in FORMATS.values()}
@@ -206,7 +214,7 @@ def site_rules(site_url: str) -> bytes:
         + "# a SecID with no file of its own (a name its source matches by pattern, as most\n"
         + f"# examples): 303 to the nearest IRI up to {_NAME_DEPTH} segments up that has a page\n"
         + "# (its namespace, as a SecID's namespace is its longest prefix that exists)\n"
-        + "".join(_up_rule(negotiated, depth) for depth in range(1, _NAME_DEPTH + 1))
+        + "".join(_up_rule(negotiated, _literal(site), up) for up in range(1, _NAME_DEPTH + 1))
     )
     return text.encode("ascii")
 
