@@ -10,13 +10,11 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 from conftest import REGISTRY_NAMES, ByName
-from pyoxigraph import NamedNode, RdfFormat, parse
 
 from secid_rdf.export.run import ExportResult
 from secid_rdf.iris import DEFAULT_BASE
-from secid_rdf.site.links import BrokenLink, broken_links, unserved_iris
+from secid_rdf.site.links import BrokenLink, broken_links, described_iris, unserved_iris
 from secid_rdf.site.search import SCRIPT_HEAD
-from secid_rdf.vocab import RDF, SECID
 
 
 def write(site: Path, files: dict[str, str]) -> Path:
@@ -127,18 +125,6 @@ def test_an_iri_without_its_page_or_data_files_is_reported(tmp_path: Path) -> No
 # -- the exported sites -----------------------------------------------------------------
 
 
-def described(out: Path) -> list[str]:
-    """The IRIs of every namespace and source of an export's graph."""
-    kinds = {SECID.Namespace, SECID.Source}
-    return sorted(
-        quad.subject.value
-        for quad in parse(path=out / "secid.nt", format=RdfFormat.N_TRIPLES)
-        if quad.predicate == RDF.type
-        and quad.object in kinds
-        and isinstance(quad.subject, NamedNode)
-    )
-
-
 @pytest.mark.parametrize("name", REGISTRY_NAMES)
 def test_the_site_has_no_broken_internal_link(
     name: str, exported_sites: ByName[ExportResult]
@@ -146,7 +132,8 @@ def test_the_site_has_no_broken_internal_link(
     out = exported_sites[name].out_dir
     assert (out / "index.html").is_file(), "the export folder is the site: index.html at the top"
     pages = list(out.rglob("*.html"))
-    assert len(pages) > len(described(out)) // 2, "a page per namespace and source"
+    iris = described_iris(out / "secid.nt")
+    assert len(pages) > len(iris) // 2, "a page per namespace and source"
     broken = broken_links(out)
     assert broken == [], f"{len(broken)} broken links, first: {[str(b) for b in broken[:5]]}"
 
@@ -156,7 +143,7 @@ def test_every_namespace_and_source_iri_has_its_page_and_data(
     name: str, exported_sites: ByName[ExportResult]
 ) -> None:
     out = exported_sites[name].out_dir
-    iris = described(out)
+    iris = described_iris(out / "secid.nt")
     assert iris
     unserved = list(unserved_iris(out, DEFAULT_BASE, iris))
     assert unserved == [], f"{len(unserved)} of {len(iris)} IRIs unserved: {unserved[:5]}"

@@ -29,7 +29,7 @@ from urllib.parse import quote, urlsplit
 from secid_rdf.export.atomic_files import write_atomic
 from secid_rdf.findings import InvalidIriError
 from secid_rdf.formats.serialize import FORMATS
-from secid_rdf.iris import check_base
+from secid_rdf.iris import DEFAULT_BASE, GRAPH_NAMESPACE, check_base
 from secid_rdf.site.dataset_page import DATASET_PAGE, DATASET_TURTLE
 from secid_rdf.site.ontology_page import ONTOLOGY_TURTLE
 from secid_rdf.site.term_links import ONTOLOGY_PAGE
@@ -67,6 +67,9 @@ _SOURCE = f"(?:{SEGMENT}/)*{_NAME}"
 
 _ANY = f"(?:{SEGMENT}/)*{SEGMENT}"
 """A path the site may hold a file for."""
+
+_GRAPH = f"{GRAPH_NAMESPACE.removeprefix(DEFAULT_BASE)}{SEGMENT}"
+"""A named graph's path below the base (``_graph/advisory``)."""
 
 _URL_SAFE = "/:@!$&'()*+,;=%"
 """What a base path or site URL keeps raw; anything else is percent-encoded."""
@@ -182,8 +185,12 @@ def site_rules(site_url: str) -> bytes:
     """
     site = _safe_url(site_url, "the site URL")
     path = urlsplit(site).path
-    media_types = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"}
-    media_types[".svg"] = "image/svg+xml"
+    media_types = {
+        ".html": "text/html",
+        ".css": "text/css",
+        ".js": "text/javascript",
+        ".svg": "image/svg+xml",
+    }
     media_types |= {Path(fmt.file_name).suffix: fmt.media_type for fmt in FORMATS.values()}
     types = "".join(f"AddType {media} {suffix}\n" for suffix, media in media_types.items())
     suffixes = " ".join(Path(fmt.file_name).suffix for fmt in FORMATS.values())
@@ -204,7 +211,7 @@ def site_rules(site_url: str) -> bytes:
         + f"RewriteRule ^vocab/({SEGMENT})(?:/{SEGMENT})+$ vocab/$1.html [END]\n"
         + "# a named graph: the dataset description; a version of the ontology: the ontology;\n"
         + "# a version (@ in the last segment): its source; each negotiated below\n"
-        + f"RewriteRule ^_graph/{SEGMENT}$ {DATASET_PAGE.stem} [DPI]\n"
+        + f"RewriteRule ^{_GRAPH}$ {DATASET_PAGE.stem} [DPI]\n"
         + f"RewriteRule ^{ONTOLOGY_PAGE.stem}/{SEGMENT}$ {ONTOLOGY_PAGE.stem} [DPI]\n"
         + f"RewriteRule ^({_SOURCE})@{SEGMENT}$ $1 [DPI]\n"
         + "# text/turtle: P.ttl; application/ld+json or application/json: P.jsonld; else P.html\n"
@@ -238,7 +245,7 @@ def w3id_rules(base: str, site_url: str) -> bytes:
     flags = "[R=303,NE,QSD,L]"
     source = f"^({_SOURCE})(?:@{SEGMENT})?$"
     ontology = f"^{ONTOLOGY_PAGE.stem}(?:/{SEGMENT})?$"
-    graph = f"^_graph/{SEGMENT}$"
+    graph = f"^{_GRAPH}$"
     text = (
         _HEADER.format(segment=SEGMENT)
         + f"# Redirects {checked_base} to the site at {checked_site}\n"

@@ -14,11 +14,22 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from pyoxigraph import NamedNode, RdfFormat, parse
+
 from secid_rdf.site.paths import site_stem
 from secid_rdf.site.search import index_links
 from secid_rdf.site.skeleton import SCRIPT
+from secid_rdf.vocab import RDF, SECID
 
-__all__ = ["TWINS", "BrokenLink", "PageLinks", "broken_links", "page_links", "unserved_iris"]
+__all__ = [
+    "TWINS",
+    "BrokenLink",
+    "PageLinks",
+    "broken_links",
+    "described_iris",
+    "page_links",
+    "unserved_iris",
+]
 
 _LINKING = frozenset({"href", "src"})
 """The attributes whose value a browser follows or loads."""
@@ -131,6 +142,23 @@ def broken_links(site: Path) -> list[BrokenLink]:
             elif fragment and target in pages and fragment not in pages[target].ids:
                 broken.append(BrokenLink(page, link, f"no id {fragment!r} on {target}"))
     return sorted(broken)
+
+
+def described_iris(dump: Path) -> list[str]:
+    """The IRIs of every namespace and source an N-Triples dump (``secid.nt``) holds, sorted.
+
+    These are the IRIs a site must serve: give them to :func:`unserved_iris`.
+    """
+    kinds = {SECID.Namespace, SECID.Source}
+    return sorted(
+        {
+            quad.subject.value
+            for quad in parse(path=dump, format=RdfFormat.N_TRIPLES)
+            if quad.predicate == RDF.type
+            and quad.object in kinds
+            and isinstance(quad.subject, NamedNode)
+        }
+    )
 
 
 def unserved_iris(site: Path, base: str, iris: Iterable[str]) -> Iterator[str]:
