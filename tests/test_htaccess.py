@@ -33,6 +33,7 @@ DIRECTIVE = re.compile(
     r"(#[ -~]*"
     r"|Options -MultiViews -Indexes|AddType [a-z]+/[a-z+-]+ \.[a-z]+|AddCharset utf-8( \.[a-z]+)+"
     r"|</?IfModule( mod_[a-z]+\.c)?>|DirectorySlash Off|Header always merge Vary Accept"
+    r"|Header always set Access-Control-Allow-Origin \*"
     r"|RewriteEngine On|RewriteBase /\S*"
     r"|RewriteCond (%\{[A-Z_]+\}\S*|%1\.html) \S+( \[NC\])?"
     r"|RewriteRule \^\S*\$ \S+( \[[A-Z=0-9,]+\])?)"
@@ -111,7 +112,7 @@ def test_the_rules_are_generic_and_name_only_the_base_and_site() -> None:
     site = site_rules("https://w3id.org/secid/").decode()
     redirects = w3id_rules("https://w3id.org/secid/", SITE).decode()
     assert site.count("RewriteRule") == 13
-    assert redirects.count("RewriteRule") == 10
+    assert redirects.count("RewriteRule") == 11
     urls = set(re.findall(r"https?://[^\s$]+", redirects))
     assert "https://w3id.org/secid/" in urls
     assert all(url.startswith(SITE) for url in urls - {"https://w3id.org/secid/"})

@@ -200,6 +200,7 @@ def _assert_serves(apache: Apache, path: str, accept: str, file: str) -> Respons
     assert answer.status == 200, f"{path} ({accept}): {answer.status}\n{apache.error_log()}"
     assert answer.body == (apache.site / file).read_bytes(), f"{path} ({accept}) is not {file}"
     assert "Accept" in answer.headers.get("Vary", ""), f"{path} ({accept}): no Vary: Accept"
+    assert answer.headers.get("Access-Control-Allow-Origin") == "*", f"{path}: no CORS"
     return answer
 
 
@@ -410,6 +411,7 @@ def test_w3id_rules_answer_303_to_the_right_file_for_each_accept(apache: Apache)
         "vocab/status/active": f"{site_url}vocab/status.html",
         "_dump/secid.nt": f"{site_url}secid.nt",
         "_graph/advisory": f"{site_url}void.ttl",
+        "context.jsonld": f"{site_url}context.jsonld",  # the context's IRI, as it is
         "ontology": f"{site_url}ontology.ttl",
         "ontology/0.1.0": f"{site_url}ontology.ttl",
     }
@@ -425,6 +427,7 @@ def test_w3id_rules_answer_303_to_the_right_file_for_each_accept(apache: Apache)
 SITE_IRIS = [
     "",
     "_dump/secid.nt",
+    "context.jsonld",
     "_graph/advisory",
     "ontology",
     "ontology/0.2.0",
@@ -435,8 +438,9 @@ SITE_IRIS = [
     SOURCE,
     "control/iso.org/27001@2022",
 ]
-"""An IRI for each rule of both files: the base, a dump, a named graph, the ontology and its
-version IRI, a concept scheme and a concept, a type, a namespace, a source, a version."""
+"""An IRI for each rule of both files: the base, a dump, the JSON-LD context, a named graph,
+the ontology and its version IRI, a concept scheme and a concept, a type, a namespace, a
+source, a version."""
 
 
 def test_every_rule_sends_each_accept_to_a_file_the_export_wrote(apache: Apache) -> None:

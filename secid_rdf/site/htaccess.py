@@ -31,6 +31,7 @@ from secid_rdf.findings import InvalidIriError
 from secid_rdf.formats.serialize import FORMATS
 from secid_rdf.iris import DEFAULT_BASE, GRAPH_NAMESPACE, check_base
 from secid_rdf.site.dataset_page import DATASET_PAGE, DATASET_TURTLE
+from secid_rdf.site.home import CONTEXT
 from secid_rdf.site.ontology_page import ONTOLOGY_TURTLE
 from secid_rdf.site.term_links import ONTOLOGY_PAGE
 
@@ -87,12 +88,15 @@ _HEADER = """\
 # {segment} (decoded) matches no rule.
 """
 
-_VARY = """\
+_HEADERS = """\
 <IfModule mod_headers.c>
 Header always merge Vary Accept
+Header always set Access-Control-Allow-Origin *
 </IfModule>
 RewriteEngine On
 """
+"""``Vary: Accept`` for caches; CORS, so that a web page elsewhere can load the data (a
+JSON-LD processor in a browser fetches ``context.jsonld`` across origins)."""
 
 _TURTLE = "RewriteCond %{HTTP_ACCEPT} text/turtle [NC]\n"
 _JSONLD = r"RewriteCond %{HTTP_ACCEPT} application/(ld\+)?json [NC]" + "\n"
@@ -203,7 +207,7 @@ def site_rules(site_url: str) -> bytes:
         + types
         + f"AddCharset utf-8 .html .css .js {suffixes}\n"
         + "<IfModule mod_dir.c>\nDirectorySlash Off\n</IfModule>\n"
-        + _VARY
+        + _HEADERS
         + f"RewriteBase {path}\n"
         + "# the base: the home page; _dump/X: the file X; a concept: its scheme's page\n"
         + "RewriteRule ^$ index.html [END]\n"
@@ -249,11 +253,13 @@ def w3id_rules(base: str, site_url: str) -> bytes:
     text = (
         _HEADER.format(segment=SEGMENT)
         + f"# Redirects {checked_base} to the site at {checked_site}\n"
-        + _VARY
-        + "# the base: the home page; _dump/X: the file X; a scheme or concept: the scheme's\n"
-        + "# page (.htaccess finds it by the file; here it has no data file to send to)\n"
+        + _HEADERS
+        + "# the base: the home page; _dump/X: the file X; the JSON-LD context: its file; a\n"
+        + "# scheme or concept: the scheme's page (.htaccess finds it by the file; here it\n"
+        + "# has no data file to send to)\n"
         + f"RewriteRule ^$ {site} {flags}\n"
         + f"RewriteRule ^_dump/({SEGMENT})$ {site}$1 {flags}\n"
+        + f"RewriteRule ^{re.escape(str(CONTEXT))}$ {site}{CONTEXT} {flags}\n"
         + f"RewriteRule ^vocab/({SEGMENT})(?:/{SEGMENT})*$ {site}vocab/$1.html {flags}\n"
         + "# the ontology and its versions; a named graph: the dataset description (void.ttl)\n"
         + "# Turtle, else the page (the site has no JSON-LD of either)\n"
