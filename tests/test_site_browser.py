@@ -274,7 +274,8 @@ def test_screenshots_of_three_pages_fit_the_width(
     assert visit.problems == []
 
 
-WORDS_SPLIT_ACROSS_LINES = """() => [...document.querySelectorAll('main th, main td.number')]
+WORDS_SPLIT_ACROSS_LINES = """() => [...document.querySelectorAll(
+    'main th, main td.number, main td.date')]
   .filter(cell => !/\\s/.test(cell.textContent.trim()))
   .filter(cell => {
     const range = document.createRange();
@@ -282,16 +283,27 @@ WORDS_SPLIT_ACROSS_LINES = """() => [...document.querySelectorAll('main th, main
     return range.getClientRects().length > 1;
   })
   .map(cell => cell.textContent)"""
-"""The one-word header and number cells of a page's tables that wrap onto a second line."""
+"""The one-word header, number and date cells of a page's tables that wrap onto a second
+line (a date breaks at its hyphens unless told not to)."""
 
 
-def test_table_headers_and_counts_stay_whole_at_phone_width(browser: Any, server: str) -> None:
+LONG_NOTES = """() => document.querySelectorAll('main tr > td:last-child')
+  .forEach(cell => cell.append(' https://example.org/' + 'alongpath'.repeat(30)))"""
+
+
+def test_table_headers_counts_and_dates_stay_whole_at_phone_width(
+    browser: Any, server: str
+) -> None:
     visit = Visit(browser, server, PHONE)
     page = visit.open(None)
     assert page.locator("main th").count() > 0
     assert page.evaluate(WORDS_SPLIT_ACROSS_LINES) == []
     page.goto(server + "void.html")
     assert page.locator("main td.number").count() > 0
+    assert page.evaluate(WORDS_SPLIT_ACROSS_LINES) == []
+    page.goto(server + "weakness/owasp.org/top10.html")  # its versions' release dates
+    assert page.locator("main td.date", has_text="2021-09-24").count() == 1
+    page.evaluate(LONG_NOTES)  # as real registries have: they squeeze the other columns
     assert page.evaluate(WORDS_SPLIT_ACROSS_LINES) == []
     visit.page.close()
     assert visit.problems == []

@@ -199,7 +199,7 @@ def _versions(versions: Sequence[Version]) -> str:
         cells = (
             f'<td id="v-{text(html_id(version.value))}"><code>{text(version.value)}</code></td>',
             f"<td>{text(version.status or '')}</td>",
-            f"<td>{text(version.release_date or '')}</td>",
+            f'<td class="date">{text(version.release_date or "")}</td>',
             f"<td>{_version_notes(version)}</td>",
         )
         rows.append(f"<tr>{''.join(cells)}</tr>")
