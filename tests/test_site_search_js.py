@@ -132,6 +132,19 @@ def test_listed_entries_are_hidden_unless_every_word_matches(tmp_path: Path) -> 
     assert _run(tmp_path, SMALL, SMALL_SECIDS, "enriches")["count"] == "1 of 6 entries match."
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "secid:advisory/nist.gov/nvd#CVE-2021-44228",
+        "advisory/nist.gov/nvd@2.0",
+        "nist.gov/nvd?lang=ja",
+    ],
+)
+def test_a_secid_pasted_whole_finds_its_source(tmp_path: Path, typed: str) -> None:
+    result = _run(tmp_path, SMALL, [], typed)
+    assert [secid for secid, _ in result["shown"]] == ["secid:advisory/nist.gov/nvd"]
+
+
 def test_a_source_is_found_by_its_description(tmp_path: Path) -> None:
     result = _run(tmp_path, SMALL, [], "about nvd")
     assert [secid for secid, _ in result["shown"]] == ["secid:advisory/nist.gov/nvd"]
@@ -150,12 +163,17 @@ def test_entries_are_built_from_the_index_as_text(tmp_path: Path) -> None:
 
 
 def test_a_large_index_shows_at_most_500_entries_and_says_so(tmp_path: Path) -> None:
-    """An empty filter on 600 namespaces shows the first 500 entries; a name finds its own."""
+    """On 600 namespaces: none before a word is typed (the page stays short), at most 500
+    entries for a word, and a name finds its own."""
     summaries = synthetic_summaries(600, seed=5)
     total = len(summaries) + sum(len(s.sources) for s in summaries)
+    assert total > 1000
     result = _run(tmp_path, summaries, [], "")
+    assert result["shown"] == []
+    assert result["count"] == f"Type to find one of the {total:,} entries."
+    result = _run(tmp_path, summaries, [], "secid")
     assert len(result["shown"]) == 500
-    assert result["count"] == f"{total} of {total} entries match (the first 500 are shown)."
+    assert result["count"] == f"{total:,} of {total:,} entries match (the first 500 are shown)."
     wanted = summaries[123]
     found = _run(tmp_path, summaries, [], wanted.secid.upper())
     assert found["shown"][0][0] == wanted.secid

@@ -5,7 +5,8 @@
  * Entries are built with textContent only, so no registry text is ever read as HTML. */
 (function () {
   "use strict";
-  var LIMIT = 500; /* entries shown at once when the page does not list them all */
+  var LIMIT = 500; /* entries shown at once when the page does not list them all; none
+                     * before a word is typed, so that the page stays short */
   var input = document.getElementById("filter");
   var count = document.getElementById("filter-count");
   var list = document.getElementById("entries");
@@ -47,8 +48,18 @@
     return item;
   }
 
+  /* A SecID pasted whole finds its source: a word with a "/" loses its @version, ?qualifiers
+   * and #item (secid:advisory/mitre.org/cve#CVE-2024-1 is found as .../cve). */
+  function searchWords(typed) {
+    return typed.toLowerCase().split(/\s+/).map(function (word) {
+      return word.indexOf("/") === -1 ? word : word.replace(/[@?#].*$/, "");
+    }).filter(Boolean);
+  }
+
+  function number(n) { return n.toLocaleString("en-US"); }
+
   function update() {
-    var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var words = searchWords(input.value);
     var matched = 0;
     var shown = document.createDocumentFragment();
     entries.forEach(function (entry) {
@@ -56,7 +67,7 @@
       if (match) { matched += 1; }
       if (complete) {
         entry.element.hidden = !match;
-      } else if (match && matched <= LIMIT) {
+      } else if (match && words.length && matched <= LIMIT) {
         entry.element = entry.element || build(entry);
         shown.appendChild(entry.element);
       }
@@ -65,8 +76,12 @@
       while (list.firstChild) { list.removeChild(list.firstChild); }
       list.appendChild(shown);
     }
-    var message = matched + " of " + entries.length + " entries match";
-    if (!complete && matched > LIMIT) { message += " (the first " + LIMIT + " are shown)"; }
+    var message = number(matched) + " of " + number(entries.length) + " entries match";
+    if (!complete && !words.length) {
+      message = "Type to find one of the " + number(entries.length) + " entries";
+    } else if (!complete && matched > LIMIT) {
+      message += " (the first " + number(LIMIT) + " are shown)";
+    }
     count.textContent = message + ".";
   }
 
