@@ -204,7 +204,7 @@ def _finding(claim: _Claim, source_named: bool) -> Finding:
         claim.severity,
         RULE_EXAMPLE,
         f"example {claim.example.value!r}: {claim.text!r} matches none of the patterns of "
-        f"{claim.owner} ({shown}{more}); {advice}",
+        f"{claim.owner} as a whole ({shown}{more}); {advice}",
     )
 
 
