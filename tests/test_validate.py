@@ -184,8 +184,10 @@ def test_github_and_sarif_paths_are_relative_to_the_checkout(
 def test_report_can_go_to_a_file(registry: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.sarif"
     result = run(str(registry), "--format", "sarif", "-o", str(out))
-    assert result.exit_code == 0 and result.output == ""
+    assert result.exit_code == 0 and result.stdout == ""
     assert json.loads(out.read_text(encoding="utf-8"))["version"] == "2.1.0"
+    # one line on the terminal says how the run went, as the text report's last does
+    assert result.stderr == f"0 errors, 0 warnings, 0 info: wrote {out}\n"
 
 
 def test_registry_and_data_together_is_a_usage_error(registry: Path) -> None:

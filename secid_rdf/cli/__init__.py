@@ -372,7 +372,7 @@ def validate(
     """
     from secid_rdf.export.atomic_files import write_atomic
     from secid_rdf.validate.data_files import validate_data
-    from secid_rdf.validate.report import render_findings
+    from secid_rdf.validate.report import render_findings, severity_summary
     from secid_rdf.validate.shacl import validate_registry
 
     if data_files and registry is not None:
@@ -394,6 +394,7 @@ def validate(
         click.echo(report, nl=False)
     else:
         write_atomic(output, report.encode("utf-8"))
+        click.echo(f"{severity_summary(result.findings)}: wrote {output}", err=True)
     failing = result.count(Severity.ERROR) + (result.count(Severity.WARNING) if strict else 0)
     if failing:
         raise click.exceptions.Exit(1)

@@ -30,6 +30,7 @@ __all__ = [
     "findings_to_text",
     "render_findings",
     "severity_counts",
+    "severity_summary",
 ]
 
 SARIF_VERSION = "2.1.0"
@@ -62,6 +63,16 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 or word == "info" else f"{count} {word}s"
 
 
+def severity_summary(findings: Sequence[Finding]) -> str:
+    """``2 errors, 1 warning, 0 info``: the line that says how a run went.
+
+    >>> severity_summary([])
+    '0 errors, 0 warnings, 0 info'
+    """
+    counts = severity_counts(findings)
+    return ", ".join(_plural(n, severity.label) for severity, n in counts.items())
+
+
 def findings_to_text(findings: Sequence[Finding], *, path_prefix: str = "") -> str:
     """One ``PATH:LINE: SEVERITY: FIELD: message`` line per finding, then a summary.
 
@@ -82,8 +93,7 @@ def findings_to_text(findings: Sequence[Finding], *, path_prefix: str = "") -> s
     lines = [str(_with_prefix(finding, path_prefix)) for finding in ordered]
     if lines:
         lines.append("")
-    counts = severity_counts(ordered)
-    lines.append(", ".join(_plural(n, severity.label) for severity, n in counts.items()))
+    lines.append(severity_summary(ordered))
     by_rule = Counter((finding.severity, finding.rule) for finding in ordered)
     for (severity, rule), count in sorted(by_rule.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
         lines.append(f"{count:>7}  {severity.label:<7}  {rule}")
