@@ -163,8 +163,10 @@ def test_entries_are_built_from_the_index_as_text(tmp_path: Path) -> None:
 
 
 def test_a_large_index_shows_at_most_500_entries_and_says_so(tmp_path: Path) -> None:
-    """On 600 namespaces: none before a word is typed (the page stays short), at most 500
-    entries for a word, and a name finds its own."""
+    """Of 600 namespaces, none before a word is typed, at most 500 for a word.
+
+    Listing none at first keeps the page short; a name still finds its own entry.
+    """
     summaries = synthetic_summaries(600, seed=5)
     total = len(summaries) + sum(len(s.sources) for s in summaries)
     assert total > 1000
