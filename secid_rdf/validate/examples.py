@@ -203,8 +203,8 @@ def _finding(claim: _Claim, source_named: bool) -> Finding:
         claim.example.location,
         claim.severity,
         RULE_EXAMPLE,
-        f"example {claim.example.value!r}: {claim.text!r} matches none of the patterns of "
-        f"{claim.owner} as a whole ({shown}{more}); {advice}",
+        f"example {claim.example.value!r}: no pattern of {claim.owner} matches all of "
+        f"{claim.text!r} ({shown}{more}); {advice}",
     )
 
 
