@@ -188,6 +188,13 @@ def test_report_can_go_to_a_file(registry: Path, tmp_path: Path) -> None:
     assert json.loads(out.read_text(encoding="utf-8"))["version"] == "2.1.0"
     # one line on the terminal says how the run went, as the text report's last does
     assert result.stderr == f"0 errors, 0 warnings, 0 info: wrote {out}\n"
+    assert run(str(registry), "--format", "sarif", "-o", str(out), "-q").stderr == ""
+
+
+def test_report_to_a_dash_goes_to_stdout(registry: Path) -> None:
+    result = run(str(registry), "--format", "sarif", "-o", "-")
+    assert json.loads(result.stdout)["version"] == "2.1.0"
+    assert result.stderr == "" and not Path("-").exists()
 
 
 def test_registry_and_data_together_is_a_usage_error(registry: Path) -> None:

@@ -28,6 +28,7 @@ from secid_rdf.cli.options import (
     UnusableInputError,
     echo_findings,
     echo_note,
+    emit_report,
     not_utf8,
     resolve_registry,
     store_credentials,
@@ -337,6 +338,7 @@ def files_to_check(folder: Path, files: tuple[Path, ...]) -> frozenset[str]:
     help="SHACL engine: pyshacl-turbo (fast) or pyshacl (the reference, slower).",
 )
 @OUTPUT_OPTION
+@QUIET_OPTION
 @click.option(
     "--no-cache",
     is_flag=True,
@@ -351,6 +353,7 @@ def validate(
     base: str,
     engine: str,
     output: Path | None,
+    quiet: bool,
     no_cache: bool,
 ) -> None:
     """Check a registry against the SHACL shapes; every finding points at a file and line.
@@ -370,7 +373,6 @@ def validate(
       secid-rdf validate registry registry/advisory/org/mitre.json
       secid-rdf validate --data secid-rdf-out/secid.nq --format sarif -o secid.sarif
     """
-    from secid_rdf.export.atomic_files import write_atomic
     from secid_rdf.validate.data_files import validate_data
     from secid_rdf.validate.report import render_findings, severity_summary
     from secid_rdf.validate.shacl import validate_registry
@@ -390,11 +392,7 @@ def validate(
         )
         root, prefix = checkout_relative(folder) if fmt in {"github", "sarif"} else (folder, "")
     report = render_findings(result.findings, fmt, path_prefix=prefix, root=root)
-    if output is None:
-        click.echo(report, nl=False)
-    else:
-        write_atomic(output, report.encode("utf-8"))
-        click.echo(f"{severity_summary(result.findings)}: wrote {output}", err=True)
+    emit_report(report, output, quiet=quiet, summary=f"{severity_summary(result.findings)}: ")
     failing = result.count(Severity.ERROR) + (result.count(Severity.WARNING) if strict else 0)
     if failing:
         raise click.exceptions.Exit(1)

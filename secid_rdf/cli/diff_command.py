@@ -11,7 +11,7 @@ from secid_rdf.cli.options import (
     OUTPUT_OPTION,
     QUIET_OPTION,
     echo_findings,
-    echo_note,
+    emit_report,
 )
 
 __all__ = ["DIFF_FORMATS", "diff"]
@@ -79,7 +79,6 @@ def diff(
     from secid_rdf.diff.run import diff_registries
     from secid_rdf.diff.sides import opened_side
     from secid_rdf.diff.update import rdf_patch, sparql_update
-    from secid_rdf.export.atomic_files import write_atomic
 
     with opened_side(old, other=new) as before, opened_side(new, other=old) as after:
         result = diff_registries(
@@ -102,10 +101,6 @@ def diff(
         text = rdf_patch(result.removed, result.added)
     else:
         text = render_text(changes)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_atomic(output, text.encode("utf-8"))
-        echo_note(f"wrote {output}", quiet=quiet)
+    emit_report(text, output, quiet=quiet)
     if changes.needs_review:
         raise click.exceptions.Exit(1)

@@ -28,6 +28,7 @@ __all__ = [
     "UnusableInputError",
     "echo_findings",
     "echo_note",
+    "emit_report",
     "not_utf8",
     "resolve_registry",
     "store_credentials",
@@ -68,6 +69,22 @@ def echo_note(message: str, *, quiet: bool) -> None:
         click.echo(message, err=True)
 
 
+def emit_report(text: str, output: Path | None, *, quiet: bool, summary: str = "") -> None:
+    """Print a command's report, or write it to ``output`` and say so (``-`` is stdout).
+
+    :param summary: what the line on stderr says before ``wrote FILE``; a file's reader
+        is not at the terminal, so this is how the run went.
+    :raises SecidRdfError: when the file cannot be written.
+    """
+    if output is None or output == Path("-"):
+        click.echo(text, nl=False)
+        return
+    from secid_rdf.export.atomic_files import write_atomic
+
+    write_atomic(output, text.encode("utf-8"))
+    echo_note(f"{summary}wrote {output}", quiet=quiet)
+
+
 class UnusableInputError(click.ClickException):
     """A :class:`SecidRdfError` shown as a one-line error: the run could not go on (exit 2)."""
 
@@ -97,8 +114,8 @@ def not_utf8(text: str) -> str | None:
 OUTPUT_OPTION = click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file (atomically) instead of stdout.",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write the report to this file (atomically) instead of stdout ('-': stdout).",
 )
 
 EXPORT_DIR_OPTION = click.option(
