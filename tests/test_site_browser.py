@@ -287,11 +287,16 @@ WORDS_SPLIT_ACROSS_LINES = """() => [...document.querySelectorAll(
 line (a date breaks at its hyphens unless told not to)."""
 
 
+TABLES_WIDER_THAN_THE_PAGE = """() => [...document.querySelectorAll('main table')]
+  .filter(table => table.scrollWidth > table.clientWidth + 1)
+  .map(table => table.querySelector('th').textContent)"""
+"""Tables whose columns a phone must scroll sideways to read (a long URL in a cell)."""
+
 LONG_NOTES = """() => document.querySelectorAll('main tr > td:last-child')
   .forEach(cell => cell.append(' https://example.org/' + 'alongpath'.repeat(30)))"""
 
 
-def test_table_headers_counts_and_dates_stay_whole_at_phone_width(
+def test_tables_fit_a_phone_and_keep_headers_counts_and_dates_whole(
     browser: Any, server: str
 ) -> None:
     visit = Visit(browser, server, PHONE)
@@ -305,6 +310,7 @@ def test_table_headers_counts_and_dates_stay_whole_at_phone_width(
     assert page.locator("main td.date", has_text="2021-09-24").count() == 1
     page.evaluate(LONG_NOTES)  # as real registries have: they squeeze the other columns
     assert page.evaluate(WORDS_SPLIT_ACROSS_LINES) == []
+    assert page.evaluate(TABLES_WIDER_THAN_THE_PAGE) == []
     visit.page.close()
     assert visit.problems == []
 
