@@ -76,12 +76,13 @@
       while (list.firstChild) { list.removeChild(list.firstChild); }
       list.appendChild(shown);
     }
-    var message = number(matched) + " of " + number(entries.length) + " entries match";
+    var total = number(entries.length);
     if (!complete && !words.length) {
-      message = "Type to find one of the " + number(entries.length) + " entries";
-    } else if (!complete && matched > LIMIT) {
-      message += " (the first " + number(LIMIT) + " are shown)";
+      count.textContent = "Type to find one of the " + total + " entries.";
+      return;
     }
+    var message = number(matched) + " of " + total + " entries match";
+    if (!complete && matched > LIMIT) { message += " (the first " + number(LIMIT) + " are shown)"; }
     count.textContent = message + ".";
   }
 
